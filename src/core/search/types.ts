@@ -1,0 +1,114 @@
+// Contracts between the query language, the index and the commands. Kept in one
+// small file so each side can be built and tested on its own.
+import type { Incident, Publication, SourceDocument } from '../records/schema.ts';
+
+export type RecordKindFilter = 'incident' | 'publication' | 'source';
+
+/** A Hijri month filter: `during:ramadan`, `during:muharram 1444`, `during:ramadan 2022`. */
+export interface HijriFilter {
+  /** Hijri month number 1-12 (1 = Muharram, 9 = Ramadan). */
+  month: number;
+  /** Canonical month name as shown to users ("Ramadan"). */
+  name: string;
+  /** A Hijri year (e.g. 1443) when the user gave one >= 1300, */
+  hijriYear?: number;
+  /** or a Gregorian year (e.g. 2022) meaning: the occurrence(s) of that month starting in that year. */
+  gregorianYear?: number;
+}
+
+/** Structured filters; every field is optional and all given fields must match (AND). */
+export interface Filters {
+  kind?: RecordKindFilter[];
+  /** Matches site/place/district/province (spelling-tolerant). Several values: any of them. */
+  place?: string[];
+  country?: string[];
+  /** Incident attack types. */
+  type?: string[];
+  /** Incident target or target type. */
+  target?: string[];
+  outlet?: string[];
+  medium?: string[];
+  language?: string[];
+  /** claimed:yes keeps incidents whose claim.status is "claimed"; claimed:no the others. */
+  claimed?: boolean;
+  /** Closed interval of ISO days (YYYY-MM-DD); a record matches when its date interval overlaps. */
+  from?: string;
+  to?: string;
+  /** year:2022 is stored as from/to too, but kept for display. */
+  year?: number;
+  during?: HijriFilter;
+}
+
+export interface QueryProblem {
+  /** The filter name or 'text' the problem is about. */
+  option: string;
+  message: string;
+}
+
+/** The result of parsing a `query` option. Parsing never throws. */
+export interface ParsedQuery {
+  /** The original input (trimmed, capped in length). */
+  input: string;
+  /** Free-text words left after filters were taken out (lower-cased tokens as typed). */
+  terms: string[];
+  filters: Filters;
+  /** Things the user should fix; the command answers with these instead of results when non-empty. */
+  problems: QueryProblem[];
+  /** Non-blocking notes to show with the answer (e.g. "ignored a lone '-'", "input cut to 500 characters"). */
+  notes: string[];
+}
+
+export type Searchable = Incident | Publication | SourceDocument;
+
+/** One hit. For a source passage, `passage` is its number and `record` the source document. */
+export interface Hit {
+  ref: string;
+  record: Searchable;
+  passage?: number;
+  score: number;
+  /** True when the record's date is less precise than a day and a date filter was applied. */
+  imprecise: boolean;
+}
+
+export interface SearchResult {
+  hits: Hit[];
+  /** Number of matches before the limit. */
+  total: number;
+  /** all: every term was required; any: no record had all terms, so any-term matching was used; none: no free text. */
+  mode: 'all' | 'any' | 'none';
+  notes: string[];
+}
+
+export interface SearchOptions {
+  /** Max hits returned (default 10). `Infinity` returns every match (timeline, count). */
+  limit?: number;
+  offset?: number;
+  /** Kinds searched when the query has no kind: filter (default: all three). */
+  defaultKinds?: RecordKindFilter[];
+  /** Order: by relevance (default) or by date ascending (records without a date last). */
+  order?: 'relevance' | 'date';
+}
+
+export interface ArchiveStats {
+  incidents: number;
+  publications: number;
+  sources: number;
+  passages: number;
+  /** sha256 of data/ the index was built from. */
+  dataHash: string;
+  /** Latest `modified`/`published` among sources, ISO, or null. */
+  lastDataChange: string | null;
+  /** e.g. "lunr 2.3.9 / schema 1 / index 1". */
+  indexVersion: string;
+  builtAt: string;
+}
+
+/** What commands need from the index. Implemented by the search engine. */
+export interface Archive {
+  search(query: ParsedQuery, options?: SearchOptions): SearchResult;
+  /** Any incident, publication or source by id. */
+  get(id: string): Searchable | undefined;
+  stats(): ArchiveStats;
+  /** Distinct values for autocomplete and for spelling-tolerant matching. */
+  vocabulary(): { places: string[]; countries: string[]; outlets: string[]; media: string[]; types: string[]; ids: string[] };
+}
