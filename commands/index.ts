@@ -1,0 +1,60 @@
+// The command registry: every slash command, by name, and the one function
+// transports call to answer a command from raw options. Adding a command means
+// one file in commands/ and one line here (and its topic in help.ts).
+import { errorView, type View } from '../src/core/views.ts';
+import * as about from './about.ts';
+import * as cite from './cite.ts';
+import * as count from './count.ts';
+import * as help from './help.ts';
+import * as record from './record.ts';
+import * as search from './search.ts';
+import * as timeline from './timeline.ts';
+import { validateArgs, type ParsedArgs, type RawOptions } from './shared/args.ts';
+import type { Command, CommandDefinition, CommandDeps } from './shared/definition.ts';
+
+export type { Command, CommandDefinition, CommandDeps, OptionDefinition } from './shared/definition.ts';
+
+// Each module is checked against Command with its own definition type, so a
+// handler whose Args do not match its definition fails to compile.
+const search_ = search satisfies Command<typeof search.definition>;
+const timeline_ = timeline satisfies Command<typeof timeline.definition>;
+const count_ = count satisfies Command<typeof count.definition>;
+const record_ = record satisfies Command<typeof record.definition>;
+const cite_ = cite satisfies Command<typeof cite.definition>;
+const about_ = about satisfies Command<typeof about.definition>;
+const help_ = help satisfies Command<typeof help.definition>;
+
+/** A command whose argument types have been erased; only `runCommand` calls it, after validating the args. */
+interface RegisteredCommand {
+  readonly definition: CommandDefinition;
+  readonly handle: (args: never, deps: CommandDeps) => View;
+}
+
+/** In the order /help lists them. */
+export const COMMANDS: readonly RegisteredCommand[] = [search_, timeline_, count_, record_, cite_, about_, help_];
+
+export const DEFINITIONS: readonly CommandDefinition[] = COMMANDS.map((c) => c.definition);
+
+export function findCommand(name: string): RegisteredCommand | undefined {
+  const wanted = name.replace(/^\//, '').toLowerCase();
+  return COMMANDS.find((c) => c.definition.name === wanted);
+}
+
+export function unknownCommand(name: string): View {
+  const names = COMMANDS.map((c) => `/${c.definition.name}`).join(', ');
+  return errorView(null, 'unknown-command', `There is no command "${name}".`, [`Commands: ${names}`, 'Type /help for what each one does.']);
+}
+
+/**
+ * Answers `name` with `raw` options: validates them against the command's
+ * definition and calls its handler. Never throws for user input; an error
+ * View says what to type instead.
+ */
+export function runCommand(name: string, raw: RawOptions, deps: CommandDeps): View {
+  const command = findCommand(name);
+  if (command === undefined) return unknownCommand(name);
+  const checked = validateArgs(command.definition, raw);
+  if (!checked.ok) return checked.error;
+  // validateArgs guarantees each value has its option's type and every required option is present.
+  return (command.handle as (args: ParsedArgs, deps: CommandDeps) => View)(checked.args, deps);
+}

@@ -1,0 +1,88 @@
+// Configuration from the environment (and a .env file), parsed once at start.
+// A malformed variable is reported as one line naming it; the Discord token is
+// wrapped in a Secret so no log line, error or JSON dump can print it.
+import { inspect } from 'node:util';
+import { config as loadDotenv } from 'dotenv';
+import { z } from 'zod';
+
+/** A value that must never be printed: every way of turning it into text gives "[redacted]". */
+export class Secret {
+  readonly #value: string;
+  constructor(value: string) {
+    this.#value = value;
+  }
+  /** The only way to read the value; call it where the value is used, never where it is logged. */
+  reveal(): string {
+    return this.#value;
+  }
+  toString(): string {
+    return '[redacted]';
+  }
+  toJSON(): string {
+    return '[redacted]';
+  }
+  [inspect.custom](): string {
+    return '[redacted]';
+  }
+}
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+// Messages never include the received value: for DISCORD_TOKEN that would print the secret.
+const EnvSchema = z.object({
+  DATA_DIR: z.string().trim().min(1, 'must not be empty').default('data'),
+  STATE_DIR: z.string().trim().min(1, 'must not be empty').default('var'),
+  LOG_LEVEL: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .pipe(z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }))
+    .default('info'),
+  DISCORD_TOKEN: z
+    .string()
+    .trim()
+    // Empty means "not set": a blank line in .env should not count as a token.
+    .transform((s) => (s === '' ? undefined : s))
+    .pipe(z.string().regex(/^[\x21-\x7E]+$/, 'must be a bot token: printable characters, no spaces').optional())
+    .optional(),
+});
+
+export interface Config {
+  dataDir: string;
+  stateDir: string;
+  logLevel: (typeof LOG_LEVELS)[number];
+  /** Absent: run the offline console instead of the Discord bot. */
+  discordToken?: Secret;
+}
+
+export type ConfigResult = { ok: true; config: Config } | { ok: false; message: string };
+
+/** Parses `env`; on failure, one line naming the first malformed variable. */
+export function parseConfig(env: NodeJS.ProcessEnv): ConfigResult {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const name = issue !== undefined ? String(issue.path[0] ?? 'environment') : 'environment';
+    const message = (issue?.message ?? 'is malformed').replace(/\s*\n\s*/g, ' ');
+    return { ok: false, message: `config: ${name} ${message}` };
+  }
+  const e = parsed.data;
+  const config: Config = { dataDir: e.DATA_DIR, stateDir: e.STATE_DIR, logLevel: e.LOG_LEVEL };
+  if (e.DISCORD_TOKEN !== undefined) config.discordToken = new Secret(e.DISCORD_TOKEN);
+  return { ok: true, config };
+}
+
+let cached: ConfigResult | undefined;
+
+/**
+ * The configuration, read once: .env is loaded (without overriding variables
+ * already set, and quietly, since dotenv otherwise prints to stdout, which
+ * must stay clean for --json output) and the environment parsed.
+ */
+export function loadConfig(): ConfigResult {
+  if (cached === undefined) {
+    loadDotenv({ quiet: true });
+    cached = parseConfig(process.env);
+  }
+  return cached;
+}

@@ -1,0 +1,15 @@
+// Opening the archive for the console transports (REPL and ask): the data
+// folder and saved index from the config, the real filters, problems in data/
+// logged (the good records are served; see src/core/search/holder.ts).
+import type { Config } from '../config.ts';
+import { matchFilters } from '../core/query/filter.ts';
+import { formatProblem } from '../core/records/load.ts';
+import { openArchive, type ArchiveHolder } from '../core/search/holder.ts';
+import type { Logger } from '../logger.ts';
+
+export async function openLocalArchive(config: Config, log: Logger): Promise<ArchiveHolder> {
+  const archiveLog = log.child({ module: 'archive' });
+  const holder = await openArchive({ dataDir: config.dataDir, stateDir: config.stateDir, matchFilters, logger: archiveLog });
+  for (const problem of holder.startup.problems) archiveLog.warn({ problem: formatProblem(problem) }, 'record left out of the index');
+  return holder;
+}

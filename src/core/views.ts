@@ -1,0 +1,258 @@
+// Views: what a command answers, as plain data. A handler returns a View; a
+// renderer (console text, JSON, later Discord) decides how it looks. The zod
+// schemas are the single definition: the TypeScript types are inferred from
+// them, and tests (and the fuzz test in particular) validate every reply
+// against them, so a handler cannot quietly return a malformed View.
+import { z } from 'zod';
+
+/** Bumped whenever the JSON output changes shape in a way scripts could notice. */
+export const VIEW_VERSION = 1;
+
+const KindSchema = z.enum(['incident', 'publication', 'source']);
+
+/**
+ * One citation as shown in a reply. `n` is the reply's footnote number for the
+ * source (two quotes from the same source share it); `passage` is the number of
+ * the source passage that contains the quote, or null when no single passage
+ * holds it (e.g. a quote from the title, or one spanning two passages).
+ */
+export const CitationRefSchema = z.object({
+  n: z.number().int().positive(),
+  source: z.string(),
+  url: z.string(),
+  title: z.string(),
+  publisher: z.string(),
+  quote: z.string(),
+  passage: z.number().int().positive().nullable(),
+  note: z.string().optional(),
+});
+
+/** A source listed once per reply, numbered for the [n] markers. */
+export const SourceRefSchema = z.object({
+  n: z.number().int().positive(),
+  id: z.string(),
+  title: z.string(),
+  publisher: z.string(),
+  url: z.string(),
+  /** ISO day the source was published. */
+  published: z.string(),
+});
+
+/** A timeline entry: what /search and /timeline list. */
+export const EntrySchema = z.object({
+  id: z.string(),
+  kind: KindSchema,
+  /** ISO first day the record's date can mean (YYYY-MM-DD), or null when the source gives no date. */
+  date: z.string().nullable(),
+  /** The date as a reader sees it, at the precision the source gives ("Mar 2022", "Ramadan 1443 (Apr 2022)"). */
+  dateLabel: z.string(),
+  /** How precise the date is: day, month, year, range, or unknown. */
+  datePrecision: z.enum(['day', 'month', 'year', 'range', 'unknown']),
+  /** True when the date is less precise than a day and a date filter was applied: it may fall partly outside the filter. */
+  imprecise: z.boolean(),
+  title: z.string(),
+  /** Place for incidents, outlet (or medium) for publications, publisher for sources; null when unknown. */
+  where: z.string().nullable(),
+  /** One line. */
+  summary: z.string(),
+  citations: z.array(CitationRefSchema),
+});
+
+const PagingFields = {
+  total: z.number().int().nonnegative(),
+  page: z.number().int().positive(),
+  pageSize: z.number().int().positive(),
+  pageCount: z.number().int().nonnegative(),
+};
+
+export const ListViewSchema = z.object({
+  type: z.literal('list'),
+  command: z.enum(['search', 'timeline']),
+  /** How the query was read: one phrase per filter and one for the words. Empty when there was no query. */
+  readAs: z.array(z.string()),
+  notes: z.array(z.string()),
+  ...PagingFields,
+  entries: z.array(EntrySchema),
+  /** Every source cited on this page, numbered as in the entries' citations. */
+  sources: z.array(SourceRefSchema),
+});
+
+/** A sum of reported figures over several records, as a range. */
+export const FigureSumSchema = z.object({
+  low: z.number().int().nonnegative(),
+  /** null: open-ended (at least one figure was "more than" / "at least" without an upper bound). */
+  high: z.number().int().nonnegative().nullable(),
+  /** How many incidents gave this figure (the others give none; unknown is not 0). */
+  records: z.number().int().nonnegative(),
+  /** "7", "5–12", "201+". */
+  label: z.string(),
+});
+
+export const CountRowSchema = z.object({
+  /** month: YYYY-MM, year: YYYY, others: the value as spelled most often; "unknown" for records without one. */
+  key: z.string(),
+  /** Human form of the key ("Mar 2022" for 2022-03); equal to key for non-time keys. */
+  label: z.string(),
+  count: z.number().int().nonnegative(),
+  /**
+   * Time keys only: true for a row of records whose dates run over several
+   * months (years); its key is the span "YYYY-MM/YYYY-MM" ("YYYY/YYYY").
+   */
+  span: z.boolean(),
+});
+
+export const CasualtiesSchema = z.object({
+  /** Matching incidents (each FigureSum says how many of them gave that figure). */
+  incidents: z.number().int().nonnegative(),
+  killed: FigureSumSchema,
+  wounded: FigureSumSchema,
+  /** Figures a source gives only for killed and wounded together; never merged into killed or wounded. */
+  combined: FigureSumSchema,
+  /** Incidents whose figures are about someone other than the victims (e.g. group members in an operation): not summed. */
+  excluded: z.number().int().nonnegative(),
+});
+
+export const CountViewSchema = z.object({
+  type: z.literal('count'),
+  command: z.literal('count'),
+  by: z.string(),
+  readAs: z.array(z.string()),
+  notes: z.array(z.string()),
+  /** Number of records counted (a record counted under several keys still counts once here). */
+  total: z.number().int().nonnegative(),
+  rows: z.array(CountRowSchema),
+  /** Null when the counted records are not incidents (e.g. by:outlet). */
+  casualties: CasualtiesSchema.nullable(),
+  disclaimer: z.string(),
+  /** The counted records, in date order, so a script can check what each row is made of. */
+  entries: z.array(EntrySchema),
+  sources: z.array(SourceRefSchema),
+});
+
+export const FieldSchema = z.object({ label: z.string(), value: z.string() });
+
+export const RecordViewSchema = z.object({
+  type: z.literal('record'),
+  command: z.literal('record'),
+  id: z.string(),
+  kind: KindSchema,
+  title: z.string(),
+  date: z.string().nullable(),
+  dateLabel: z.string(),
+  /** Every field of the record that has a value, in reading order, already formatted. */
+  fields: z.array(FieldSchema),
+  citations: z.array(CitationRefSchema),
+  /** Sources only: the numbered passages. */
+  passages: z.array(z.object({ n: z.number().int().positive(), text: z.string() })),
+  /** The record exactly as stored, for the JSON output. */
+  record: z.unknown(),
+});
+
+export const CitationStyleSchema = z.enum(['markdown', 'chicago', 'apa']);
+
+export const CitationsViewSchema = z.object({
+  type: z.literal('citations'),
+  command: z.literal('cite'),
+  id: z.string(),
+  title: z.string(),
+  style: CitationStyleSchema,
+  /** ISO day used as the accessed date. */
+  accessed: z.string(),
+  items: z.array(
+    z.object({
+      source: z.string(),
+      /** The formatted reference, ready to paste. */
+      text: z.string(),
+      url: z.string(),
+      title: z.string(),
+      /** The record's quotes from this source (empty when citing a source itself). */
+      quotes: z.array(z.object({ quote: z.string(), passage: z.number().int().positive().nullable() })),
+    }),
+  ),
+});
+
+export const AboutViewSchema = z.object({
+  type: z.literal('about'),
+  command: z.literal('about'),
+  counts: z.object({
+    incidents: z.number().int().nonnegative(),
+    publications: z.number().int().nonnegative(),
+    sources: z.number().int().nonnegative(),
+    passages: z.number().int().nonnegative(),
+  }),
+  sources: z.array(SourceRefSchema),
+  lastDataChange: z.string().nullable(),
+  indexVersion: z.string(),
+  dataHash: z.string(),
+  builtAt: z.string(),
+});
+
+export const HelpViewSchema = z.object({
+  type: z.literal('help'),
+  command: z.literal('help'),
+  /** Set when help was asked about one command. */
+  topic: z.string().nullable(),
+  commands: z.array(z.object({ name: z.string(), usage: z.string(), description: z.string() })),
+  sections: z.array(z.object({ title: z.string(), lines: z.array(z.string()) })),
+});
+
+export const ErrorCodeSchema = z.enum([
+  'unknown-command',
+  'unknown-option',
+  'missing-option',
+  'bad-option',
+  'bad-query',
+  'empty-query',
+  'not-found',
+  'bad-page',
+  'syntax',
+  'internal',
+]);
+
+export const ErrorViewSchema = z.object({
+  type: z.literal('error'),
+  /** The command the error is about, or null when no command was recognised. */
+  command: z.string().nullable(),
+  code: ErrorCodeSchema,
+  /** One sentence saying what went wrong. */
+  message: z.string(),
+  /** What to type instead: valid options, choices, examples, closest ids. */
+  hints: z.array(z.string()),
+});
+
+export const ViewSchema = z.discriminatedUnion('type', [
+  ListViewSchema,
+  CountViewSchema,
+  RecordViewSchema,
+  CitationsViewSchema,
+  AboutViewSchema,
+  HelpViewSchema,
+  ErrorViewSchema,
+]);
+
+export type CitationRef = z.infer<typeof CitationRefSchema>;
+export type SourceRef = z.infer<typeof SourceRefSchema>;
+export type Entry = z.infer<typeof EntrySchema>;
+export type ListView = z.infer<typeof ListViewSchema>;
+export type FigureSum = z.infer<typeof FigureSumSchema>;
+export type CountRow = z.infer<typeof CountRowSchema>;
+export type CasualtySums = z.infer<typeof CasualtiesSchema>;
+export type CountView = z.infer<typeof CountViewSchema>;
+export type Field = z.infer<typeof FieldSchema>;
+export type RecordView = z.infer<typeof RecordViewSchema>;
+export type CitationStyle = z.infer<typeof CitationStyleSchema>;
+export type CitationsView = z.infer<typeof CitationsViewSchema>;
+export type AboutView = z.infer<typeof AboutViewSchema>;
+export type HelpView = z.infer<typeof HelpViewSchema>;
+export type ErrorCode = z.infer<typeof ErrorCodeSchema>;
+export type ErrorView = z.infer<typeof ErrorViewSchema>;
+export type View = z.infer<typeof ViewSchema>;
+
+export function errorView(command: string | null, code: ErrorCode, message: string, hints: string[] = []): ErrorView {
+  return { type: 'error', command, code, message, hints };
+}
+
+/** True for replies that mean "the user asked for something we cannot answer" (exit 1 in the CLI). */
+export function isErrorView(view: View): view is ErrorView {
+  return view.type === 'error';
+}

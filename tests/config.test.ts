@@ -1,0 +1,76 @@
+import { inspect } from 'node:util';
+import { Writable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { parseConfig, Secret } from '../src/config.ts';
+import { createLogger } from '../src/logger.ts';
+
+describe('parseConfig', () => {
+  it('GIVEN nothing set THEN the defaults and no token', () => {
+    const r = parseConfig({});
+    expect(r).toEqual({ ok: true, config: { dataDir: 'data', stateDir: 'var', logLevel: 'info' } });
+  });
+
+  it('GIVEN values THEN they are used (log level case-insensitive)', () => {
+    const r = parseConfig({ DATA_DIR: '/srv/data', STATE_DIR: '/srv/state', LOG_LEVEL: 'DEBUG', DISCORD_TOKEN: 'abc.def' });
+    expect(r.ok && r.config.logLevel).toBe('debug');
+    expect(r.ok && r.config.discordToken?.reveal()).toBe('abc.def');
+  });
+
+  it('GIVEN an empty token THEN it counts as not set', () => {
+    const r = parseConfig({ DISCORD_TOKEN: '' });
+    expect(r.ok && r.config.discordToken).toBeUndefined();
+  });
+
+  it.each([
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    [{ DATA_DIR: '   ' }, 'DATA_DIR'],
+    [{ STATE_DIR: '' }, 'STATE_DIR'],
+  ])('GIVEN %j THEN one line naming %s', (env, name) => {
+    const r = parseConfig(env);
+    expect(r.ok).toBe(false);
+    if (!r.ok) {
+      expect(r.message).toContain(name);
+      expect(r.message).not.toContain('\n');
+    }
+  });
+
+  it('GIVEN a malformed token THEN the message names it without its value', () => {
+    const r = parseConfig({ DISCORD_TOKEN: 'abc def-secret' });
+    expect(r.ok).toBe(false);
+    if (!r.ok) {
+      expect(r.message).toContain('DISCORD_TOKEN');
+      expect(r.message).not.toContain('def-secret');
+    }
+  });
+});
+
+describe('Secret', () => {
+  it('GIVEN any way of printing THEN the value does not appear', () => {
+    const s = new Secret('top-secret');
+    expect(String(s)).toBe('[redacted]');
+    expect(`${s}`).not.toContain('top-secret');
+    expect(JSON.stringify({ s })).not.toContain('top-secret');
+    expect(inspect({ s })).not.toContain('top-secret');
+  });
+});
+
+describe('logger', () => {
+  it('GIVEN a token or the config in a log line THEN it is redacted', async () => {
+    const lines: string[] = [];
+    const destination = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        lines.push(chunk.toString('utf8'));
+        done();
+      },
+    });
+    const log = await createLogger({ level: 'info', destination });
+    const child = log.child({ module: 'test' });
+    child.info({ token: 'plain-secret', config: { discordToken: new Secret('wrapped-secret'), dataDir: 'data' } }, 'hello');
+    const parsed = JSON.parse(lines.join('')) as { module: string; msg: string; token: string; config: { dataDir: string } };
+    expect(parsed.module).toBe('test');
+    expect(parsed.msg).toBe('hello');
+    expect(parsed.config.dataDir).toBe('data');
+    expect(lines.join('')).not.toContain('plain-secret');
+    expect(lines.join('')).not.toContain('wrapped-secret');
+  });
+});
