@@ -28,6 +28,19 @@ export class Secret {
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
+/** Discord ids (application, guild): snowflakes, 17-20 digits. */
+const SNOWFLAKE = /^\d{17,20}$/;
+const SNOWFLAKE_MESSAGE = 'must be a Discord id (17-20 digits)';
+/** Trimmed; empty means "not set", like a blank line in .env. */
+const optionalText = z
+  .string()
+  .trim()
+  .optional()
+  .transform((s) => (s === '' ? undefined : s));
+
+/** Discord's REST base; discord.js appends the API version. */
+export const DISCORD_API_DEFAULT = 'https://discord.com/api';
+
 // Messages never include the received value: for DISCORD_TOKEN that would print the secret.
 const EnvSchema = z.object({
   DATA_DIR: z.string().trim().min(1, 'must not be empty').default('data'),
@@ -45,6 +58,16 @@ const EnvSchema = z.object({
     .transform((s) => (s === '' ? undefined : s))
     .pipe(z.string().regex(/^[\x21-\x7E]+$/, 'must be a bot token: printable characters, no spaces').optional())
     .optional(),
+  DISCORD_APPLICATION_ID: optionalText.pipe(z.string().regex(SNOWFLAKE, SNOWFLAKE_MESSAGE).optional()),
+  DISCORD_GUILD_ID: optionalText.pipe(z.string().regex(SNOWFLAKE, SNOWFLAKE_MESSAGE).optional()),
+  // The REST base without the version (discord.js appends /v10): Discord's by default; an
+  // @discordjs/proxy in front of it, or a Discord API double in tests.
+  DISCORD_API_URL: optionalText.pipe(
+    z
+      .url({ protocol: /^https?$/, error: 'must be an http(s) URL such as https://discord.com/api' })
+      .transform((u) => u.replace(/\/+$/, ''))
+      .optional(),
+  ),
 });
 
 export interface Config {
@@ -53,6 +76,19 @@ export interface Config {
   logLevel: (typeof LOG_LEVELS)[number];
   /** Absent: run the offline console instead of the Discord bot. */
   discordToken?: Secret;
+  discordApplicationId?: string;
+  /** Set: commands are deployed to this guild only (instant; for development). */
+  discordGuildId?: string;
+  /** Set only when DISCORD_API_URL is; see `discordSettings` for the default. */
+  discordApiUrl?: string;
+}
+
+/** What the bot and the deploy script need, all present. */
+export interface DiscordSettings {
+  token: Secret;
+  applicationId: string;
+  guildId?: string;
+  apiUrl: string;
 }
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; message: string };
@@ -69,7 +105,29 @@ export function parseConfig(env: NodeJS.ProcessEnv): ConfigResult {
   const e = parsed.data;
   const config: Config = { dataDir: e.DATA_DIR, stateDir: e.STATE_DIR, logLevel: e.LOG_LEVEL };
   if (e.DISCORD_TOKEN !== undefined) config.discordToken = new Secret(e.DISCORD_TOKEN);
+  if (e.DISCORD_APPLICATION_ID !== undefined) config.discordApplicationId = e.DISCORD_APPLICATION_ID;
+  if (e.DISCORD_GUILD_ID !== undefined) config.discordGuildId = e.DISCORD_GUILD_ID;
+  if (e.DISCORD_API_URL !== undefined) config.discordApiUrl = e.DISCORD_API_URL;
   return { ok: true, config };
+}
+
+/**
+ * The Discord settings, or one line naming the missing variable. Kept apart
+ * from parseConfig because only the bot and the deploy script need them: the
+ * offline console runs without any.
+ */
+export function discordSettings(config: Config): { ok: true; settings: DiscordSettings } | { ok: false; message: string } {
+  if (config.discordToken === undefined) return { ok: false, message: 'config: DISCORD_TOKEN is not set (the bot token from the Developer Portal)' };
+  if (config.discordApplicationId === undefined) {
+    return { ok: false, message: 'config: DISCORD_APPLICATION_ID is not set (the application id from the Developer Portal)' };
+  }
+  const settings: DiscordSettings = {
+    token: config.discordToken,
+    applicationId: config.discordApplicationId,
+    apiUrl: config.discordApiUrl ?? DISCORD_API_DEFAULT,
+  };
+  if (config.discordGuildId !== undefined) settings.guildId = config.discordGuildId;
+  return { ok: true, settings };
 }
 
 let cached: ConfigResult | undefined;

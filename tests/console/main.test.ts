@@ -35,11 +35,12 @@ describe('npm start', () => {
     expect(r.stdout).toContain('These are counts of records in this index');
   });
 
-  it('GIVEN a DISCORD_TOKEN THEN one line says Discord is not wired, exit 1, and the token appears nowhere', async () => {
+  it('GIVEN a DISCORD_TOKEN without DISCORD_APPLICATION_ID THEN one line naming the missing variable, exit 2, and the token appears nowhere', async () => {
+    // With both set, the bot starts instead of the console (tests/discord/process.test.ts).
     const token = 'MTIzNDU2Nzg5.secret-token-value.XYZ';
     const r = await start({ DISCORD_TOKEN: token }, '');
-    expect(r.code).toBe(1);
-    expect(r.stderr).toContain('Discord transport is not wired yet');
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toEqual([expect.stringContaining('DISCORD_APPLICATION_ID')]);
     expect(r.stdout + r.stderr).not.toContain(token);
     expect(r.stdout + r.stderr).not.toContain('secret-token-value');
   });

@@ -1,0 +1,155 @@
+// Prev/Next buttons whose state lives in the button itself. A button's
+// custom_id (at most 100 characters) carries the command, the page or part to
+// show, and the options the command was run with, so paging keeps working
+// after a restart and for every member who sees the message: pressing a
+// button re-runs the command on the archive as it is now.
+//
+//   pg|search|p2|query=kabul%26co         page 2 of a list (sets the page option)
+//   pg|record|r1|id=thekhorasandiary-1    part 1 of a view too long for one message
+//   ph|search|p2|Ab3-x9Qk0LmZ             options too long to fit: a hash into an in-memory LRU
+//
+// Only the rare query that does not fit (a query can be 500 characters) needs
+// the LRU; its reply says that its paging ends when the bot restarts.
+import { createHash } from 'node:crypto';
+import { ButtonStyle, ComponentType, type APIActionRowComponent, type APIButtonComponent } from 'discord.js';
+
+export const CUSTOM_ID_MAX = 100;
+
+/** Which of a reply's pages a button shows: a page of a list command, or a part of a long view. */
+export interface Target {
+  kind: 'page' | 'part';
+  /** 1-based. */
+  n: number;
+}
+
+export interface PagingState {
+  command: string;
+  /** The command's options as strings, without `page` (the target says which page). */
+  options: { [name: string]: string };
+  target: Target;
+}
+
+export type Decoded = { ok: true; state: PagingState } | { ok: false; reason: 'expired' | 'invalid' };
+
+// Only the characters that structure the id are escaped, so most queries stay short.
+function escapeValue(s: string): string {
+  return s.replace(/[%&=|]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+}
+
+function unescapeValue(s: string): string | undefined {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return undefined;
+  }
+}
+
+function encodeOptions(options: { readonly [name: string]: string }): string {
+  return Object.keys(options)
+    .sort()
+    .map((k) => `${escapeValue(k)}=${escapeValue(options[k] ?? '')}`)
+    .join('&');
+}
+
+function decodeOptions(text: string): { [name: string]: string } | undefined {
+  const out: { [name: string]: string } = {};
+  if (text === '') return out;
+  for (const pair of text.split('&')) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) return undefined;
+    const key = unescapeValue(pair.slice(0, eq));
+    const value = unescapeValue(pair.slice(eq + 1));
+    if (key === undefined || value === undefined) return undefined;
+    out[key] = value;
+  }
+  return out;
+}
+
+const TARGET = /^([pr])(\d{1,6})$/;
+
+export class Paging {
+  readonly #remembered = new Map<string, string>();
+  readonly #max: number;
+
+  constructor(opts: { maxRemembered?: number } = {}) {
+    this.#max = opts.maxRemembered ?? 1000;
+  }
+
+  /**
+   * The custom id for a button showing `state`. `remembered` is true when the
+   * options did not fit and were kept in memory (paging then ends at restart).
+   */
+  encode(state: PagingState): { customId: string; remembered: boolean } {
+    const target = `${state.target.kind === 'page' ? 'p' : 'r'}${state.target.n}`;
+    const options = encodeOptions(state.options);
+    const inline = `pg|${state.command}|${target}|${options}`;
+    if (inline.length <= CUSTOM_ID_MAX) return { customId: inline, remembered: false };
+    const key = createHash('sha256').update(`${state.command}\n${options}`).digest('base64url').slice(0, 16);
+    this.#remember(key, `${state.command}|${options}`);
+    return { customId: `ph|${state.command}|${target}|${key}`, remembered: true };
+  }
+
+  decode(customId: string): Decoded {
+    const parts = customId.split('|');
+    const [scheme, command, target, ...rest] = parts;
+    const t = TARGET.exec(target ?? '');
+    if ((scheme !== 'pg' && scheme !== 'ph') || command === undefined || command === '' || t === null) return { ok: false, reason: 'invalid' };
+    const n = Number(t[2]);
+    if (n < 1) return { ok: false, reason: 'invalid' };
+    const kind = t[1] === 'p' ? 'page' : 'part';
+    let optionText = rest.join('|');
+    if (scheme === 'ph') {
+      const stored = this.#recall(optionText);
+      if (stored === undefined) return { ok: false, reason: 'expired' };
+      const bar = stored.indexOf('|');
+      if (stored.slice(0, bar) !== command) return { ok: false, reason: 'invalid' };
+      optionText = stored.slice(bar + 1);
+    }
+    const options = decodeOptions(optionText);
+    if (options === undefined) return { ok: false, reason: 'invalid' };
+    return { ok: true, state: { command, options, target: { kind, n } } };
+  }
+
+  /** A row with Prev and Next for a reply showing `current` of `count`; remembered as in encode. */
+  row(
+    command: string,
+    options: { readonly [name: string]: string },
+    kind: Target['kind'],
+    current: number,
+    count: number,
+  ): { row: APIActionRowComponent<APIButtonComponent>; remembered: boolean } {
+    const prev = this.encode({ command, options: { ...options }, target: { kind, n: Math.max(0, current - 1) } });
+    const next = this.encode({ command, options: { ...options }, target: { kind, n: current + 1 } });
+    // n = 0 never decodes; the Prev button on the first page is disabled anyway and needs an id distinct from Next.
+    const button = (label: string, customId: string, disabled: boolean): APIButtonComponent => ({
+      type: ComponentType.Button,
+      style: ButtonStyle.Secondary,
+      label,
+      custom_id: customId,
+      disabled,
+    });
+    return {
+      row: {
+        type: ComponentType.ActionRow,
+        components: [button('◀ Prev', prev.customId, current <= 1), button('Next ▶', next.customId, current >= count)],
+      },
+      remembered: prev.remembered || next.remembered,
+    };
+  }
+
+  #remember(key: string, value: string): void {
+    this.#remembered.delete(key);
+    this.#remembered.set(key, value);
+    while (this.#remembered.size > this.#max) {
+      const oldest = this.#remembered.keys().next();
+      if (oldest.done === true) break;
+      this.#remembered.delete(oldest.value);
+    }
+  }
+
+  #recall(key: string): string | undefined {
+    const value = this.#remembered.get(key);
+    if (value !== undefined) this.#remember(key, value); // most recently used
+    return value;
+  }
+}

@@ -1,0 +1,400 @@
+// Interactions in, replies out. The router maps a command name to a Route
+// (every command of commands/index.ts is registered from the registry; later
+// features register more), and handles the three kinds of interaction the bot
+// gets: slash commands, autocomplete, and its own Prev/Next buttons.
+//
+// Discord's rules shape the flow:
+// - Every interaction is acknowledged within 3 s. Handlers are synchronous, so
+//   a timer cannot interrupt one: routes that may take longer than about a
+//   second (search, timeline, count, and every async command) await the
+//   deferral (callback type 5, or 6 for a button) *before* running, and fill
+//   the reply in afterwards. The others answer directly (type 4, or 7 for a
+//   button: the message is updated in place, for whoever pressed it).
+// - Mistakes of the user's are ephemeral. After a public deferral, the
+//   "thinking" message is deleted and the error sent as an ephemeral
+//   follow-up, since a deferral's visibility cannot be changed.
+// - A handler that throws is a bug: it is logged with the interaction id and
+//   answered politely; the router itself never throws or rejects.
+// - After close() (shutdown) new interactions are not handled at all, while
+//   the ones in flight finish (drain()).
+import {
+  MessageFlags,
+  PermissionFlagsBits,
+  type APIActionRowComponent,
+  type APIButtonComponent,
+  type AutocompleteInteraction, type ButtonInteraction, type ChatInputCommandInteraction, type Interaction } from 'discord.js';
+import { BOT_COMMANDS, COMMANDS, runCommand, unknownCommand } from '../../commands/index.ts';
+import type { RawOptions } from '../../commands/shared/args.ts';
+import { MAX_SUGGESTIONS, suggest } from '../../commands/shared/autocomplete.ts';
+import { runBotCommand, type BotDeps, type Requirement } from '../../commands/shared/bot.ts';
+import type { Caller, CommandDeps } from '../../commands/shared/definition.ts';
+import type { ReloadReport } from '../core/search/holder.ts';
+import type { Archive } from '../core/search/types.ts';
+import { errorView, type View } from '../core/views.ts';
+import type { Logger } from '../logger.ts';
+import { requirementOf } from './definitions.ts';
+import { optionStrings, rawOptions } from './options.ts';
+import { Paging } from './paging.ts';
+import { clip, LIMITS, renderDiscord, type DiscordMessage } from './render.ts';
+
+/** Where a command was invoked, as plain data, for routes that need it (e.g. a digest subscribing a channel). */
+export interface Invocation {
+  interactionId: string;
+  guildId: string | null;
+  channelId: string | null;
+  userId: string;
+  locale: string;
+  /** The member has Manage Server (false outside a server). */
+  canManageGuild: boolean;
+  /** A channel's name from the client's cache, when known. */
+  channelName?: (channelId: string) => string | undefined;
+}
+
+export interface Route {
+  name: string;
+  /** Who may run it; checked against the member's permissions on every invocation, buttons included. */
+  requires?: Requirement;
+  /** Acknowledge before running, because the handler may take longer than about a second. */
+  defer: boolean;
+  run(raw: RawOptions, invocation: Invocation): View | Promise<View>;
+}
+
+/** Who is asking, in the neutral shape commands read. */
+function callerOf(invocation: Invocation): Caller {
+  return {
+    userId: invocation.userId,
+    guildId: invocation.guildId,
+    channelId: invocation.channelId ?? '',
+    canManageGuild: invocation.canManageGuild,
+    ...(invocation.channelName !== undefined ? { channelName: invocation.channelName } : {}),
+  };
+}
+
+export interface RouterDeps {
+  /** The archive being served right now (read on every request, so a reload takes effect at once). */
+  archive: () => Archive;
+  reload: () => Promise<ReloadReport>;
+  now?: () => Date;
+  log: Logger;
+  paging?: Paging;
+  /** Further services handed to every command (e.g. the digest store), as CommandDeps names them. */
+  services?: Omit<Partial<CommandDeps>, 'archive' | 'now' | 'caller'>;
+}
+
+/** Commands that only read a record or two: answered directly. Any other command is deferred first. */
+const QUICK = new Set(['record', 'cite', 'about', 'help']);
+
+const PERMISSION_BITS: { readonly [R in Requirement]: bigint } = { 'manage-server': PermissionFlagsBits.ManageGuild };
+const PERMISSION_NAMES: { readonly [R in Requirement]: string } = { 'manage-server': 'Manage Server' };
+
+const EXPIRED_NOTE = '_Paging for this long query ends when the bot restarts._';
+
+function internalError(command: string | null): View {
+  return errorView(command, 'internal', 'Something went wrong answering that; it has been logged.', ['Try again in a moment, or try a simpler query.']);
+}
+
+export class InteractionRouter {
+  readonly #routes = new Map<string, Route>();
+  readonly #deps: RouterDeps;
+  readonly #paging: Paging;
+  readonly #inFlight = new Set<Promise<void>>();
+  #closed = false;
+
+  constructor(deps: RouterDeps) {
+    this.#deps = deps;
+    this.#paging = deps.paging ?? new Paging();
+    const now = deps.now ?? (() => new Date());
+    const commandDeps = (invocation: Invocation): CommandDeps => ({
+      ...deps.services,
+      archive: deps.archive(),
+      now,
+      caller: callerOf(invocation),
+    });
+    for (const command of COMMANDS) {
+      const name = command.definition.name;
+      const requires = requirementOf(command);
+      this.register({
+        name,
+        ...(requires !== undefined ? { requires } : {}),
+        defer: !QUICK.has(name),
+        run: (raw, invocation) => runCommand(name, raw, commandDeps(invocation)),
+      });
+    }
+    for (const command of BOT_COMMANDS) {
+      const requires = requirementOf(command);
+      this.register({
+        name: command.definition.name,
+        ...(requires !== undefined ? { requires } : {}),
+        defer: true,
+        run: (raw, invocation) => {
+          const botDeps: BotDeps = { ...commandDeps(invocation), reload: deps.reload };
+          return runBotCommand(command, raw, botDeps);
+        },
+      });
+    }
+  }
+
+  /** Adds or replaces the route for a command name. */
+  register(route: Route): void {
+    this.#routes.set(route.name, route);
+  }
+
+  get routes(): ReadonlyMap<string, Route> {
+    return this.#routes;
+  }
+
+  /** Handles one interaction; resolves when it is answered. Never rejects. */
+  handle(interaction: Interaction): Promise<void> {
+    if (this.#closed) {
+      this.#deps.log.info({ interaction: interaction.id }, 'shutting down: interaction not handled');
+      return Promise.resolve();
+    }
+    const work = this.#dispatch(interaction).catch((err: unknown) => {
+      this.#deps.log.error({ err, interaction: interaction.id }, 'interaction failed');
+    });
+    this.#inFlight.add(work);
+    void work.finally(() => this.#inFlight.delete(work));
+    return work;
+  }
+
+  /** Stops taking interactions; the ones in flight go on. */
+  close(): void {
+    this.#closed = true;
+  }
+
+  /** Resolves when the interactions in flight are answered, or after `timeoutMs`; true when all finished. */
+  async drain(timeoutMs: number): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<false>((resolve) => {
+      timer = setTimeout(() => resolve(false), timeoutMs);
+    });
+    const done = Promise.allSettled([...this.#inFlight]).then(() => true as const);
+    try {
+      return await Promise.race([done, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async #dispatch(interaction: Interaction): Promise<void> {
+    const started = Date.now();
+    const base = {
+      interaction: interaction.id,
+      guild: interaction.guildId,
+      channel: interaction.channelId,
+      user: interaction.user.id,
+    };
+    if (interaction.isAutocomplete()) {
+      const log = this.#deps.log.child({ ...base, command: interaction.commandName, kind: 'autocomplete' });
+      await this.#autocomplete(interaction, log);
+      log.debug({ ms: Date.now() - started }, 'autocomplete answered');
+      return;
+    }
+    if (interaction.isChatInputCommand()) {
+      const log = this.#deps.log.child({ ...base, command: interaction.commandName, kind: 'command' });
+      const outcome = await this.#command(interaction, log, started);
+      log.info({ ms: Date.now() - started, ...outcome }, 'interaction answered');
+      return;
+    }
+    if (interaction.isButton()) {
+      const log = this.#deps.log.child({ ...base, kind: 'button', customId: interaction.customId });
+      const outcome = await this.#button(interaction, log, started);
+      log.info({ ms: Date.now() - started, ...outcome }, 'interaction answered');
+      return;
+    }
+    this.#deps.log.debug({ ...base, type: interaction.type }, 'interaction of a kind this bot does not handle');
+  }
+
+  #invocation(interaction: ChatInputCommandInteraction | ButtonInteraction): Invocation {
+    return {
+      interactionId: interaction.id,
+      guildId: interaction.guildId,
+      channelId: interaction.channelId,
+      userId: interaction.user.id,
+      locale: interaction.locale,
+      canManageGuild: interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild) === true,
+      channelName: (id) => {
+        const channel = interaction.client.channels.cache.get(id);
+        return channel !== undefined && 'name' in channel && typeof channel.name === 'string' ? channel.name : undefined;
+      },
+    };
+  }
+
+  #permitted(interaction: ChatInputCommandInteraction | ButtonInteraction, route: Route): boolean {
+    if (route.requires === undefined) return true;
+    // memberPermissions is null outside a server (a DM), where server permissions do not exist.
+    // has() lets Administrator through, as Discord does for default_member_permissions.
+    return interaction.memberPermissions?.has(PERMISSION_BITS[route.requires]) === true;
+  }
+
+  #refusal(route: Route): View {
+    const requirement = route.requires ?? 'manage-server';
+    return errorView(route.name, 'forbidden', `/${route.name} is only for members with the ${PERMISSION_NAMES[requirement]} permission.`, [
+      'Ask a server admin to run it, or to give you that permission.',
+    ]);
+  }
+
+  /** Runs a route; a throw (a bug) becomes a logged internal error View. */
+  async #run(route: Route, raw: RawOptions, invocation: Invocation, log: Logger): Promise<View> {
+    try {
+      return await route.run(raw, invocation);
+    } catch (err) {
+      log.error({ err }, 'command handler failed');
+      return internalError(route.name);
+    }
+  }
+
+  /**
+   * The message for `view`: the given part, with Prev/Next buttons when there
+   * is more (pages of a list command, or parts of a long view). `options` are
+   * what the buttons re-run the command with.
+   */
+  #message(
+    command: string,
+    options: { [name: string]: string },
+    view: View,
+    part: number,
+  ): { message: DiscordMessage & { components: APIActionRowComponent<APIButtonComponent>[] }; ephemeral: boolean } {
+    const reply = renderDiscord(view);
+    const index = Math.min(Math.max(1, part), reply.parts.length);
+    const message = reply.parts[index - 1]!;
+    let row: ReturnType<Paging['row']> | undefined;
+    if (view.type === 'list' && view.pageCount > 1) row = this.#paging.row(command, options, 'page', view.page, view.pageCount);
+    else if (reply.parts.length > 1) row = this.#paging.row(command, options, 'part', index, reply.parts.length);
+    let content = message.content;
+    if (row?.remembered === true) {
+      content = content === '' ? EXPIRED_NOTE : `${clip(content, LIMITS.content - EXPIRED_NOTE.length - 1)}\n${EXPIRED_NOTE}`;
+    }
+    // components is always set, so an edit also removes buttons a previous page had.
+    return {
+      message: { ...message, content, components: row !== undefined ? [row.row] : [] },
+      ephemeral: reply.ephemeral,
+    };
+  }
+
+  async #command(interaction: ChatInputCommandInteraction, log: Logger, started: number): Promise<object> {
+    const route = this.#routes.get(interaction.commandName);
+    if (route === undefined) {
+      await this.#replyError(interaction, unknownCommand(interaction.commandName));
+      return { outcome: 'unknown-command', ackMs: Date.now() - started };
+    }
+    if (!this.#permitted(interaction, route)) {
+      await this.#replyError(interaction, this.#refusal(route));
+      return { outcome: 'forbidden', ackMs: Date.now() - started };
+    }
+    const raw = rawOptions(interaction.options.data);
+    let ackMs: number | undefined;
+    if (route.defer) {
+      await interaction.deferReply();
+      ackMs = Date.now() - started;
+    }
+    try {
+      const view = await this.#run(route, raw, this.#invocation(interaction), log);
+      const options = optionStrings(raw);
+      delete options['page'];
+      const { message, ephemeral } = this.#message(route.name, options, view, 1);
+      if (!route.defer) {
+        await interaction.reply({ ...message, ...(ephemeral ? { flags: MessageFlags.Ephemeral } : {}) });
+        ackMs = Date.now() - started;
+      } else if (ephemeral) {
+        // A deferral's visibility is fixed: replace the public "thinking" message with an ephemeral one.
+        await interaction.deleteReply();
+        await interaction.followUp({ ...message, flags: MessageFlags.Ephemeral });
+      } else {
+        await interaction.editReply(message);
+      }
+      return { outcome: view.type === 'error' ? view.code : 'ok', ackMs };
+    } catch (err) {
+      log.error({ err }, 'could not deliver the reply');
+      await this.#apologise(interaction, log);
+      return { outcome: 'failed', ackMs };
+    }
+  }
+
+  async #button(interaction: ButtonInteraction, log: Logger, started: number): Promise<object> {
+    const decoded = this.#paging.decode(interaction.customId);
+    if (!decoded.ok) {
+      const message =
+        decoded.reason === 'expired'
+          ? 'These buttons stopped working when the bot restarted (the query was too long to keep in them).'
+          : 'This button is not one this bot understands (perhaps from an older version).';
+      await this.#replyError(interaction, errorView(null, 'bad-page', message, ['Run the command again to get fresh buttons.']));
+      return { outcome: decoded.reason, ackMs: Date.now() - started };
+    }
+    const { command, options, target } = decoded.state;
+    const route = this.#routes.get(command);
+    if (route === undefined) {
+      await this.#replyError(interaction, unknownCommand(command));
+      return { outcome: 'unknown-command', ackMs: Date.now() - started };
+    }
+    if (!this.#permitted(interaction, route)) {
+      await this.#replyError(interaction, this.#refusal(route));
+      return { outcome: 'forbidden', ackMs: Date.now() - started };
+    }
+    const raw: { [name: string]: string } = { ...options };
+    if (target.kind === 'page') raw['page'] = String(target.n);
+    let ackMs: number | undefined;
+    if (route.defer) {
+      await interaction.deferUpdate();
+      ackMs = Date.now() - started;
+    }
+    try {
+      const view = await this.#run(route, raw, this.#invocation(interaction), log);
+      if (view.type === 'error') {
+        // The message stays as it was; only the presser hears what went wrong (e.g. data changed and the page is gone).
+        if (route.defer) await interaction.followUp({ ...renderDiscord(view).parts[0]!, flags: MessageFlags.Ephemeral });
+        else await interaction.reply({ ...renderDiscord(view).parts[0]!, flags: MessageFlags.Ephemeral });
+        return { outcome: view.code, ackMs: ackMs ?? Date.now() - started };
+      }
+      const { message } = this.#message(route.name, options, view, target.kind === 'part' ? target.n : 1);
+      if (route.defer) {
+        await interaction.editReply(message);
+      } else {
+        await interaction.update(message);
+        ackMs = Date.now() - started;
+      }
+      return { outcome: 'ok', ackMs, command, target: `${target.kind} ${target.n}` };
+    } catch (err) {
+      log.error({ err }, 'could not deliver the reply');
+      await this.#apologise(interaction, log);
+      return { outcome: 'failed', ackMs };
+    }
+  }
+
+  async #autocomplete(interaction: AutocompleteInteraction, log: Logger): Promise<void> {
+    let choices: { name: string; value: string }[] = [];
+    try {
+      const focused = interaction.options.getFocused(true);
+      if (this.#routes.has(interaction.commandName)) {
+        choices = suggest(focused.name, String(focused.value), { ...this.#deps.services, archive: this.#deps.archive(), now: this.#deps.now ?? (() => new Date()) })
+          // suggest keeps to Discord's limits already; cut again so a change there cannot become an API error.
+          .filter((s) => s.name.length >= 1 && s.name.length <= 100 && s.value.length <= 100)
+          .slice(0, MAX_SUGGESTIONS);
+      }
+    } catch (err) {
+      log.error({ err }, 'autocomplete failed');
+    }
+    try {
+      await interaction.respond(choices);
+    } catch (err) {
+      log.warn({ err }, 'could not send autocomplete choices');
+    }
+  }
+
+  /** An error View as an ephemeral reply to an interaction not yet acknowledged. */
+  async #replyError(interaction: ChatInputCommandInteraction | ButtonInteraction, view: View): Promise<void> {
+    const message = renderDiscord(view).parts[0]!;
+    await interaction.reply({ ...message, components: [], flags: MessageFlags.Ephemeral });
+  }
+
+  /** Last resort after a failed delivery: a polite word, wherever it can still go. */
+  async #apologise(interaction: ChatInputCommandInteraction | ButtonInteraction, log: Logger): Promise<void> {
+    const message = { ...renderDiscord(internalError(null)).parts[0]!, components: [] };
+    try {
+      if (!interaction.deferred && !interaction.replied) await interaction.reply({ ...message, flags: MessageFlags.Ephemeral });
+      else await interaction.followUp({ ...message, flags: MessageFlags.Ephemeral });
+    } catch (err) {
+      log.warn({ err }, 'could not send the apology either');
+    }
+  }
+}
