@@ -1,0 +1,68 @@
+// The console's side of attachments: render a View's charts and exports and
+// write them into an output folder (./out by default), then say where they
+// are. An existing file is never overwritten: a second chart of the same name
+// gets -2, -3, …, so one session's earlier answers stay on disk.
+import { mkdir, writeFile } from 'node:fs/promises';
+import { basename, extname, join } from 'node:path';
+import type { View } from '../core/views.ts';
+import type { Logger } from '../logger.ts';
+import { attachmentsOf, renderAttachment } from '../render/attachments.ts';
+
+export const DEFAULT_OUT_DIR = 'out';
+
+export interface WrittenFiles {
+  /** Paths written, as `outDir` joined with the file name. */
+  paths: string[];
+  /** Attachments that were not written, and why, for the user. */
+  errors: { name: string; message: string }[];
+}
+
+/** Writes `bytes` as `name` in `dir`, or as name-2, name-3, … when taken; returns the path used. */
+async function writeNew(dir: string, name: string, bytes: Buffer): Promise<string> {
+  const ext = extname(name);
+  const stem = name.slice(0, name.length - ext.length);
+  for (let n = 1; ; n++) {
+    const path = join(dir, n === 1 ? name : `${stem}-${n}${ext}`);
+    try {
+      await writeFile(path, bytes, { flag: 'wx' });
+      return path;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || n >= 1000) throw err;
+    }
+  }
+}
+
+/**
+ * Renders the View's attachments and writes them to `outDir` (created when
+ * missing). The console has no attachment limit, so an export is one file.
+ * A chart that fails to draw is a bug: it is logged and reported, and the
+ * other files are still written.
+ */
+export async function writeAttachments(view: View, outDir: string, log?: Logger): Promise<WrittenFiles> {
+  const specs = attachmentsOf(view);
+  const written: WrittenFiles = { paths: [], errors: [] };
+  if (specs.length === 0) return written;
+  await mkdir(outDir, { recursive: true });
+  for (const spec of specs) {
+    let result;
+    try {
+      result = await renderAttachment(spec, { maxBytes: Infinity, maxParts: Infinity });
+    } catch (err) {
+      log?.error({ err, attachment: spec.name }, 'attachment failed to render');
+      written.errors.push({ name: spec.name, message: 'It could not be drawn; the error has been logged.' });
+      continue;
+    }
+    if (!result.ok) {
+      written.errors.push({ name: spec.name, message: result.error.message });
+      continue;
+    }
+    // Names come from the handlers, but a path separator must never let one escape the folder.
+    for (const file of result.files) written.paths.push(await writeNew(outDir, basename(file.name), file.bytes));
+  }
+  return written;
+}
+
+/** Lines telling the user where the files are (and which were not written). */
+export function writtenLines(written: WrittenFiles): string[] {
+  return [...written.paths.map((p) => `Wrote ${p}`), ...written.errors.map((e) => `Not written: ${e.name}: ${e.message}`)];
+}
