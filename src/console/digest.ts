@@ -1,0 +1,22 @@
+// The digest store for the console transports (REPL and ask): the same
+// SQLite file the bot writes (STATE_DIR/archivist.db), so /digest status and
+// /digest preview answer offline from the bot's real subscriptions. The
+// console never posts; without a server it cannot subscribe either.
+import type { Config } from '../config.ts';
+import type { DigestService } from '../core/digest/service.ts';
+import { SqliteDigestService } from '../digest/service.ts';
+import type { Logger } from '../logger.ts';
+import { openStateDb } from '../state/db.ts';
+import { DigestStore } from '../state/store.ts';
+
+/** The digest service over the state file, or undefined (logged) when it cannot be opened: the rest of the console still works. */
+export function openConsoleDigest(config: Pick<Config, 'stateDir'>, log: Logger): { service: DigestService; close(): void } | undefined {
+  const opened = openStateDb(config.stateDir);
+  if (!opened.ok) {
+    log.warn({ path: opened.path, reason: opened.reason, detail: opened.message }, 'state store not available; /digest will say so');
+    return undefined;
+  }
+  if (opened.migratedFrom !== opened.version) log.info({ path: opened.path, from: opened.migratedFrom, to: opened.version }, 'state store migrated');
+  const store = new DigestStore(opened.db);
+  return { service: new SqliteDigestService({ store }), close: () => store.close() };
+}

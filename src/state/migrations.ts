@@ -1,0 +1,109 @@
+// The state database's schema, as an ordered list of migrations. The
+// database's `PRAGMA user_version` is the number of migrations applied; each
+// migration runs in its own transaction together with the version bump, so a
+// crash mid-migration leaves the previous version intact. Never edit a
+// migration that has shipped: add the next one.
+//
+// What is kept and why (issue 5, the daily digest):
+// - subscriptions: which channel gets a digest, at what local time and zone,
+//   narrowed by which saved query. One per channel; unsubscribing keeps the
+//   row (active = 0) because its runs refer to it.
+// - digest_runs: one row per subscription and local date, the unit of
+//   "exactly once". The intent is written before anything is posted, with the
+//   deterministic nonce and the exact messages to post, so a restart resumes
+//   the same post instead of building a different one.
+// - fingerprints: what each subscription has already reported, so "new" and
+//   "changed" are computed from the records themselves, not from dates.
+
+export interface Migration {
+  version: number;
+  description: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description: 'subscriptions, digest runs, reported fingerprints',
+    sql: `
+      CREATE TABLE subscriptions (
+        id          INTEGER PRIMARY KEY,
+        guild_id    TEXT NOT NULL,
+        channel_id  TEXT NOT NULL UNIQUE,
+        time        TEXT NOT NULL CHECK (time GLOB '[0-2][0-9]:[0-5][0-9]'),
+        timezone    TEXT NOT NULL,
+        query       TEXT NOT NULL DEFAULT '',
+        created_by  TEXT NOT NULL,
+        created_at  TEXT NOT NULL,
+        active      INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1))
+      );
+      CREATE INDEX subscriptions_guild ON subscriptions (guild_id);
+
+      CREATE TABLE digest_runs (
+        id               INTEGER PRIMARY KEY,
+        subscription_id  INTEGER NOT NULL REFERENCES subscriptions (id),
+        local_date       TEXT NOT NULL,
+        status           TEXT NOT NULL CHECK (status IN ('intent', 'posted', 'completed', 'skipped')),
+        nonce            TEXT NOT NULL,
+        message_ids      TEXT NOT NULL DEFAULT '[]',
+        thread_id        TEXT,
+        covered          TEXT NOT NULL DEFAULT '[]',
+        planned_at       TEXT NOT NULL,
+        posted_at        TEXT,
+        completed_at     TEXT,
+        UNIQUE (subscription_id, local_date)
+      );
+
+      CREATE TABLE fingerprints (
+        subscription_id    INTEGER NOT NULL REFERENCES subscriptions (id),
+        record_id          TEXT NOT NULL,
+        fingerprint        TEXT NOT NULL,
+        first_reported_at  TEXT NOT NULL,
+        PRIMARY KEY (subscription_id, record_id)
+      ) WITHOUT ROWID;
+    `,
+  },
+  {
+    version: 2,
+    description: 'resumable runs (messages, attempts, failed), channel names, last reported',
+    // SQLite cannot change a CHECK constraint in place, so digest_runs is
+    // rebuilt (create, copy, drop, rename) to allow the 'failed' status.
+    sql: `
+      ALTER TABLE subscriptions ADD COLUMN channel_name TEXT;
+      -- When the current settings took effect: scheduled instants before it are not owed a digest.
+      ALTER TABLE subscriptions ADD COLUMN active_since TEXT;
+      UPDATE subscriptions SET active_since = created_at;
+
+      CREATE TABLE digest_runs_v2 (
+        id               INTEGER PRIMARY KEY,
+        subscription_id  INTEGER NOT NULL REFERENCES subscriptions (id),
+        local_date       TEXT NOT NULL,
+        status           TEXT NOT NULL CHECK (status IN ('intent', 'posted', 'completed', 'skipped', 'failed')),
+        nonce            TEXT NOT NULL,
+        -- The message contents to post, fixed when the intent is recorded.
+        messages         TEXT NOT NULL DEFAULT '[]',
+        message_ids      TEXT NOT NULL DEFAULT '[]',
+        thread_id        TEXT,
+        covered          TEXT NOT NULL DEFAULT '[]',
+        planned_at       TEXT NOT NULL,
+        posted_at        TEXT,
+        completed_at     TEXT,
+        attempts         INTEGER NOT NULL DEFAULT 0,
+        last_error       TEXT,
+        UNIQUE (subscription_id, local_date)
+      );
+      INSERT INTO digest_runs_v2
+        (id, subscription_id, local_date, status, nonce, message_ids, thread_id, covered, planned_at, posted_at, completed_at)
+        SELECT id, subscription_id, local_date, status, nonce, message_ids, thread_id, covered, planned_at, posted_at, completed_at
+        FROM digest_runs;
+      DROP TABLE digest_runs;
+      ALTER TABLE digest_runs_v2 RENAME TO digest_runs;
+
+      ALTER TABLE fingerprints ADD COLUMN last_reported_at TEXT;
+      UPDATE fingerprints SET last_reported_at = first_reported_at;
+    `,
+  },
+];
+
+/** The schema version this build writes. */
+export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
