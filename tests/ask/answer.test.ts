@@ -1,0 +1,94 @@
+// Questions answered end to end on the seed corpus: the same Views the slash
+// commands give, with the "read as" line first. Expected numbers are worked
+// out from the records, not copied from the output.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runCommand } from '../../commands/index.ts';
+import type { CommandDeps } from '../../commands/shared/definition.ts';
+import { answerQuestion } from '../../src/core/ask/answer.ts';
+import { nameMatchesWithin } from '../../src/core/query/names.ts';
+import { dateInterval } from '../../src/core/records/dates.ts';
+import type { LoadResult } from '../../src/core/records/load.ts';
+import { ViewSchema } from '../../src/core/views.ts';
+import { NOW, seedArchive } from './helpers.ts';
+
+let data: LoadResult;
+let deps: CommandDeps;
+
+beforeAll(async () => {
+  const seed = await seedArchive();
+  data = seed.data;
+  deps = { archive: seed.archive, now: () => NOW };
+});
+
+describe('answerQuestion on the seed corpus', () => {
+  it('GIVEN "how many attacks in Kabul in 2022?" THEN the Kabul incidents of 2022 are counted, read-as line first', () => {
+    const expected = data.incidents.filter((i) => {
+      const where = [i.place.site, i.place.place, i.place.district, i.place.province];
+      if (!where.some((w) => w !== undefined && nameMatchesWithin('Kabul', w))) return false;
+      if (i.date === undefined) return false;
+      const { from, to } = dateInterval(i.date);
+      return from <= '2022-12-31' && to >= '2022-01-01';
+    });
+    expect(expected.length).toBeGreaterThan(1);
+    const answer = answerQuestion('how many attacks in Kabul in 2022?', deps);
+    expect(answer.ok).toBe(true);
+    const view = ViewSchema.parse(answer.view);
+    if (view.type !== 'count') throw new Error(`expected a count, got ${view.type}`);
+    expect(view.total).toBe(expected.length);
+    expect(view.entries.map((e) => e.id).sort()).toEqual(expected.map((i) => i.id).sort());
+    expect(view.readAs).toEqual([answer.readAs]);
+    expect(answer.readAs.startsWith('Counting incidents')).toBe(true);
+  });
+
+  it('GIVEN a question THEN the same answer as the slash command it stands for', () => {
+    const answer = answerQuestion('what did Voice of Khurasan publish during Ramadan?', deps);
+    if (!answer.ok) throw new Error(answer.notUnderstood.reason);
+    const slash = runCommand(answer.understood.command, { ...answer.understood.args }, deps);
+    expect({ ...answer.view, readAs: [] }).toEqual({ ...slash, readAs: [] });
+    if (answer.view.type !== 'list') throw new Error('expected a list');
+    const ramadanVok = data.publications.filter((p) => p.outlet === 'Voice of Khurasan' && p.date?.label?.startsWith('Ramadan') === true);
+    expect(answer.view.entries.map((e) => e.id).sort()).toEqual(ramadanVok.map((p) => p.id).sort());
+  });
+
+  it('GIVEN "show me the Peshawar mosque bombing" THEN the Peshawar bombing is found, though its record says imambargah', () => {
+    const answer = answerQuestion('show me the Peshawar mosque bombing', deps);
+    if (answer.view.type !== 'list') throw new Error('expected a list');
+    const peshawar = data.incidents.filter((i) => i.place.place === 'Peshawar');
+    expect(answer.view.entries[0]?.id).toBe(peshawar[0]?.id);
+  });
+
+  it('GIVEN a record id THEN the record View, with the line to show above it', () => {
+    const answer = answerQuestion('show me pub-dabiq-6', deps);
+    expect(answer.view.type).toBe('record');
+    expect(answer.readAs).toContain('pub-dabiq-6');
+  });
+
+  it('GIVEN a question it cannot read THEN an error View whose hints are the examples', () => {
+    const answer = answerQuestion('tell me a joke', deps);
+    expect(answer.ok).toBe(false);
+    if (answer.ok) return;
+    const view = ViewSchema.parse(answer.view);
+    if (view.type !== 'error') throw new Error('expected an error');
+    expect(view.hints).toEqual(answer.notUnderstood.examples.map((e) => `Try: ${e}`));
+    expect(answer.readAs).toContain(answer.notUnderstood.reason);
+  });
+
+  it('GIVEN a previous question THEN a follow-up answers the refined question', () => {
+    const first = answerQuestion('how many attacks in Kabul in 2022?', deps);
+    if (!first.ok) throw new Error(first.notUnderstood.reason);
+    const next = answerQuestion('and in Herat?', deps, first.understood);
+    if (next.view.type !== 'count') throw new Error('expected a count');
+    const herat = data.incidents.filter((i) => i.place.place === 'Herat' && i.date?.start.startsWith('2022') === true);
+    expect(next.view.total).toBe(herat.length);
+    expect(next.readAs).toContain('place Herat');
+  });
+
+  it.each(['', 'asdf', 'how many', 'timeline', 'anything in Herat last August?', 'what about 2021?', 'by month', 'pub-nope-1', 'find "', '"unterminated'])(
+    'GIVEN %j THEN a valid View and no throw',
+    (question) => {
+      const answer = answerQuestion(question, deps);
+      expect(() => ViewSchema.parse(answer.view)).not.toThrow();
+      expect(answer.readAs.length).toBeGreaterThan(0);
+    },
+  );
+});
