@@ -12,6 +12,7 @@ import {
   KEY_NOUN,
   sumCasualties,
 } from '../src/core/counts.ts';
+import { countChart } from '../src/core/charts.ts';
 import { SourceNumbering } from '../src/core/citations.ts';
 import type { Incident } from '../src/core/records/schema.ts';
 import { buildEntry } from '../src/core/timeline.ts';
@@ -34,6 +35,7 @@ export const definition = {
     },
     { name: 'from', type: 'string', description: 'Start date: YYYY, YYYY-MM or YYYY-MM-DD', maxLength: 10 },
     { name: 'to', type: 'string', description: 'End date: YYYY, YYYY-MM or YYYY-MM-DD (inclusive)', maxLength: 10 },
+    { name: 'chart', type: 'boolean', description: 'Attach a chart of the rows (PNG)' },
   ],
 } as const satisfies CommandDefinition;
 
@@ -84,6 +86,10 @@ export function handle(args: Args, deps: CommandDeps): View {
     notes.push(left > 0 ? `None of the matching records can be counted by ${KEY_NOUN[by]}.` : 'No records matched.');
   }
 
+  // The chart shows the same rows; when there is nothing to draw, a note says why instead.
+  const chart = args.chart === true ? countChart({ by, rows: counts.rows, total: counts.total, readAs: readAs(parsed), range: parsed.filters }) : null;
+  if (chart !== null && !chart.ok) notes.push(chart.note);
+
   const numbering = new SourceNumbering();
   return {
     type: 'count',
@@ -97,5 +103,6 @@ export function handle(args: Args, deps: CommandDeps): View {
     disclaimer: DISCLAIMER,
     entries: counted.map((record) => buildEntry({ ref: record.id, record, score: 0, imprecise: impreciseIds.has(record.id) }, deps.archive, numbering, parsed.filters)),
     sources: numbering.list(),
+    ...(chart?.ok === true ? { attachments: [chart.attachment] } : {}),
   };
 }

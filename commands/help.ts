@@ -5,6 +5,8 @@ import type { HelpView, View } from '../src/core/views.ts';
 import * as about from './about.ts';
 import * as cite from './cite.ts';
 import * as count from './count.ts';
+import * as digest from './digest.ts';
+import * as export_ from './export.ts';
 import * as record from './record.ts';
 import * as search from './search.ts';
 import * as timeline from './timeline.ts';
@@ -12,7 +14,7 @@ import { usage, type ArgsOf, type CommandDefinition, type CommandDeps } from './
 
 // help cannot import the registry (the registry imports help), so it lists the definitions itself;
 // tests/commands/index.test.ts checks this list matches the registry.
-const TOPICS = ['search', 'timeline', 'count', 'record', 'cite', 'about', 'help', 'query'] as const;
+const TOPICS = ['search', 'timeline', 'count', 'export', 'record', 'cite', 'about', 'digest', 'help', 'query'] as const;
 
 export const definition = {
   name: 'help',
@@ -26,9 +28,11 @@ const DEFINITIONS: readonly CommandDefinition[] = [
   search.definition,
   timeline.definition,
   count.definition,
+  export_.definition,
   record.definition,
   cite.definition,
   about.definition,
+  digest.definition,
   definition,
 ];
 
@@ -54,23 +58,33 @@ export const QUERY_LANGUAGE: readonly { query: string; meaning: string }[] = [
 
 const COMMAND_EXAMPLES: { readonly [name: string]: readonly string[] } = {
   search: ['/search query:peshawar', '/search query:"place:kabul school" page:2'],
-  timeline: ['/timeline query:"during:muharram 2022"', '/timeline query:country:pakistan from:2022-03 to:2022-06'],
-  count: ['/count by:month query:year:2022', '/count by:outlet', '/count by:place query:"type:\\"suicide bombing\\""'],
+  timeline: ['/timeline query:"during:muharram 2022"', '/timeline query:country:pakistan from:2022-03 to:2022-06', '/timeline query:year:2022 chart:true'],
+  count: ['/count by:month query:year:2022', '/count by:outlet', '/count by:place query:"type:\\"suicide bombing\\""', '/count by:month chart:true'],
+  export: ['/export format:csv query:country:pakistan', '/export format:json from:2022-01 to:2022-06'],
   record: ['/record id:<id from a search result>'],
   cite: ['/cite id:<id> style:chicago'],
   about: ['/about'],
+  digest: [
+    '/digest subscribe channel:#osint time:08:00 timezone:Europe/London query:"country:afghanistan"',
+    '/digest preview channel:#osint',
+    '/digest status',
+  ],
   help: ['/help topic:query'],
 };
 
 function commandSection(d: CommandDefinition): { title: string; lines: string[] } {
-  const options = d.options.map((o) => {
-    const req = o.required === true ? ' (required)' : '';
-    const choices = o.choices !== undefined ? ` One of: ${o.choices.join(', ')}.` : '';
-    return `${o.name}${req}: ${o.description}.${choices}`;
-  });
+  const optionLines = (list: CommandDefinition['options'], indent: string): string[] =>
+    list.map((o) => {
+      const req = o.required === true ? ' (required)' : '';
+      const choices = o.choices !== undefined ? ` One of: ${o.choices.join(', ')}.` : '';
+      return `${indent}${o.name}${req}: ${o.description}.${choices}`;
+    });
+  const options = optionLines(d.options, '');
+  // A command with sub-commands: each with its usage, description and options.
+  const subs = (d.subcommands ?? []).flatMap((s) => [`${usage(d, s.name)} — ${s.description}.`, ...optionLines(s.options, '· ')]);
   return {
     title: `/${d.name}`,
-    lines: [d.description + '.', ...options, ...(COMMAND_EXAMPLES[d.name] ?? []).map((e) => `e.g. ${e}`)],
+    lines: [d.description + '.', ...options, ...subs, ...(COMMAND_EXAMPLES[d.name] ?? []).map((e) => `e.g. ${e}`)],
   };
 }
 

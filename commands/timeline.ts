@@ -2,6 +2,8 @@
 // date order. Imprecise dates keep their own label ("Mar 2022", "Ramadan
 // 1443"), and an entry whose date is less precise than the date filter is
 // flagged, since it may fall partly outside the period asked for.
+import { timelineChart } from '../src/core/charts.ts';
+import type { ParsedQuery, Searchable } from '../src/core/search/types.ts';
 import { buildListView, PAGE_SIZE, pageCount } from '../src/core/timeline.ts';
 import type { View } from '../src/core/views.ts';
 import type { ArgsOf, CommandDefinition, CommandDeps } from './shared/definition.ts';
@@ -21,6 +23,7 @@ export const definition = {
     { name: 'from', type: 'string', description: 'Start date: YYYY, YYYY-MM or YYYY-MM-DD', maxLength: 10 },
     { name: 'to', type: 'string', description: 'End date: YYYY, YYYY-MM or YYYY-MM-DD (inclusive)', maxLength: 10 },
     { name: 'page', type: 'integer', description: 'Page of results (10 per page)', minValue: 1, maxValue: 1000 },
+    { name: 'chart', type: 'boolean', description: 'Attach a month-by-month chart of incidents and publications (PNG)' },
   ],
 } as const satisfies CommandDefinition;
 
@@ -42,7 +45,9 @@ export function handle(args: Args, deps: CommandDeps): View {
   const pages = pageCount(result.total);
   if (page > 1 && page > pages) return pastTheEnd('timeline', page, pages, result.total);
   const notes = [...parsed.notes, ...merged.notes, ...modeNotes(result), ...result.notes];
-  return buildListView({
+  const chart = args.chart === true ? timelineChart({ records: allRecords(deps, parsed), readAs: readAs(parsed), range: parsed.filters }) : null;
+  if (chart !== null && !chart.ok) notes.push(chart.note);
+  const view = buildListView({
     command: 'timeline',
     hits: result.hits,
     total: result.total,
@@ -51,5 +56,17 @@ export function handle(args: Args, deps: CommandDeps): View {
     notes,
     archive: deps.archive,
     filters: parsed.filters,
+  });
+  return chart?.ok === true ? { ...view, attachments: [chart.attachment] } : view;
+}
+
+/** Every matching record, each once (the chart covers all pages, not just this one). */
+function allRecords(deps: CommandDeps, parsed: ParsedQuery): Searchable[] {
+  const result = deps.archive.search(parsed, { limit: Infinity, order: 'date', defaultKinds: ['incident', 'publication'] });
+  const seen = new Set<string>();
+  return result.hits.flatMap((hit) => {
+    if (seen.has(hit.record.id)) return [];
+    seen.add(hit.record.id);
+    return [hit.record];
   });
 }

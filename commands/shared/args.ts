@@ -4,7 +4,7 @@
 // number gets the same answer everywhere: an error View that lists what the
 // user can type instead.
 import { errorView, type ErrorView } from '../../src/core/views.ts';
-import { usage, type CommandDefinition, type OptionDefinition } from './definition.ts';
+import { subcommandUsages, usage, type CommandDefinition, type OptionDefinition } from './definition.ts';
 
 export type RawValue = string | number | boolean;
 export type RawOptions = ReadonlyMap<string, RawValue> | { readonly [name: string]: RawValue | undefined };
@@ -34,32 +34,34 @@ function entriesOf(raw: RawOptions): [string, RawValue][] {
   return all.filter((e): e is [string, RawValue] => e[1] !== undefined);
 }
 
-function optionList(definition: CommandDefinition): string {
-  return definition.options.length === 0 ? 'it takes no options' : `its options are: ${definition.options.map((o) => o.name).join(', ')}`;
+function optionList(options: readonly OptionDefinition[]): string {
+  return options.length === 0 ? 'it takes no options' : `its options are: ${options.map((o) => o.name).join(', ')}`;
 }
 
 type Failure = { ok: false; error: ErrorView };
 
-function fail(definition: CommandDefinition, code: ErrorView['code'], message: string, hints: string[] = []): Failure {
-  return { ok: false, error: errorView(definition.name, code, message, [...hints, `Usage: ${usage(definition)}`]) };
+function failAt(definition: CommandDefinition, code: ErrorView['code'], message: string, hints: string[] = [], subcommand?: string): Failure {
+  return { ok: false, error: errorView(definition.name, code, message, [...hints, `Usage: ${usage(definition, subcommand)}`]) };
 }
 
 function parseValue(
   definition: CommandDefinition,
   option: OptionDefinition,
   value: RawValue,
+  subcommand?: string,
 ): Failure | { ok: true; value: string | number | boolean } {
   const name = option.name;
+  const fail = (code: ErrorView['code'], message: string): Failure => failAt(definition, code, message, [], subcommand);
   switch (option.type) {
     case 'integer': {
       const text = String(value).trim();
       const n = typeof value === 'number' ? value : /^[+-]?\d{1,15}$/.test(text) ? Number(text) : Number.NaN;
-      if (!Number.isSafeInteger(n)) return fail(definition, 'bad-option', `${name} must be a whole number, not "${text}".`);
+      if (!Number.isSafeInteger(n)) return fail('bad-option', `${name} must be a whole number, not "${text}".`);
       if (option.minValue !== undefined && n < option.minValue) {
-        return fail(definition, 'bad-option', `${name} must be ${option.minValue} or more.`);
+        return fail('bad-option', `${name} must be ${option.minValue} or more.`);
       }
       if (option.maxValue !== undefined && n > option.maxValue) {
-        return fail(definition, 'bad-option', `${name} must be ${option.maxValue} or less.`);
+        return fail('bad-option', `${name} must be ${option.maxValue} or less.`);
       }
       return { ok: true, value: n };
     }
@@ -68,49 +70,97 @@ function parseValue(
       const text = String(value).trim().toLowerCase();
       if (['true', 'yes', '1'].includes(text)) return { ok: true, value: true };
       if (['false', 'no', '0'].includes(text)) return { ok: true, value: false };
-      return fail(definition, 'bad-option', `${name} must be true or false, not "${String(value)}".`);
+      return fail('bad-option', `${name} must be true or false, not "${String(value)}".`);
     }
     case 'string': {
       const text = String(value).trim();
       if (option.choices !== undefined) {
         const choice = option.choices.find((c) => c.toLowerCase() === text.toLowerCase());
         if (choice === undefined) {
-          return fail(definition, 'bad-option', `${name} must be one of: ${option.choices.join(', ')} (not "${text}").`);
+          return fail('bad-option', `${name} must be one of: ${option.choices.join(', ')} (not "${text}").`);
         }
         return { ok: true, value: choice };
       }
       if (option.maxLength !== undefined && Array.from(text).length > option.maxLength) {
-        return fail(definition, 'bad-option', `${name} is too long: at most ${option.maxLength} characters.`);
+        return fail('bad-option', `${name} is too long: at most ${option.maxLength} characters.`);
       }
       return { ok: true, value: text };
+    }
+    case 'channel': {
+      // Discord sends the id; the console takes an id, a <#id> mention or #name (the handler resolves names).
+      const text = String(value).trim();
+      const mention = /^<#(\d{1,20})>$/.exec(text);
+      if (mention !== null) return { ok: true, value: mention[1]! };
+      if (/^\d{1,20}$/.test(text) || /^#[^\s#<>@:]{1,100}$/u.test(text)) return { ok: true, value: text };
+      return fail('bad-option', `${name} must be a channel: #name, <#id> or the channel's id, not "${text}".`);
     }
   }
 }
 
-/** Checks `raw` against `definition`; on success every key of `args` is a declared option with a value of its type. */
-export function validateArgs(definition: CommandDefinition, raw: RawOptions): ArgsResult {
+/**
+ * Checks `raw` against `definition` (and, for a command with sub-commands,
+ * against the sub-command named `subcommand`); on success every key of `args`
+ * is a declared option with a value of its type, plus `subcommand`.
+ */
+export function validateArgs(definition: CommandDefinition, raw: RawOptions, subcommand?: string): ArgsResult {
+  const subs = definition.subcommands;
+  if (subs === undefined) {
+    if (subcommand !== undefined) {
+      return failAt(definition, 'unknown-option', `/${definition.name} has no sub-commands ("${subcommand}"); ${optionList(definition.options)}.`);
+    }
+    return validateOptions(definition, definition.options, raw);
+  }
+  // Transports may pass the sub-command as a raw option named `subcommand` (src/discord/options.ts) instead.
+  let rest = raw;
+  if (subcommand === undefined) {
+    const entries = entriesOf(raw);
+    const given = entries.find(([name]) => name === 'subcommand');
+    if (given !== undefined) {
+      subcommand = String(given[1]);
+      rest = new Map(entries.filter(([name]) => name !== 'subcommand'));
+    }
+  }
+  const names = subs.map((s) => s.name);
+  const hints = subcommandUsages(definition);
+  if (subcommand === undefined) {
+    return { ok: false, error: errorView(definition.name, 'missing-option', `/${definition.name} needs a sub-command: ${names.join(', ')}.`, hints) };
+  }
+  const sub = subs.find((s) => s.name === subcommand.toLowerCase());
+  if (sub === undefined) {
+    return {
+      ok: false,
+      error: errorView(definition.name, 'bad-option', `/${definition.name} has no sub-command "${subcommand}"; use one of: ${names.join(', ')}.`, hints),
+    };
+  }
+  const checked = validateOptions(definition, sub.options, rest, sub.name);
+  if (checked.ok) checked.args['subcommand'] = sub.name;
+  return checked;
+}
+
+function validateOptions(definition: CommandDefinition, options: readonly OptionDefinition[], raw: RawOptions, subcommand?: string): ArgsResult {
+  const label = subcommand === undefined ? `/${definition.name}` : `/${definition.name} ${subcommand}`;
   const args: ParsedArgs = {};
   for (const [name, value] of entriesOf(raw)) {
-    const option = definition.options.find((o) => o.name === name.toLowerCase());
+    const option = options.find((o) => o.name === name.toLowerCase());
     if (option === undefined) {
-      const hasQuery = definition.options.some((o) => o.name === 'query');
+      const hasQuery = options.some((o) => o.name === 'query');
       const hints =
         hasQuery && QUERY_FILTERS.has(name.toLowerCase())
-          ? [`${name}: is a filter of the query language; put it inside query, e.g. /${definition.name} query:"${name.toLowerCase()}:${String(value)}"`]
+          ? [`${name}: is a filter of the query language; put it inside query, e.g. ${label} query:"${name.toLowerCase()}:${String(value)}"`]
           : [];
-      return fail(definition, 'unknown-option', `/${definition.name} has no option "${name}"; ${optionList(definition)}.`, hints);
+      return failAt(definition, 'unknown-option', `${label} has no option "${name}"; ${optionList(options)}.`, hints, subcommand);
     }
     // An empty value is the same as leaving the option out.
     if (typeof value === 'string' && value.trim() === '') continue;
-    const parsed = parseValue(definition, option, value);
+    const parsed = parseValue(definition, option, value, subcommand);
     if (!parsed.ok) return parsed;
     args[option.name] = parsed.value;
   }
-  const missing = definition.options.filter((o) => o.required === true && args[o.name] === undefined);
+  const missing = options.filter((o) => o.required === true && args[o.name] === undefined);
   if (missing.length > 0) {
     const names = missing.map((o) => o.name).join(', ');
     const choices = missing.flatMap((o) => (o.choices !== undefined ? [`${o.name} is one of: ${o.choices.join(', ')}`] : []));
-    return fail(definition, 'missing-option', `/${definition.name} needs ${names}.`, choices);
+    return failAt(definition, 'missing-option', `${label} needs ${names}.`, choices, subcommand);
   }
   return { ok: true, args };
 }

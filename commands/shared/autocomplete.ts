@@ -5,6 +5,7 @@
 import { HIJRI_MONTHS } from '../../src/core/calendar/hijri.ts';
 import type { CommandDeps } from './definition.ts';
 import { closestIds } from './ids.ts';
+import { completeTimeZone } from '../../src/digest/schedule.ts';
 
 export interface Suggestion {
   /** What the user sees. */
@@ -80,9 +81,10 @@ export function suggestQuery(partial: string, deps: CommandDeps): Suggestion[] {
   return out.filter(fits).filter((s, i, all) => all.findIndex((t) => t.value === s.value) === i).slice(0, MAX_SUGGESTIONS);
 }
 
-/** Suggestions for `option` of any command: ids for `id`, query completions for `query`, nothing otherwise. */
+/** Suggestions for `option` of any command: ids for `id`, query completions for `query`, zone names for `timezone`, nothing otherwise. */
 export function suggest(option: string, partial: string, deps: CommandDeps): Suggestion[] {
   if (option === 'id') return suggestIds(partial, deps);
   if (option === 'query') return suggestQuery(partial, deps);
+  if (option === 'timezone') return completeTimeZone(partial, MAX_SUGGESTIONS).map((z) => ({ name: z, value: z }));
   return [];
 }

@@ -6,8 +6,14 @@
 // and `ArgsOf<typeof definition>` gives the handler its typed arguments.
 import type { Archive } from '../../src/core/search/types.ts';
 import type { View } from '../../src/core/views.ts';
+import type { DigestService } from '../../src/core/digest/service.ts';
+import type { Requirement } from './bot.ts';
 
-export type OptionType = 'string' | 'integer' | 'boolean';
+/**
+ * 'channel': a channel of the server. Handlers get its id as a string; the
+ * console also accepts `<#id>` and `#name` (see commands/shared/args.ts).
+ */
+export type OptionType = 'string' | 'integer' | 'boolean' | 'channel';
 
 export interface OptionDefinition {
   /** 1-32 characters, lower-case letters, digits, '-' or '_' (Discord's rule). */
@@ -25,6 +31,17 @@ export interface OptionDefinition {
   readonly maxValue?: number;
   /** String options: longest value allowed. */
   readonly maxLength?: number;
+  /** What usage lines show as the value (`time:<HH:MM>`); the type's word when absent. Console only. */
+  readonly placeholder?: string;
+}
+
+/** A sub-command (`/digest subscribe …`): its own name, description and options. */
+export interface SubcommandDefinition {
+  /** 1-32 characters, lower-case. */
+  readonly name: string;
+  /** 1-100 characters. */
+  readonly description: string;
+  readonly options: readonly OptionDefinition[];
 }
 
 export interface CommandDefinition {
@@ -34,12 +51,34 @@ export interface CommandDefinition {
   readonly description: string;
   /** Required options first (Discord rejects a required option after an optional one); at most 25. */
   readonly options: readonly OptionDefinition[];
+  /**
+   * Sub-commands (at most 25). A command with sub-commands has no options of
+   * its own (`options: []`, as Discord requires); its handler receives
+   * `subcommand` and that sub-command's options.
+   */
+  readonly subcommands?: readonly SubcommandDefinition[];
+}
+
+/** Who is asking, when the transport knows (Discord); absent in the offline console. */
+export interface Caller {
+  userId: string;
+  /** null outside a server (a DM). */
+  guildId: string | null;
+  /** The channel (or thread) the command was used in. */
+  channelId: string;
+  /** The member has Manage Server: checked again by handlers of commands that require it. */
+  canManageGuild: boolean;
+  /** The name of a channel of the server, when the transport can tell. */
+  channelName?: (channelId: string) => string | undefined;
 }
 
 /** What every handler may use. `now` is injected so dates in replies are testable. */
 export interface CommandDeps {
   archive: Archive;
   now: () => Date;
+  /** The digest subscriptions store; absent when the transport has none (then /digest says so). */
+  digest?: DigestService;
+  caller?: Caller;
 }
 
 type ValueOf<O extends OptionDefinition> = O extends { readonly type: 'integer' }
@@ -50,28 +89,57 @@ type ValueOf<O extends OptionDefinition> = O extends { readonly type: 'integer' 
       ? C
       : string;
 
-type RequiredOptions<D extends CommandDefinition> = Extract<D['options'][number], { readonly required: true }>;
-type OptionalOptions<D extends CommandDefinition> = Exclude<D['options'][number], { readonly required: true }>;
+/** Arguments from a list of options: required ones present, optional ones possibly undefined. */
+type OptionArgs<Os extends readonly OptionDefinition[]> = {
+  [O in Extract<Os[number], { readonly required: true }> as O['name']]: ValueOf<O>;
+} & {
+  [O in Exclude<Os[number], { readonly required: true }> as O['name']]?: ValueOf<O> | undefined;
+};
+
+/** One member of the union per sub-command, told apart by `subcommand`. */
+type SubcommandArgs<S extends SubcommandDefinition> = S extends SubcommandDefinition ? { subcommand: S['name'] } & OptionArgs<S['options']> : never;
 
 /** The validated arguments of a command: required options present, optional ones possibly undefined. */
-export type ArgsOf<D extends CommandDefinition> = {
-  [O in RequiredOptions<D> as O['name']]: ValueOf<O>;
-} & {
-  [O in OptionalOptions<D> as O['name']]?: ValueOf<O> | undefined;
-};
+export type ArgsOf<D extends CommandDefinition> = D extends { readonly subcommands: readonly (infer S extends SubcommandDefinition)[] }
+  ? SubcommandArgs<S>
+  : OptionArgs<D['options']>;
 
 /** A command module: its definition and its pure handler. */
 export interface Command<D extends CommandDefinition = CommandDefinition> {
   readonly definition: D;
+  /** Who may run it (Discord sets default_member_permissions from it; the handler checks again). */
+  readonly requires?: Requirement;
   readonly handle: (args: ArgsOf<D>, deps: CommandDeps) => View;
 }
 
 /** "/count by:<month|year|…> [query:<text>]" — how a command is typed in the console. */
-export function usage(definition: CommandDefinition): string {
-  const parts = definition.options.map((o) => {
-    const value = o.choices !== undefined ? o.choices.join('|') : o.type === 'integer' ? 'number' : o.type === 'boolean' ? 'true|false' : 'text';
-    const option = `${o.name}:<${value}>`;
-    return o.required === true ? option : `[${option}]`;
-  });
-  return [`/${definition.name}`, ...parts].join(' ');
+export function usage(definition: CommandDefinition, subcommand?: string): string {
+  const optionParts = (options: readonly OptionDefinition[]): string[] =>
+    options.map((o) => {
+      const value =
+        o.placeholder ??
+        (o.choices !== undefined
+          ? o.choices.join('|')
+          : o.type === 'integer'
+            ? 'number'
+            : o.type === 'boolean'
+              ? 'true|false'
+              : o.type === 'channel'
+                ? '#channel'
+                : 'text');
+      const option = `${o.name}:<${value}>`;
+      return o.required === true ? option : `[${option}]`;
+    });
+  const subs = definition.subcommands;
+  if (subs !== undefined) {
+    const sub = subs.find((s) => s.name === subcommand);
+    if (sub !== undefined) return [`/${definition.name}`, sub.name, ...optionParts(sub.options)].join(' ');
+    return `/${definition.name} <${subs.map((s) => s.name).join('|')}> …`;
+  }
+  return [`/${definition.name}`, ...optionParts(definition.options)].join(' ');
+}
+
+/** One usage line per sub-command ("/digest subscribe channel:<#channel> …"); empty for a command without. */
+export function subcommandUsages(definition: CommandDefinition): string[] {
+  return (definition.subcommands ?? []).map((s) => usage(definition, s.name));
 }

@@ -15,7 +15,7 @@ export function answerLine(line: string, deps: CommandDeps, log?: Logger): View 
   const parsed = parseSlashLine(line);
   if (!parsed.ok) return parsed.error;
   try {
-    return runCommand(parsed.line.command, parsed.line.options, deps);
+    return runCommand(parsed.line.command, parsed.line.options, deps, parsed.line.subcommand);
   } catch (err) {
     log?.error({ err, command: parsed.line.command }, 'command failed');
     return errorView(parsed.line.command, 'internal', 'Something went wrong answering that; it has been logged.', [

@@ -5,11 +5,16 @@
 // Options are name:value. A value with spaces is double-quoted; inside quotes
 // \" is a quote and \\ a backslash. Everything after the first colon is the
 // value, so an unquoted value may itself contain colons (query:place:kabul).
+// A command with sub-commands takes the first bare word as the sub-command:
+//   /digest subscribe channel:123 time:08:00 timezone:Europe/London
 // A parse error is an error View saying what to type instead.
+import { findCommand } from '../../commands/index.ts';
 import { errorView, type ErrorView } from '../core/views.ts';
 
 export interface SlashLine {
   command: string;
+  /** The sub-command (`/digest preview` -> 'preview'), for commands that have them. */
+  subcommand?: string;
   /** Option values as typed (quotes removed), in the order given. */
   options: Map<string, string>;
 }
@@ -56,7 +61,14 @@ function readValue(text: string, start: number): { value: string; end: number } 
   return { value, end: i };
 }
 
-export function parseSlashLine(input: string): SlashResult {
+export interface SlashOptions {
+  /** Whether a command takes sub-commands: then the first bare word after its name is the sub-command. Default: the registry says. */
+  hasSubcommands?: (command: string) => boolean;
+}
+
+const registryHasSubcommands = (command: string): boolean => findCommand(command)?.definition.subcommands !== undefined;
+
+export function parseSlashLine(input: string, opts: SlashOptions = {}): SlashResult {
   const text = input.trim();
   const body = text.startsWith('/') ? text.slice(1) : text;
   const nameMatch = /^\S*/u.exec(body);
@@ -68,6 +80,14 @@ export function parseSlashLine(input: string): SlashResult {
 
   const options = new Map<string, string>();
   let i = command.length;
+  let subcommand: string | undefined;
+  if ((opts.hasSubcommands ?? registryHasSubcommands)(command)) {
+    const sub = /^\s+([^\s:]+)(?=\s|$)/u.exec(body.slice(i));
+    if (sub !== null) {
+      subcommand = sub[1]!.toLowerCase();
+      i += sub[0].length;
+    }
+  }
   while (i < body.length) {
     if (/\s/u.test(body[i]!)) {
       i += 1;
@@ -100,5 +120,5 @@ export function parseSlashLine(input: string): SlashResult {
     options.set(name, read.value);
     i = read.end;
   }
-  return { ok: true, line: { command, options } };
+  return { ok: true, line: { command, options, ...(subcommand !== undefined ? { subcommand } : {}) } };
 }

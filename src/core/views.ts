@@ -4,6 +4,7 @@
 // them, and tests (and the fuzz test in particular) validate every reply
 // against them, so a handler cannot quietly return a malformed View.
 import { z } from 'zod';
+import { AttachmentSpecSchema, ExportFormatSchema } from './attachments.ts';
 
 /** Bumped whenever the JSON output changes shape in a way scripts could notice. */
 export const VIEW_VERSION = 1;
@@ -75,6 +76,8 @@ export const ListViewSchema = z.object({
   entries: z.array(EntrySchema),
   /** Every source cited on this page, numbered as in the entries' citations. */
   sources: z.array(SourceRefSchema),
+  /** Files to attach (a chart with /timeline chart:true); absent when none. */
+  attachments: z.array(AttachmentSpecSchema).optional(),
 });
 
 /** A sum of reported figures over several records, as a range. */
@@ -127,6 +130,8 @@ export const CountViewSchema = z.object({
   /** The counted records, in date order, so a script can check what each row is made of. */
   entries: z.array(EntrySchema),
   sources: z.array(SourceRefSchema),
+  /** Files to attach (a chart with /count chart:true); absent when none. */
+  attachments: z.array(AttachmentSpecSchema).optional(),
 });
 
 export const FieldSchema = z.object({ label: z.string(), value: z.string() });
@@ -196,6 +201,125 @@ export const HelpViewSchema = z.object({
   sections: z.array(z.object({ title: z.string(), lines: z.array(z.string()) })),
 });
 
+/** /reload (the bot only): what re-reading data/ changed, or why the served index was kept. */
+export const ReloadViewSchema = z.object({
+  type: z.literal('reload'),
+  command: z.literal('reload'),
+  /** False when data/ had problems: the archive being served was kept. */
+  ok: z.boolean(),
+  /** How the served index was obtained: loaded from the saved file, built, or kept as it was. */
+  index: z.enum(['loaded', 'built', 'kept']),
+  counts: z.object({
+    incidents: z.number().int().nonnegative(),
+    publications: z.number().int().nonnegative(),
+    sources: z.number().int().nonnegative(),
+    passages: z.number().int().nonnegative(),
+  }),
+  /** Ids added, removed and changed; null when nothing was swapped. */
+  changed: z.object({ added: z.array(z.string()), removed: z.array(z.string()), changed: z.array(z.string()) }).nullable(),
+  /** Each problem as one line: "file: path: message". */
+  problems: z.array(z.string()),
+});
+
+/** /export: the matching records as a file; the reply itself only says what the file holds. */
+export const ExportViewSchema = z.object({
+  type: z.literal('export'),
+  command: z.literal('export'),
+  format: ExportFormatSchema,
+  readAs: z.array(z.string()),
+  notes: z.array(z.string()),
+  /** Records exported, and how many of each kind. */
+  total: z.number().int().nonnegative(),
+  kinds: z.object({
+    incidents: z.number().int().nonnegative(),
+    publications: z.number().int().nonnegative(),
+    sources: z.number().int().nonnegative(),
+  }),
+  /** The export file; empty when nothing matched. */
+  attachments: z.array(AttachmentSpecSchema),
+});
+
+/** One upcoming observance in a digest, with what the index holds for the same period a Hijri year earlier. */
+export const DigestObservanceSchema = z.object({
+  kind: z.enum(['ramadan', 'muharram', 'ashura']),
+  /** ISO day (Umm al-Qura). */
+  date: z.string(),
+  hijriYear: z.number().int(),
+  label: z.string(),
+  /** Days after the digest's date (0: that day). */
+  inDays: z.number().int().nonnegative(),
+  lastYear: z.object({
+    /** "Ramadan 1446 (Mar 2025)". */
+    label: z.string(),
+    from: z.string(),
+    to: z.string(),
+    /** Records in scope overlapping the period; `entries` lists the first few. */
+    total: z.number().int().nonnegative(),
+    entries: z.array(EntrySchema),
+  }),
+});
+
+/** A digest section: how many records it has and the first of them (a long section is cut, `total` says by how much). */
+export const DigestSectionSchema = z.object({
+  total: z.number().int().nonnegative(),
+  entries: z.array(EntrySchema),
+});
+
+/** The daily digest of one subscription (or its preview): what is new, changed, on this day, and coming up. */
+export const DigestViewSchema = z.object({
+  type: z.literal('digest'),
+  command: z.literal('digest'),
+  /** The subscription's local date the digest is for (YYYY-MM-DD). */
+  localDate: z.string(),
+  timezone: z.string(),
+  /** Local date of the previous digest; null for the first one (new/changed are then since subscribing). */
+  since: z.string().nullable(),
+  /** False for a preview without a subscription: no history, so no new/changed sections. */
+  tracked: z.boolean(),
+  /** How the subscription's query was read; empty for all records. */
+  readAs: z.array(z.string()),
+  notes: z.array(z.string()),
+  /** True when there is nothing to report: the digest is one line saying so. */
+  empty: z.boolean(),
+  newRecords: DigestSectionSchema,
+  changedRecords: DigestSectionSchema,
+  /** Day-precision records of the same month and day in earlier years. */
+  onThisDay: DigestSectionSchema,
+  observances: z.array(DigestObservanceSchema),
+  counts: z.object({
+    inScope: z.number().int().nonnegative(),
+    incidents: z.number().int().nonnegative(),
+    publications: z.number().int().nonnegative(),
+    sources: z.number().int().nonnegative(),
+  }),
+  disclaimer: z.string(),
+  sources: z.array(SourceRefSchema),
+  generatedAt: z.string(),
+});
+
+/** /digest subscribe, unsubscribe and status: what changed and the subscriptions as they now are. */
+export const SubscriptionsViewSchema = z.object({
+  type: z.literal('subscriptions'),
+  command: z.literal('digest'),
+  action: z.enum(['subscribe', 'unsubscribe', 'status']),
+  /** One sentence: what was done. */
+  message: z.string(),
+  subscriptions: z.array(
+    z.object({
+      channelId: z.string(),
+      channelName: z.string().nullable(),
+      time: z.string(),
+      timezone: z.string(),
+      query: z.string(),
+      /** Next digest, ISO instant, and as local date and time ("2026-11-28 08:00 Europe/London"). */
+      nextRun: z.string().nullable(),
+      nextLocal: z.string().nullable(),
+      /** The latest run: its local date and status, and the last error if it failed. */
+      lastRun: z.object({ localDate: z.string(), status: z.string(), error: z.string().nullable() }).nullable(),
+    }),
+  ),
+});
+
 export const ErrorCodeSchema = z.enum([
   'unknown-command',
   'unknown-option',
@@ -206,6 +330,9 @@ export const ErrorCodeSchema = z.enum([
   'not-found',
   'bad-page',
   'syntax',
+  'forbidden',
+  /** A capability this transport lacks (no state store, no server context). */
+  'unavailable',
   'internal',
 ]);
 
@@ -227,6 +354,10 @@ export const ViewSchema = z.discriminatedUnion('type', [
   CitationsViewSchema,
   AboutViewSchema,
   HelpViewSchema,
+  ReloadViewSchema,
+  ExportViewSchema,
+  DigestViewSchema,
+  SubscriptionsViewSchema,
   ErrorViewSchema,
 ]);
 
@@ -244,8 +375,14 @@ export type CitationStyle = z.infer<typeof CitationStyleSchema>;
 export type CitationsView = z.infer<typeof CitationsViewSchema>;
 export type AboutView = z.infer<typeof AboutViewSchema>;
 export type HelpView = z.infer<typeof HelpViewSchema>;
+export type ReloadView = z.infer<typeof ReloadViewSchema>;
+export type ExportView = z.infer<typeof ExportViewSchema>;
 export type ErrorCode = z.infer<typeof ErrorCodeSchema>;
 export type ErrorView = z.infer<typeof ErrorViewSchema>;
+export type DigestObservance = z.infer<typeof DigestObservanceSchema>;
+export type DigestSection = z.infer<typeof DigestSectionSchema>;
+export type DigestView = z.infer<typeof DigestViewSchema>;
+export type SubscriptionsView = z.infer<typeof SubscriptionsViewSchema>;
 export type View = z.infer<typeof ViewSchema>;
 
 export function errorView(command: string | null, code: ErrorCode, message: string, hints: string[] = []): ErrorView {

@@ -10,13 +10,16 @@ import type {
   CountView,
   Entry,
   ErrorView,
+  ExportView,
   HelpView,
   ListView,
   RecordView,
+  ReloadView,
   SourceRef,
   View,
 } from '../core/views.ts';
 import { formatPartial } from '../core/records/dates.ts';
+import { renderDigestText, renderSubscriptionsText } from './digest-text.ts';
 
 export const WIDTH = 80;
 
@@ -270,6 +273,41 @@ function renderHelp(view: HelpView): string[] {
   return lines;
 }
 
+function renderReload(view: ReloadView): string[] {
+  const c = view.counts;
+  const lines = wrap(view.ok ? 'Data reloaded.' : 'Data not reloaded: the index being served was kept.');
+  if (view.changed !== null) {
+    for (const [label, ids] of [
+      ['Added', view.changed.added],
+      ['Removed', view.changed.removed],
+      ['Changed', view.changed.changed],
+    ] as const) {
+      if (ids.length > 0) lines.push(...wrap(ids.join(', '), { first: `${label}: `, rest: '  ' }));
+    }
+    if (view.changed.added.length + view.changed.removed.length + view.changed.changed.length === 0) lines.push('No record changed.');
+  }
+  for (const problem of view.problems) lines.push(...wrap(problem, { first: 'Problem: ', rest: '  ' }));
+  lines.push(...wrap(`Serving ${plural(c.incidents, 'incident')}, ${plural(c.publications, 'publication')}, ${plural(c.sources, 'source')}.`));
+  return lines;
+}
+
+function renderExport(view: ExportView): string[] {
+  const names = view.attachments.map((a) => a.name);
+  if (view.total === 0 || names.length === 0) {
+    return [...wrap('No records matched; nothing was exported.'), ...readAsLines(view.readAs, view.notes)];
+  }
+  const k = view.kinds;
+  const parts = [
+    k.incidents > 0 ? plural(k.incidents, 'incident') : null,
+    k.publications > 0 ? plural(k.publications, 'publication') : null,
+    k.sources > 0 ? plural(k.sources, 'source') : null,
+  ].filter((p): p is string => p !== null);
+  const lines = wrap(`Exported ${plural(view.total, 'record')} (${parts.join(', ')}) as ${view.format.toUpperCase()}: ${names.join(', ')}`);
+  lines.push(...readAsLines(view.readAs, view.notes));
+  lines.push(...wrap('One row per record. An empty cell is a value the source does not give, never 0.'));
+  return lines;
+}
+
 function renderError(view: ErrorView): string[] {
   const lines = wrap(view.message, { first: 'Error: ', rest: '  ' });
   for (const hint of view.hints) lines.push(...wrap(hint, { first: '  ', rest: '    ' }));
@@ -297,6 +335,18 @@ export function renderText(view: View): string {
       break;
     case 'help':
       lines = renderHelp(view);
+      break;
+    case 'reload':
+      lines = renderReload(view);
+      break;
+    case 'export':
+      lines = renderExport(view);
+      break;
+    case 'digest':
+      lines = renderDigestText(view);
+      break;
+    case 'subscriptions':
+      lines = renderSubscriptionsText(view);
       break;
     case 'error':
       lines = renderError(view);
