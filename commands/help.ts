@@ -49,6 +49,7 @@ export const QUERY_LANGUAGE: readonly { query: string; meaning: string }[] = [
   { query: 'language:pashto', meaning: 'publications by language' },
   { query: 'claimed:yes', meaning: 'incidents claimed by the group (claimed:no for the others)' },
   { query: 'kind:publication', meaning: 'only one kind: incident, publication or source' },
+  { query: 'category:attack', meaning: 'attacks by the group, or category:operation for operations against it' },
   { query: 'from:2022-03 to:2022-06', meaning: 'dates overlapping a period (YYYY, YYYY-MM or YYYY-MM-DD)' },
   { query: 'year:2022', meaning: 'dates overlapping a year' },
   { query: 'during:ramadan', meaning: 'dates overlapping Ramadan in any year' },

@@ -112,6 +112,16 @@ describe('matchFilters: fields', () => {
     for (const s of ['place:"Mazar-i-Sharif"', 'place:"mazar i sharif"', 'place:mazar']) expect(matches(r, q(s)), s).toBe(true);
   });
 
+  it('keeps attacks and operations apart with category:, and never matches publications or sources', () => {
+    expect(matches(incident(), q('category:attack'))).toBe(true);
+    expect(matches(incident(), q('category:operation'))).toBe(false);
+    expect(matches(incident({ category: 'operation' }), q('category:raids'))).toBe(true);
+    expect(matches(incident({ category: 'operation' }), q('category:attack,operation'))).toBe(true);
+    expect(matches(publication(), q('category:attack'))).toBe(false);
+    expect(matches(source, q('category:operation'))).toBe(false);
+    expect(describeFilters(q('category:attack'))).toContain('attacks');
+  });
+
   it('reads claimed:no as every status but claimed, including no claim at all', () => {
     expect(matches(incident({ claim: { status: 'attributed' } }), q('claimed:no'))).toBe(true);
     expect(matches(incident({ claim: undefined }), q('claimed:no'))).toBe(true);

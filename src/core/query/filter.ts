@@ -142,6 +142,7 @@ function anyName(values: readonly string[], candidates: ReadonlyArray<string | u
 
 function incidentFields(r: Incident, f: Filters): boolean {
   if (given(f.outlet) || given(f.medium) || given(f.language)) return false;
+  if (given(f.category) && !f.category.includes(r.category)) return false;
   if (given(f.place) && !anyName(f.place, [r.place.site, r.place.place, r.place.district, r.place.province])) return false;
   if (given(f.country) && !anyName(f.country, [r.place.country])) return false;
   if (given(f.type) && !anyName(f.type, r.attackTypes)) return false;
@@ -151,7 +152,7 @@ function incidentFields(r: Incident, f: Filters): boolean {
 }
 
 function publicationFields(r: Publication, f: Filters): boolean {
-  if (given(f.place) || given(f.country) || given(f.type) || given(f.target) || f.claimed !== undefined) return false;
+  if (given(f.place) || given(f.country) || given(f.type) || given(f.target) || given(f.category) || f.claimed !== undefined) return false;
   if (given(f.outlet) && !anyName(f.outlet, [r.outlet])) return false;
   if (given(f.medium) && !f.medium.some((m) => resolveMedium(m).includes(r.medium))) return false;
   const language = r.language;
@@ -166,6 +167,7 @@ function sourceFields(f: Filters): boolean {
     given(f.country) ||
     given(f.type) ||
     given(f.target) ||
+    given(f.category) ||
     given(f.outlet) ||
     given(f.medium) ||
     given(f.language) ||
@@ -325,6 +327,7 @@ function describeDates(filters: Filters): string | undefined {
 export function describeFilters(filters: Filters): string[] {
   const out: string[] = [];
   if (given(filters.kind)) out.push(filters.kind.map((k) => KIND_WORDS[k]).join(' or '));
+  if (given(filters.category)) out.push(filters.category.map((c) => (c === 'attack' ? 'attacks' : 'operations against the group')).join(' or '));
   const list = (label: string, values: readonly string[] | undefined): void => {
     if (given(values)) out.push(`${label} ${values.join(' or ')}`);
   };

@@ -16,7 +16,7 @@
 // - Lunr operators are removed, not obeyed: `-word` still searches "word" (the note says so).
 import { firstDay, lastDay } from '../records/dates.ts';
 import { PartialDate } from '../records/schema.ts';
-import type { Filters, HijriFilter, ParsedQuery, QueryProblem, RecordKindFilter } from '../search/types.ts';
+import type { Filters, HijriFilter, ParsedQuery, QueryProblem, RecordKindFilter, IncidentCategoryFilter } from '../search/types.ts';
 import { HIJRI_MONTHS, UMM_AL_QURA_YEARS, hijriMonthByName, hijriMonthName } from '../calendar/hijri.ts';
 import { MEDIUM_WORDS, describeFilters, filterIntervals, resolveMedium } from './filter.ts';
 import { editDistance } from './names.ts';
@@ -34,6 +34,7 @@ export const FILTER_NAMES = [
   'language',
   'claimed',
   'kind',
+  'category',
   'from',
   'to',
   'year',
@@ -86,6 +87,17 @@ const KIND_VALUES: Readonly<Record<string, RecordKindFilter>> = {
   sources: 'source',
   document: 'source',
   documents: 'source',
+};
+
+const CATEGORY_VALUES: Readonly<Record<string, IncidentCategoryFilter>> = {
+  attack: 'attack',
+  attacks: 'attack',
+  operation: 'operation',
+  operations: 'operation',
+  raid: 'operation',
+  raids: 'operation',
+  'counter-terrorism': 'operation',
+  ct: 'operation',
 };
 
 const CLAIMED_VALUES: Readonly<Record<string, boolean>> = { yes: true, y: true, true: true, no: false, n: false, false: false };
@@ -266,6 +278,7 @@ const EXAMPLES: Record<FilterName, string> = {
   language: 'Pashto',
   claimed: 'yes',
   kind: 'incident',
+  category: 'attack',
   from: '2022-03',
   to: '2022-06-30',
   year: '2022',
@@ -282,6 +295,19 @@ function handleKind(st: State, value: string): void {
     const kind = KIND_VALUES[v];
     if (kind === undefined) problem(st, 'kind', `'${v}' is not a kind; use incident, publication or source`);
     else if (!(st.filters.kind ??= []).includes(kind)) st.filters.kind.push(kind);
+  }
+}
+
+function handleCategory(st: State, value: string): void {
+  const values = value.split(',').map((v) => v.trim().toLowerCase()).filter((v) => v !== '');
+  if (values.length === 0) {
+    problem(st, 'category', 'needs a value: attack or operation');
+    return;
+  }
+  for (const v of values) {
+    const category = CATEGORY_VALUES[v];
+    if (category === undefined) problem(st, 'category', `'${v}' is not a category; use attack or operation`);
+    else if (!(st.filters.category ??= []).includes(category)) st.filters.category.push(category);
   }
 }
 
@@ -404,6 +430,7 @@ function applyFilter(st: State, name: FilterName, value: string, quoted: boolean
   }
   if (LIST_FILTERS.has(name)) handleList(st, name as ListFilter, value, quoted);
   else if (name === 'kind') handleKind(st, value);
+  else if (name === 'category') handleCategory(st, value);
   else if (name === 'claimed') handleClaimed(st, value);
   else if (name === 'from' || name === 'to') handleDate(st, name, value);
   else if (name === 'year') handleYear(st, value);

@@ -3,6 +3,7 @@
 import type { Incident, Publication, SourceDocument } from '../records/schema.ts';
 
 export type RecordKindFilter = 'incident' | 'publication' | 'source';
+export type IncidentCategoryFilter = 'attack' | 'operation';
 
 /** A Hijri month filter: `during:ramadan`, `during:muharram 1444`, `during:ramadan 2022`. */
 export interface HijriFilter {
@@ -19,6 +20,8 @@ export interface HijriFilter {
 /** Structured filters; every field is optional and all given fields must match (AND). */
 export interface Filters {
   kind?: RecordKindFilter[];
+  /** Incident category: attacks by the group, or operations against it. Publications and sources never match. */
+  category?: IncidentCategoryFilter[];
   /** Matches site/place/district/province (spelling-tolerant). Several values: any of them. */
   place?: string[];
   country?: string[];
