@@ -52,7 +52,7 @@ describe('npm run ask with a question', () => {
     expect(reply.by).toBe('month');
     expect(reply.total).toBeGreaterThan(0);
     expect(reply.question).toBe('how many attacks in Kabul in 2022?');
-    expect(reply.readAs[0]).toBe('Counting incidents by month · place Kabul · 2022');
+    expect(reply.readAs[0]).toBe('Counting attacks by month · place Kabul · 2022');
   });
 
   it('GIVEN a question as text THEN the first line says how it was read', () => {
@@ -107,14 +107,14 @@ async function session(lines: string[]): Promise<string> {
 describe('console REPL with questions', () => {
   it('GIVEN a question and a follow-up THEN the follow-up refines the question', async () => {
     const output = await session(['how many attacks in Kabul?', 'and in Peshawar?', 'as a timeline']);
-    expect(output).toContain('Read as: Counting incidents by year · place Kabul');
-    expect(output).toContain('Read as: Counting incidents by year · place Peshawar');
-    expect(output).toContain('Read as: Timeline · incidents · place Peshawar');
+    expect(output).toContain('Read as: Counting attacks by year · place Kabul');
+    expect(output).toContain('Read as: Counting attacks by year · place Peshawar');
+    expect(output).toContain('Read as: Timeline · attacks · place Peshawar');
     expect(output).toContain('Suicide bombing of an Imambargah in Peshawar');
   });
 
   it('GIVEN a slash line between a question and its follow-up THEN the follow-up still refines the question', async () => {
     const output = await session(['attacks in Kabul', '/about', 'only claimed ones']);
-    expect(output).toContain('Read as: Timeline · incidents · place Kabul · claimed');
+    expect(output).toContain('Read as: Timeline · attacks · place Kabul · claimed');
   });
 });

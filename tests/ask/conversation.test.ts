@@ -13,7 +13,7 @@ function understood(question: string): Understood {
     filters: {},
     terms: [],
     readAs: 'Timeline',
-    reading: { command: 'timeline', byAsked: false, kind: [], place: [], country: [], type: [], target: [], outlet: [], medium: [], language: [], terms: [] },
+    reading: { command: 'timeline', byAsked: false, kind: [], category: [], place: [], country: [], type: [], target: [], outlet: [], medium: [], language: [], terms: [] },
   };
 }
 

@@ -30,7 +30,7 @@ export function withNewNames(v: Vocabulary): Vocabulary {
 /** Filters with list values sorted, so order of mention does not matter. */
 export function canonical(filters: Filters): Filters {
   const out: Filters = { ...filters };
-  for (const key of ['kind', 'place', 'country', 'type', 'target', 'outlet', 'medium', 'language'] as const) {
+  for (const key of ['kind', 'category', 'place', 'country', 'type', 'target', 'outlet', 'medium', 'language'] as const) {
     const list = out[key];
     if (list !== undefined) (out as Record<string, unknown>)[key] = [...list].map((v) => v.toLowerCase()).sort();
   }

@@ -41,17 +41,17 @@ describe('refine: a conversation', () => {
   it('GIVEN a count and follow-ups THEN each changes only what it names', () => {
     const first = frozen(ask('how many attacks in Kabul in 2022?'));
     const herat = follow(first, 'and in Herat?');
-    expectReading(herat, 'count', 'month', 'kind:incident place:Herat year:2022');
+    expectReading(herat, 'count', 'month', 'kind:incident category:attack place:Herat year:2022');
     const claimed = follow(herat, 'only claimed ones');
-    expectReading(claimed, 'count', 'month', 'kind:incident place:Herat year:2022 claimed:yes');
+    expectReading(claimed, 'count', 'month', 'kind:incident category:attack place:Herat year:2022 claimed:yes');
     const earlier = follow(claimed, 'what about 2021?');
-    expectReading(earlier, 'count', 'month', 'kind:incident place:Herat year:2021 claimed:yes');
+    expectReading(earlier, 'count', 'month', 'kind:incident category:attack place:Herat year:2021 claimed:yes');
     const timeline = follow(earlier, 'as a timeline');
-    expectReading(timeline, 'timeline', undefined, 'kind:incident place:Herat year:2021 claimed:yes');
+    expectReading(timeline, 'timeline', undefined, 'kind:incident category:attack place:Herat year:2021 claimed:yes');
     const byPlace = follow(timeline, 'by place');
-    expectReading(byPlace, 'count', 'place', 'kind:incident place:Herat year:2021 claimed:yes');
+    expectReading(byPlace, 'count', 'place', 'kind:incident category:attack place:Herat year:2021 claimed:yes');
     const anyTime = follow(byPlace, 'any time');
-    expectReading(anyTime, 'count', 'place', 'kind:incident place:Herat claimed:yes');
+    expectReading(anyTime, 'count', 'place', 'kind:incident category:attack place:Herat claimed:yes');
   });
 
   it('GIVEN "also" or a leading "or" THEN the place is added, not replaced', () => {
@@ -63,7 +63,7 @@ describe('refine: a conversation', () => {
 
   it('GIVEN a count by month and "by year" THEN the grouping changes and the filters stay', () => {
     const first = ask('how many attacks in Kabul in 2022?');
-    expectReading(follow(first, 'by year'), 'count', 'year', 'kind:incident place:Kabul year:2022');
+    expectReading(follow(first, 'by year'), 'count', 'year', 'kind:incident category:attack place:Kabul year:2022');
   });
 
   it('GIVEN a default grouping THEN it follows the new dates', () => {
@@ -77,12 +77,44 @@ describe('refine: a conversation', () => {
     expectReading(follow(first, 'what about videos?'), 'timeline', undefined, 'kind:publication medium:video year:2022');
   });
 
+  it('GIVEN attacks and "what about operations?" THEN operations replace attacks and the other filters stay', () => {
+    const first = frozen(ask('how many attacks in Kabul in 2022?'));
+    const operations = follow(first, 'what about operations?');
+    expectReading(operations, 'count', 'month', 'kind:incident category:operation place:Kabul year:2022');
+    expect(operations.readAs).toBe('Counting operations against the group by month · place Kabul · 2022');
+    expectReading(follow(operations, 'and attacks?'), 'count', 'month', 'kind:incident category:attack place:Kabul year:2022');
+    expectReading(follow(first, 'what about raids?'), 'count', 'month', 'kind:incident category:operation place:Kabul year:2022');
+  });
+
+  it('GIVEN attacks and a follow-up naming incidents, or both sides THEN every incident', () => {
+    const first = frozen(ask('how many attacks in Kabul in 2022?'));
+    expectReading(follow(first, 'what about all incidents?'), 'count', 'month', 'kind:incident place:Kabul year:2022');
+    expectReading(follow(first, 'also raids'), 'count', 'month', 'kind:incident place:Kabul year:2022');
+  });
+
+  it('GIVEN a follow-up that keeps the kind THEN the side stays; the group as target makes it operations', () => {
+    const first = frozen(ask('raids in Kabul'));
+    expectReading(follow(first, 'only in 2022'), 'timeline', undefined, 'kind:incident category:operation place:Kabul year:2022');
+    const attacks = frozen(ask('attacks in Kabul'));
+    expectReading(follow(attacks, 'what about against ISKP?'), 'timeline', undefined, 'kind:incident category:operation place:Kabul target:ISKP');
+  });
+
+  it('GIVEN operations and a switch to publications or to every kind THEN the side is dropped', () => {
+    const first = frozen(ask('raids in Kabul in 2022'));
+    const videos = follow(first, 'what about videos?');
+    expectReading(videos, 'timeline', undefined, 'kind:publication medium:video year:2022');
+    expect(videos.reading.category).toEqual([]);
+    const everything = follow(first, 'any kind');
+    expect(everything.filters.category).toBeUndefined();
+    expect(everything.reading.category).toEqual([]);
+  });
+
   it('GIVEN a Hijri month follow-up THEN the year stays; a new year keeps the month', () => {
     const first = ask('timeline of attacks during Ramadan 2022');
     const muharram = follow(first, 'what about Muharram?');
-    expectReading(muharram, 'timeline', undefined, 'kind:incident during:"muharram 2022"');
+    expectReading(muharram, 'timeline', undefined, 'kind:incident category:attack during:"muharram 2022"');
     const earlier = follow(muharram, 'what about 2021?');
-    expectReading(earlier, 'timeline', undefined, 'kind:incident year:2021 during:muharram');
+    expectReading(earlier, 'timeline', undefined, 'kind:incident category:attack year:2021 during:muharram');
   });
 
   it('GIVEN a question about publications THEN a follow-up topic is words, not a target', () => {
@@ -99,7 +131,7 @@ describe('refine: a conversation', () => {
 
   it('GIVEN "show them" after a count THEN the records counted, in date order', () => {
     const first = ask('how many attacks in Herat?');
-    expectReading(follow(first, 'show them'), 'timeline', undefined, 'kind:incident place:Herat');
+    expectReading(follow(first, 'show them'), 'timeline', undefined, 'kind:incident category:attack place:Herat');
   });
 });
 
@@ -127,7 +159,7 @@ describe('refine: new questions and unreadable follow-ups', () => {
 
   it('GIVEN a bare target word THEN it is a change of target, not words', () => {
     const first = ask('how many attacks in Kabul in 2022?');
-    expectReading(follow(first, 'taliban?'), 'count', 'month', 'kind:incident place:Kabul year:2022 target:Taliban');
+    expectReading(follow(first, 'taliban?'), 'count', 'month', 'kind:incident category:attack place:Kabul year:2022 target:Taliban');
   });
 
   it('GIVEN understand with a previous question THEN it refines the same way refine does', () => {

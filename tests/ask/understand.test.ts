@@ -29,60 +29,73 @@ type Case = [question: string, command: 'search' | 'timeline' | 'count', by: str
 
 const CASES: Case[] = [
   // The issue's own examples.
-  ['how many attacks in Kabul in 2022?', 'count', 'month', 'kind:incident place:Kabul year:2022'],
+  ['how many attacks in Kabul in 2022?', 'count', 'month', 'kind:incident category:attack place:Kabul year:2022'],
   ['what did Voice of Khurasan publish during Ramadan?', 'timeline', undefined, 'kind:publication outlet:"Voice of Khurasan" during:ramadan'],
   ['show me the Peshawar mosque bombing', 'search', undefined, 'kind:incident place:Peshawar mosque bombing'],
-  ['timeline of attacks on schools', 'timeline', undefined, 'kind:incident target:school'],
+  ['timeline of attacks on schools', 'timeline', undefined, 'kind:incident category:attack target:school'],
   ['which publications mention the Taliban?', 'search', undefined, 'kind:publication taliban'],
   ['anything in Herat last August?', 'timeline', undefined, 'kind:incident place:Herat from:2026-08-01 to:2026-08-31'],
   // Counting: the grouping asked for, or year without dates and month with them.
-  ['Number of bombings in peshwar', 'count', 'year', 'kind:incident type:bombing place:Peshawar'],
-  ['how many attacks since March 2022', 'count', 'month', 'kind:incident from:2022-03'],
-  ['How many attacks per year in Pakistan?', 'count', 'year', 'kind:incident country:Pakistan'],
-  ['count suicide bombings by place', 'count', 'place', 'kind:incident type:"suicide bombing"'],
-  ['how many unclaimed attacks on Shias', 'count', 'year', 'kind:incident claimed:no target:Shia'],
+  ['Number of bombings in peshwar', 'count', 'year', 'kind:incident category:attack type:bombing place:Peshawar'],
+  ['how many attacks since March 2022', 'count', 'month', 'kind:incident category:attack from:2022-03'],
+  ['How many attacks per year in Pakistan?', 'count', 'year', 'kind:incident category:attack country:Pakistan'],
+  ['count suicide bombings by place', 'count', 'place', 'kind:incident category:attack type:"suicide bombing"'],
+  ['how many unclaimed attacks on Shias', 'count', 'year', 'kind:incident category:attack claimed:no target:Shia'],
   ['how many publications by outlet', 'count', 'outlet', 'kind:publication'],
-  ['how many attacks in Kabul vs Herat', 'count', 'place', 'kind:incident place:Kabul place:Herat'],
-  ['what kinds of attacks happened in Kabul?', 'count', 'type', 'kind:incident place:Kabul'],
+  ['how many attacks in Kabul vs Herat', 'count', 'place', 'kind:incident category:attack place:Kabul place:Herat'],
+  ['what kinds of attacks happened in Kabul?', 'count', 'type', 'kind:incident category:attack place:Kabul'],
   ['tally of Khurasan Ghag issues by language', 'count', 'language', 'kind:publication outlet:"Khurasan Ghag"'],
   ['How many incidents were claimed in 2022?', 'count', 'month', 'kind:incident claimed:yes year:2022'],
   // Places: spelling variants, typos, several words.
-  ['attacks in Mazar-i-Sharif', 'timeline', undefined, 'kind:incident place:Mazar-e-Sharif'],
-  ['how many attacks in mazar e sharif during ramadan 1443', 'count', 'month', 'kind:incident place:Mazar-e-Sharif during:"ramadan 1443"'],
-  ['kabol attacks in 2022', 'timeline', undefined, 'kind:incident place:Kabul year:2022'],
-  ['attacks in mazar', 'timeline', undefined, 'kind:incident place:Mazar-e-Sharif'],
-  ['attacks at the Syed al-Shuhada School', 'timeline', undefined, 'kind:incident place:"Syed al-Shuhada School"'],
-  ['iranian attacks', 'timeline', undefined, 'kind:incident country:Iran'],
-  ['islamic state khorasan attacks in kabul', 'timeline', undefined, 'kind:incident place:Kabul'],
+  ['attacks in Mazar-i-Sharif', 'timeline', undefined, 'kind:incident category:attack place:Mazar-e-Sharif'],
+  ['how many attacks in mazar e sharif during ramadan 1443', 'count', 'month', 'kind:incident category:attack place:Mazar-e-Sharif during:"ramadan 1443"'],
+  ['kabol attacks in 2022', 'timeline', undefined, 'kind:incident category:attack place:Kabul year:2022'],
+  ['attacks in mazar', 'timeline', undefined, 'kind:incident category:attack place:Mazar-e-Sharif'],
+  ['attacks at the Syed al-Shuhada School', 'timeline', undefined, 'kind:incident category:attack place:"Syed al-Shuhada School"'],
+  ['iranian attacks', 'timeline', undefined, 'kind:incident category:attack country:Iran'],
+  ['islamic state khorasan attacks in kabul', 'timeline', undefined, 'kind:incident category:attack place:Kabul'],
   // Names the seed data does not have yet.
-  ['attacks in Jalalabad', 'timeline', undefined, 'kind:incident place:Jalalabad'],
+  ['attacks in Jalalabad', 'timeline', undefined, 'kind:incident category:attack place:Jalalabad'],
   ['what did Amaq publish in 2023', 'timeline', undefined, 'kind:publication outlet:"Amaq News Agency" year:2023'],
   // Hijri months.
   ['in muharram', 'timeline', undefined, 'during:muharram'],
-  ['attacks in Kabul during ramadhan', 'timeline', undefined, 'kind:incident place:Kabul during:ramadan'],
-  ['Muharram 1444 attacks in Kabul', 'timeline', undefined, 'kind:incident place:Kabul during:"muharram 1444"'],
-  ['attacks during Rabi al-Awwal 1444', 'timeline', undefined, 'kind:incident during:"rabi al-awwal 1444"'],
+  ['attacks in Kabul during ramadhan', 'timeline', undefined, 'kind:incident category:attack place:Kabul during:ramadan'],
+  ['Muharram 1444 attacks in Kabul', 'timeline', undefined, 'kind:incident category:attack place:Kabul during:"muharram 1444"'],
+  ['attacks during Rabi al-Awwal 1444', 'timeline', undefined, 'kind:incident category:attack during:"rabi al-awwal 1444"'],
   ['what happened in Ramzan 2022?', 'timeline', undefined, 'during:"ramadan 2022"'],
-  ['attacks in ramdan 2022', 'timeline', undefined, 'kind:incident during:"ramadan 2022"'],
-  ['attacks last Ramadan', 'timeline', undefined, `kind:incident during:"ramadan ${lastRamadanYear()}"`],
+  ['attacks in ramdan 2022', 'timeline', undefined, 'kind:incident category:attack during:"ramadan 2022"'],
+  ['attacks last Ramadan', 'timeline', undefined, `kind:incident category:attack during:"ramadan ${lastRamadanYear()}"`],
   // Gregorian dates against now = 2026-11-27.
-  ['attacks this year', 'timeline', undefined, 'kind:incident year:2026'],
+  ['attacks this year', 'timeline', undefined, 'kind:incident category:attack year:2026'],
   ['publications last year', 'timeline', undefined, 'kind:publication year:2025'],
   ['since March 2022', 'timeline', undefined, 'from:2022-03-01'],
-  ['attacks between March and June 2022', 'timeline', undefined, 'kind:incident from:2022-03 to:2022-06'],
-  ['attacks before 2022', 'timeline', undefined, 'kind:incident to:2021-12-31'],
-  ['attacks last month', 'timeline', undefined, 'kind:incident from:2026-10-01 to:2026-10-31'],
-  ['attacks in the past 6 months', 'timeline', undefined, 'kind:incident from:2026-05-27 to:2026-11-27'],
-  ['attacks on 4 March 2022', 'timeline', undefined, 'kind:incident from:2022-03-04 to:2022-03-04'],
-  ['attacks in Q1 2022', 'timeline', undefined, 'kind:incident from:2022-01 to:2022-03'],
+  ['attacks between March and June 2022', 'timeline', undefined, 'kind:incident category:attack from:2022-03 to:2022-06'],
+  ['attacks before 2022', 'timeline', undefined, 'kind:incident category:attack to:2021-12-31'],
+  ['attacks last month', 'timeline', undefined, 'kind:incident category:attack from:2026-10-01 to:2026-10-31'],
+  ['attacks in the past 6 months', 'timeline', undefined, 'kind:incident category:attack from:2026-05-27 to:2026-11-27'],
+  ['attacks on 4 March 2022', 'timeline', undefined, 'kind:incident category:attack from:2022-03-04 to:2022-03-04'],
+  ['attacks in Q1 2022', 'timeline', undefined, 'kind:incident category:attack from:2022-01 to:2022-03'],
   ['Has anything happened in Kabul this year?', 'timeline', undefined, 'kind:incident place:Kabul year:2026'],
   // Claims, targets, attack types.
-  ['claimed attacks in Herat', 'timeline', undefined, 'kind:incident claimed:yes place:Herat'],
-  ['unclaimed attacks on Shia shrines', 'timeline', undefined, 'kind:incident claimed:no target:"Shia shrine"'],
-  ['which places of worship were attacked', 'timeline', undefined, 'kind:incident target:worship'],
-  ['explosions in 2022', 'timeline', undefined, 'kind:incident type:explosion year:2022'],
-  ['counter-terrorism operations in Kabul', 'timeline', undefined, 'kind:incident type:"counter-terrorism operation" place:Kabul'],
-  ['operations against ISKP', 'timeline', undefined, 'kind:incident target:ISKP'],
+  ['claimed attacks in Herat', 'timeline', undefined, 'kind:incident category:attack claimed:yes place:Herat'],
+  ['unclaimed attacks on Shia shrines', 'timeline', undefined, 'kind:incident category:attack claimed:no target:"Shia shrine"'],
+  ['which places of worship were attacked', 'timeline', undefined, 'kind:incident category:attack target:worship'],
+  ['explosions in 2022', 'timeline', undefined, 'kind:incident category:attack type:explosion year:2022'],
+  ['counter-terrorism operations in Kabul', 'timeline', undefined, 'kind:incident category:operation type:"counter-terrorism operation" place:Kabul'],
+  ['operations against ISKP', 'timeline', undefined, 'kind:incident category:operation target:ISKP'],
+  // Attacks by the group or operations against it: the words say which; neutral words say neither.
+  ['how many raids in Kabul in 2022?', 'count', 'month', 'kind:incident category:operation place:Kabul year:2022'],
+  ['timeline of counter-terrorism raids', 'timeline', undefined, 'kind:incident category:operation'],
+  ['crackdown in Kabul', 'timeline', undefined, 'kind:incident category:operation place:Kabul'],
+  ['attacks against ISKP', 'timeline', undefined, 'kind:incident category:operation target:ISKP'],
+  ['drone strikes in 2022', 'timeline', undefined, 'kind:incident category:operation year:2022'],
+  ['martyrdom operations in Kabul', 'timeline', undefined, 'kind:incident category:attack place:Kabul'],
+  ['bombings and blasts in Kabul', 'timeline', undefined, 'kind:incident category:attack type:bombing place:Kabul'],
+  ['ambushes on police', 'timeline', undefined, 'kind:incident category:attack target:police'],
+  ['how many incidents in Kabul in 2022?', 'count', 'month', 'kind:incident place:Kabul year:2022'],
+  ['events in Herat', 'timeline', undefined, 'kind:incident place:Herat'],
+  ['violence in Kabul in 2022', 'timeline', undefined, 'kind:incident place:Kabul year:2022'],
+  ['how many attacks and raids in Kabul?', 'count', 'year', 'kind:incident place:Kabul'],
   // Publications: outlets (typos, short forms), media, languages.
   ['Pashto magazines', 'timeline', undefined, 'kind:publication medium:magazine language:Pashto'],
   ['videos released in 2022', 'timeline', undefined, 'kind:publication medium:video year:2022'],
@@ -127,7 +140,17 @@ describe('understand: records and the "read as" line', () => {
 
   it('GIVEN a count THEN the line starts with what is counted, then each filter', () => {
     const u = understood(understand('how many attacks in Kabul in 2022?', { vocabulary, now: NOW }));
-    expect(u.readAs).toBe('Counting incidents by month · place Kabul · 2022');
+    expect(u.readAs).toBe('Counting attacks by month · place Kabul · 2022');
+    const incidents = understood(understand('how many incidents in Kabul in 2022?', { vocabulary, now: NOW }));
+    expect(incidents.readAs).toBe('Counting incidents by month · place Kabul · 2022');
+  });
+
+  it('GIVEN operations THEN the line says they are against the group', () => {
+    expect(understood(understand('raids in Kabul', { vocabulary, now: NOW })).readAs).toBe('Timeline · operations against the group · place Kabul');
+    expect(understood(understand('how many raids in Kabul?', { vocabulary, now: NOW })).readAs).toBe(
+      'Counting operations against the group by year · place Kabul',
+    );
+    expect(understood(understand('attacks in Kabul', { vocabulary, now: NOW })).readAs).toBe('Timeline · attacks · place Kabul');
   });
 
   it('GIVEN an outlet and a Hijri month THEN the line names both', () => {

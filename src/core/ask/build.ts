@@ -5,7 +5,7 @@
 // the same validation, notes, counting rules and citations.
 import type { CountKey } from '../counts.ts';
 import { parseQuery } from '../query/parse.ts';
-import type { RecordKindFilter } from '../search/types.ts';
+import type { IncidentCategoryFilter, RecordKindFilter } from '../search/types.ts';
 import { questionExamples } from './examples.ts';
 import type { Extraction } from './extract.ts';
 import { readAsLine } from './read-as.ts';
@@ -14,7 +14,7 @@ import type { AskArgs, NotUnderstood, Reading, Understanding, Vocabulary } from 
 /** The kinds a reading is about: the ones it names, else the only kind its filters apply to. */
 export function effectiveKinds(r: Reading): RecordKindFilter[] {
   if (r.kind.length > 0) return r.kind;
-  const incident = r.place.length > 0 || r.country.length > 0 || r.type.length > 0 || r.target.length > 0 || r.claimed !== undefined;
+  const incident = r.category.length > 0 || r.place.length > 0 || r.country.length > 0 || r.type.length > 0 || r.target.length > 0 || r.claimed !== undefined;
   const publication = r.outlet.length > 0 || r.medium.length > 0 || r.language.length > 0;
   if (incident && !publication) return ['incident'];
   if (publication && !incident) return ['publication'];
@@ -29,11 +29,24 @@ export function quoteValue(value: string): string {
 
 const LIST_FILTERS = ['place', 'country', 'type', 'target', 'outlet', 'medium', 'language'] as const;
 
+/**
+ * The category a reading applies: only when it is about incidents alone (a
+ * category would shut out the publications of "attacks and videos"), and
+ * only one side (attacks and operations together are all incidents).
+ */
+export function effectiveCategory(r: Reading): IncidentCategoryFilter | undefined {
+  const kinds = effectiveKinds(r);
+  if (kinds.length !== 1 || kinds[0] !== 'incident') return undefined;
+  return r.category.length === 1 ? r.category[0] : undefined;
+}
+
 /** The query-language string for a reading's filters and words. */
 export function queryOf(r: Reading): string {
   const parts: string[] = [];
   const kinds = effectiveKinds(r);
   if (kinds.length > 0) parts.push(`kind:${kinds.join(',')}`);
+  const category = effectiveCategory(r);
+  if (category !== undefined) parts.push(`category:${category}`);
   for (const name of LIST_FILTERS) for (const v of r[name]) parts.push(`${name}:${quoteValue(v)}`);
   if (r.claimed !== undefined) parts.push(`claimed:${r.claimed ? 'yes' : 'no'}`);
   if (r.date?.year !== undefined) parts.push(`year:${r.date.year}`);
@@ -86,6 +99,7 @@ export function readingOf(ex: Extraction, command: Reading['command']): Reading 
     command,
     byAsked: ex.by !== undefined,
     kind: [...ex.kind],
+    category: [...ex.category],
     place: [...ex.place],
     country: [...ex.country],
     type: [...ex.type],

@@ -9,17 +9,19 @@
 //   groupings and the cues -> Hijri months -> Gregorian dates -> words after
 //   "mention"/"about" and definite descriptions ("the Peshawar mosque
 //   bombing"), kept as free text -> outlets and long names from the
-//   vocabulary -> claims, attack types, kinds, media, languages -> targets
+//   vocabulary -> claims, attack types, attacks or operations, kinds,
+//   media, languages -> targets
 //   (unless the question is about publications, where they are topics) ->
 //   the vocabulary's other names -> what is left, without stop words, is
 //   free text.
 import type { CountKey } from '../counts.ts';
-import type { RecordKindFilter } from '../search/types.ts';
+import type { IncidentCategoryFilter, RecordKindFilter } from '../search/types.ts';
 import { readDates, type DateReading } from './dates.ts';
 import { readHijriMonth, type DuringReading } from './hijri-month.ts';
 import {
   ADD_MARKERS,
   BY_PHRASES,
+  CATEGORY_WORDS,
   CLAIM_PHRASES,
   CLEAR_PHRASES,
   COUNT_CUES,
@@ -66,6 +68,8 @@ export interface Extraction {
   by?: CountKey;
   id?: string;
   kind: RecordKindFilter[];
+  /** Attacks by the group or operations against it, when the words say which ("attacks", "raids"); empty for "incidents". */
+  category: IncidentCategoryFilter[];
   place: string[];
   country: string[];
   type: string[];
@@ -208,11 +212,31 @@ function targets(tokens: readonly Token[], places: readonly NameHit[]): string[]
   return out;
 }
 
+const typeCategories = new Map<string, IncidentCategoryFilter>();
+
+/**
+ * The side an attack type from the data stands for: an operation when its
+ * name says so ("counter-terrorism operation", "raid"), else an attack
+ * ("bombing", "explosion").
+ */
+export function typeCategory(type: string): IncidentCategoryFilter {
+  let category = typeCategories.get(type);
+  if (category === undefined) {
+    const hits = findPhrases(tokenize(normaliseQuestion(type)), CATEGORY_WORDS);
+    category = hits.some((h) => h.value === 'operation') ? 'operation' : 'attack';
+    typeCategories.set(type, category);
+  }
+  return category;
+}
+
 function addName(ex: Extraction, h: NameHit): void {
   const list = h.category === 'place' ? ex.place : h.category === 'country' ? ex.country : h.category === 'outlet' ? ex.outlet : ex.type;
   push(list, h.name);
-  // An attack type names incidents as surely as the word "attacks".
-  if (h.category === 'type') push(ex.kind, 'incident');
+  // An attack type names incidents as surely as the word "attacks", and says which side acted.
+  if (h.category === 'type') {
+    push(ex.kind, 'incident');
+    push(ex.category, typeCategory(h.name));
+  }
 }
 
 export function extract(question: string, ctx: ExtractContext): Extraction {
@@ -225,6 +249,7 @@ export function extract(question: string, ctx: ExtractContext): Extraction {
     listThem: false,
     since: false,
     kind: [],
+    category: [],
     place: [],
     country: [],
     type: [],
@@ -245,9 +270,13 @@ export function extract(question: string, ctx: ExtractContext): Extraction {
   quotedPhrases(text, tokens);
   ex.id = recordId(text, tokens, ids);
 
+  let groupTargeted = false;
   for (const h of takePhrases(tokens, flagged(GROUP_NAMES))) {
     const before = wordBefore(tokens, h.start);
-    if (before !== undefined && TARGET_PREPOSITIONS.has(before)) push(ex.target, 'ISKP');
+    if (before !== undefined && TARGET_PREPOSITIONS.has(before)) {
+      push(ex.target, 'ISKP');
+      groupTargeted = true;
+    }
   }
   // "places of worship" before "which places" (a count by place) can take its first word;
   // whether it is a target or a topic is decided with the other targets below.
@@ -280,9 +309,15 @@ export function extract(question: string, ctx: ExtractContext): Extraction {
     use(tokens, h.start, h.length);
   }
   for (const h of takePhrases(tokens, CLAIM_PHRASES)) ex.claimed = h.value;
+  // TYPE_PHRASES are all the group's ways of attacking ("suicide bombings").
   for (const h of takePhrases(tokens, TYPE_PHRASES)) {
     push(ex.type, h.value);
     push(ex.kind, 'incident');
+    push(ex.category, 'attack');
+  }
+  for (const h of takePhrases(tokens, CATEGORY_WORDS)) {
+    push(ex.kind, 'incident');
+    push(ex.category, h.value);
   }
   for (const h of takePhrases(tokens, KIND_WORDS)) push(ex.kind, h.value);
   if (ex.publish) push(ex.kind, 'publication');
@@ -325,6 +360,8 @@ export function extract(question: string, ctx: ExtractContext): Extraction {
     addName(ex, h);
     use(tokens, h.start, h.length);
   }
+  // Incidents whose target is the group are operations against it, whatever they are called ("attacks on ISKP").
+  if (groupTargeted) ex.category = ['operation'];
 
   for (const t of tokens) {
     if (t.used) continue;
@@ -352,6 +389,7 @@ export function hasSubject(ex: Extraction): boolean {
 export function hasFilter(ex: Extraction): boolean {
   return (
     ex.kind.length > 0 ||
+    ex.category.length > 0 ||
     ex.place.length > 0 ||
     ex.country.length > 0 ||
     ex.type.length > 0 ||

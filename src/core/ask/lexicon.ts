@@ -7,7 +7,7 @@
 // Phrases are arrays of lower-case words as tokens.ts produces them:
 // diacritics and apostrophes removed, hyphens split ("is-k" -> "is", "k").
 import type { CountKey } from '../counts.ts';
-import type { RecordKindFilter } from '../search/types.ts';
+import type { IncidentCategoryFilter, RecordKindFilter } from '../search/types.ts';
 
 export type Phrase = readonly string[];
 
@@ -162,13 +162,32 @@ export const BY_PHRASES: ReadonlyArray<readonly [Phrase, CountKey]> = [
   ),
 ];
 
-/** Words naming a kind of record. Attack types and media imply a kind too (see read.ts). */
-export const KIND_WORDS: ReadonlyArray<readonly [Phrase, RecordKindFilter]> = [
+/**
+ * Words for incidents that say which side acted: attacks by the group, or
+ * operations against it (a Taliban counter-terrorism raid). Each also names
+ * incidents (see KIND_WORDS). Longest phrase wins, so "martyrdom operations"
+ * (the group's own word for its attacks) is an attack and "drone strikes" an
+ * operation. "bombing"/"suicide attacks" are attack types (TYPE_PHRASES) and
+ * imply attacks there.
+ */
+export const CATEGORY_WORDS: ReadonlyArray<readonly [Phrase, IncidentCategoryFilter]> = [
   ...phrases([
-    'attack', 'attacks', 'incident', 'incidents', 'blast', 'blasts', 'killing', 'killings', 'massacre', 'massacres', 'assault',
-    'assaults', 'raid', 'raids', 'operation', 'operations', 'ambush', 'ambushes', 'strike', 'strikes', 'event', 'events', 'violence',
-    'attacked', 'bombed', 'raided',
-  ]).map((p) => [p, 'incident'] as const),
+    'attack', 'attacks', 'attacked', 'bombed', 'blast', 'blasts', 'killing', 'killings', 'massacre', 'massacres', 'assault',
+    'assaults', 'ambush', 'ambushes', 'ambushed', 'strike', 'strikes', 'martyrdom operation', 'martyrdom operations',
+    'suicide operation', 'suicide operations',
+  ]).map((p) => [p, 'attack'] as const),
+  ...phrases([
+    'raid', 'raids', 'raided', 'operation', 'operations', 'crackdown', 'crackdowns', 'counter terrorism', 'counterterrorism',
+    'counter terrorism operation', 'counter terrorism operations', 'counterterrorism operation', 'counterterrorism operations',
+    'ct operation', 'ct operations', 'drone strike', 'drone strikes', 'air strike', 'air strikes', 'airstrike', 'airstrikes',
+  ]).map((p) => [p, 'operation'] as const),
+];
+
+/** Words naming a kind of record. Attack types and media imply a kind too (see extract.ts). */
+export const KIND_WORDS: ReadonlyArray<readonly [Phrase, RecordKindFilter]> = [
+  // Incidents in general: no side implied.
+  ...phrases(['incident', 'incidents', 'event', 'events', 'violence']).map((p) => [p, 'incident'] as const),
+  ...CATEGORY_WORDS.map(([p]) => [p, 'incident'] as const),
   ...phrases(['publication', 'publications', 'propaganda', 'issue', 'issues', 'output', 'outputs']).map((p) => [p, 'publication'] as const),
   ...phrases(['source', 'sources', 'source document', 'source documents', 'document', 'documents']).map((p) => [p, 'source'] as const),
 ];

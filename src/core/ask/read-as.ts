@@ -1,5 +1,5 @@
 // The one line that starts every answer to a question, saying how it was
-// read: "Counting incidents by month · place Kabul · 2022". It is built from
+// read: "Counting attacks by month · place Kabul · 2022". It is built from
 // the filters the query language parsed out of the generated query (not from
 // the question), so it says exactly what the command will apply; a reader
 // who sees "place Heart" instead of Herat knows at once.
@@ -7,10 +7,11 @@ import { defaultKindsFor, KEY_NOUN, type CountKey } from '../counts.ts';
 import { describeFilters } from '../query/filter.ts';
 import { hijriLabel } from '../calendar/hijri.ts';
 import { formatPartial, lastDay } from '../records/dates.ts';
-import type { Filters, ParsedQuery, RecordKindFilter } from '../search/types.ts';
+import type { Filters, IncidentCategoryFilter, ParsedQuery, RecordKindFilter } from '../search/types.ts';
 import type { AskCommand } from './types.ts';
 
 const KIND_PLURAL: Record<RecordKindFilter, string> = { incident: 'incidents', publication: 'publications', source: 'sources' };
+const CATEGORY_PLURAL: Record<IncidentCategoryFilter, string> = { attack: 'attacks', operation: 'operations against the group' };
 
 function startLabel(day: string): string {
   if (day.endsWith('-01-01')) return day.slice(0, 4);
@@ -60,17 +61,32 @@ export function kindsNoun(kinds: readonly RecordKindFilter[]): string {
   return kinds.map((k) => KIND_PLURAL[k]).join(' and ');
 }
 
+/**
+ * What is counted or listed: the kinds, or with a category on incidents
+ * alone, the side that acted ("attacks", "operations against the group").
+ */
+function subject(kinds: readonly RecordKindFilter[], categories: readonly IncidentCategoryFilter[], joiner: string): string | undefined {
+  const kindNoun = kinds.length > 0 ? kinds.map((k) => KIND_PLURAL[k]).join(joiner) : undefined;
+  if (categories.length === 0) return kindNoun;
+  const categoryNoun = categories.map((c) => CATEGORY_PLURAL[c]).join(joiner);
+  if (kindNoun === undefined || (kinds.length === 1 && kinds[0] === 'incident')) return categoryNoun;
+  return `${kindNoun} (${categoryNoun})`;
+}
+
 export function readAsLine(command: AskCommand, parsed: ParsedQuery, opts: { by?: CountKey; id?: string }): string {
   if (command === 'record') return `Showing the record ${opts.id ?? ''}`.trim();
   const f = parsed.filters;
   const kinds = f.kind ?? [];
+  const categories = f.category ?? [];
   const parts: string[] = [];
   if (command === 'count') {
     const by = opts.by ?? 'year';
-    parts.push(`Counting ${kindsNoun(kinds.length > 0 ? kinds : defaultKindsFor(by))} by ${KEY_NOUN[by]}`);
+    const what = subject(kinds, categories, ' and ') ?? kindsNoun(defaultKindsFor(by));
+    parts.push(`Counting ${what} by ${KEY_NOUN[by]}`);
   } else {
     parts.push(command === 'timeline' ? 'Timeline' : 'Searching');
-    if (kinds.length > 0) parts.push(kinds.map((k) => KIND_PLURAL[k]).join(' or '));
+    const what = subject(kinds, categories, ' or ');
+    if (what !== undefined) parts.push(what);
   }
   parts.push(...fieldPhrases(f));
   const dates = datePhrase(f);

@@ -12,6 +12,12 @@
 // "or" add instead of replacing. A change of kind drops the filters that do
 // not apply to the new kind ("what about videos?" after attacks in Kabul
 // lists videos, which have no place).
+//
+// Attacks or operations: a follow-up that names one side replaces the
+// previous one ("what about operations?" after attacks), or adds it with
+// "also" (both sides: every incident); one that names incidents without a
+// side ("what about all incidents?") drops it; a change to publications
+// drops it with the other incident-only filters.
 import { build, effectiveKinds, notUnderstood } from './build.ts';
 import { followUpExamples } from './examples.ts';
 import { extract, hasFilter, hasSubject, type Extraction } from './extract.ts';
@@ -36,7 +42,7 @@ const PUBLICATION_ONLY = ['outlet', 'medium', 'language'] as const;
 /** The kinds the follow-up itself points at, if it points at one side only. */
 function kindsOfFollowUp(ex: Extraction): RecordKindFilter[] | undefined {
   if (ex.kind.length > 0) return ex.kind;
-  const incident = INCIDENT_ONLY.some((k) => ex[k].length > 0) || ex.claimed !== undefined;
+  const incident = ex.category.length > 0 || INCIDENT_ONLY.some((k) => ex[k].length > 0) || ex.claimed !== undefined;
   const publication = PUBLICATION_ONLY.some((k) => ex[k].length > 0);
   if (incident && !publication) return ['incident'];
   if (publication && !incident) return ['publication'];
@@ -48,6 +54,7 @@ export function merge(previous: Reading, ex: Extraction): Reading | undefined {
   const r: Reading = {
     ...previous,
     kind: [...previous.kind],
+    category: [...previous.category],
     place: [...previous.place],
     country: [...previous.country],
     type: [...previous.type],
@@ -75,7 +82,10 @@ export function merge(previous: Reading, ex: Extraction): Reading | undefined {
       r.place = [];
       r.country = [];
     } else if (c === 'claimed') delete r.claimed;
-    else if (c === 'kind') r.kind = [];
+    else if (c === 'kind') {
+      r.kind = [];
+      r.category = [];
+    }
     else r.terms = [];
   }
 
@@ -105,6 +115,13 @@ export function merge(previous: Reading, ex: Extraction): Reading | undefined {
     list('country', ex.country);
   }
   for (const name of ['type', 'target', 'outlet', 'medium', 'language', 'kind', 'terms'] as const) list(name, ex[name]);
+  if (ex.category.length > 0) {
+    r.category = ex.add ? union(r.category, ex.category) : [...ex.category];
+    changed = true;
+  } else if (ex.kind.includes('incident')) {
+    // "incidents", "events": every incident, whichever side acted.
+    r.category = [];
+  }
   if (ex.claimed !== undefined) {
     r.claimed = ex.claimed;
     changed = true;
@@ -131,6 +148,7 @@ export function merge(previous: Reading, ex: Extraction): Reading | undefined {
   if (kinds !== undefined && !ex.add) {
     if (!kinds.includes('incident')) {
       for (const k of INCIDENT_ONLY) r[k] = [];
+      r.category = [];
       delete r.claimed;
     }
     if (!kinds.includes('publication')) for (const k of PUBLICATION_ONLY) r[k] = [];

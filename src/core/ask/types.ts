@@ -2,7 +2,7 @@
 // (a core command with its raw options, in the query language the slash
 // commands use), and what is said when it could not be understood.
 import type { CountKey } from '../counts.ts';
-import type { Filters, RecordKindFilter } from '../search/types.ts';
+import type { Filters, IncidentCategoryFilter, RecordKindFilter } from '../search/types.ts';
 import type { DateReading } from './dates.ts';
 import type { DuringReading } from './hijri-month.ts';
 import type { Vocabulary } from './vocabulary.ts';
@@ -27,6 +27,12 @@ export interface Reading {
   /** record only. */
   id?: string;
   kind: RecordKindFilter[];
+  /**
+   * Attacks by the group or operations against it, as the words said
+   * ("attacks", "raids"); empty when they did not ("incidents"). Applied
+   * only to questions about incidents alone (see build.ts).
+   */
+  category: IncidentCategoryFilter[];
   place: string[];
   country: string[];
   type: string[];
@@ -58,7 +64,7 @@ export interface Understood {
   filters: Filters;
   /** The free-text words of `args.query`. */
   terms: string[];
-  /** One line saying how the question was read: "Counting incidents by month · place Kabul · 2022". */
+  /** One line saying how the question was read: "Counting attacks by month · place Kabul · 2022". */
   readAs: string;
   reading: Reading;
 }
