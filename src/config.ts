@@ -68,6 +68,16 @@ const EnvSchema = z.object({
       .transform((u) => u.replace(/\/+$/, ''))
       .optional(),
   ),
+  // Off by default: Message Content is a privileged intent, and Discord refuses the
+  // gateway connection (4014) when it is asked for without being enabled in the portal.
+  DISCORD_MESSAGE_CONTENT: optionalText.pipe(
+    z
+      .string()
+      .toLowerCase()
+      .pipe(z.enum(['true', 'false'], { error: 'must be true or false' }))
+      .transform((s) => s === 'true')
+      .optional(),
+  ),
 });
 
 export interface Config {
@@ -81,6 +91,8 @@ export interface Config {
   discordGuildId?: string;
   /** Set only when DISCORD_API_URL is; see `discordSettings` for the default. */
   discordApiUrl?: string;
+  /** DISCORD_MESSAGE_CONTENT, when set: answer @mentions and DMs (needs the privileged intent). */
+  discordMessageContent?: boolean;
 }
 
 /** What the bot and the deploy script need, all present. */
@@ -89,6 +101,11 @@ export interface DiscordSettings {
   applicationId: string;
   guildId?: string;
   apiUrl: string;
+  /**
+   * Ask for the message intents (GuildMessages, DirectMessages, MessageContent) and
+   * answer questions by @mention or DM. Absent means false: slash commands only.
+   */
+  messageContent?: boolean;
 }
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; message: string };
@@ -108,6 +125,7 @@ export function parseConfig(env: NodeJS.ProcessEnv): ConfigResult {
   if (e.DISCORD_APPLICATION_ID !== undefined) config.discordApplicationId = e.DISCORD_APPLICATION_ID;
   if (e.DISCORD_GUILD_ID !== undefined) config.discordGuildId = e.DISCORD_GUILD_ID;
   if (e.DISCORD_API_URL !== undefined) config.discordApiUrl = e.DISCORD_API_URL;
+  if (e.DISCORD_MESSAGE_CONTENT !== undefined) config.discordMessageContent = e.DISCORD_MESSAGE_CONTENT;
   return { ok: true, config };
 }
 
@@ -127,6 +145,7 @@ export function discordSettings(config: Config): { ok: true; settings: DiscordSe
     apiUrl: config.discordApiUrl ?? DISCORD_API_DEFAULT,
   };
   if (config.discordGuildId !== undefined) settings.guildId = config.discordGuildId;
+  if (config.discordMessageContent !== undefined) settings.messageContent = config.discordMessageContent;
   return { ok: true, settings };
 }
 

@@ -1,10 +1,14 @@
 // The Discord transport: a discord.js Client configured to stay small for
 // weeks of uptime, wired to the interaction router, with start and stop.
 //
-// - Intents: Guilds only. Slash commands, autocomplete and buttons arrive as
-//   interactions, which need no intent; Guilds gives the channel list a digest
-//   posts to. A later @mention feature adds GuildMessages + MessageContent
-//   through `intents` (internal: operators do not choose intents).
+// - Intents: Guilds only by default. Slash commands, autocomplete and buttons
+//   arrive as interactions, which need no intent; Guilds gives the channel list
+//   a digest posts to. With DISCORD_MESSAGE_CONTENT=true (settings.messageContent)
+//   the bot also answers @mentions and DMs (src/discord/mentions.ts): that adds
+//   GuildMessages, DirectMessages and the privileged MessageContent, and
+//   Partials.Channel, without which discord.js drops DMs (a DM channel is never
+//   in the cache before its first message). Operators choose the feature, not
+//   intents; `intents` overrides them only for tests.
 // - Memory: caches the bot never reads are disabled and the rest capped
 //   (cacheWithLimits), and sweepers drop what accumulates anyway (archived
 //   threads, stale members and users), so the heap stays flat over weeks.
@@ -14,19 +18,20 @@
 //   default here, and on each reply in render.ts).
 //
 // Later features use `client` (a digest scheduler posting to channels and
-// opening threads, a messageCreate handler for @mentions) and `router`
-// (registering /digest, /discuss, /export routes).
-import { Client, Events, GatewayIntentBits, Options, RESTEvents, type ClientOptions, type Interaction } from 'discord.js';
+// opening threads) and `router` (registering /digest, /discuss, /export routes).
+import { Client, Events, GatewayIntentBits, Options, Partials, RESTEvents, type ClientOptions, type Interaction, type Message } from 'discord.js';
 import type { DiscordSettings } from '../config.ts';
 import type { ArchiveHolder } from '../core/search/holder.ts';
 import type { Logger } from '../logger.ts';
+import { MentionHandler } from './mentions.ts';
+import { Paging } from './paging.ts';
 import { InteractionRouter, type RouterDeps } from './router.ts';
 
 export interface DiscordTransportOptions {
   settings: DiscordSettings;
   holder: ArchiveHolder;
   log: Logger;
-  /** Gateway intents; Guilds unless a feature needs more. */
+  /** Gateway intents, overriding the ones settings.messageContent implies (tests only). */
   intents?: readonly GatewayIntentBits[];
   now?: () => Date;
   /** Services beyond the archive handed to every command (see RouterDeps). */
@@ -38,6 +43,8 @@ export interface DiscordTransportOptions {
 export interface DiscordTransport {
   readonly client: Client;
   readonly router: InteractionRouter;
+  /** Answers @mentions and DMs; null when DISCORD_MESSAGE_CONTENT is off. */
+  readonly mentions: MentionHandler | null;
   /** Logs in and resolves once the client is ready (guilds received). */
   start(): Promise<void>;
   /** Stops taking interactions, lets the ones in flight finish, and disconnects. */
@@ -46,15 +53,28 @@ export interface DiscordTransport {
 
 export const DEFAULT_INTENTS: readonly GatewayIntentBits[] = [GatewayIntentBits.Guilds];
 
+/** With DISCORD_MESSAGE_CONTENT=true: messages in servers and DMs, with their text. */
+export const MESSAGE_INTENTS: readonly GatewayIntentBits[] = [
+  GatewayIntentBits.Guilds,
+  GatewayIntentBits.GuildMessages,
+  GatewayIntentBits.DirectMessages,
+  GatewayIntentBits.MessageContent,
+];
+
+/** What an operator sees when Discord refuses the privileged intent (gateway close 4014). */
+export const DISALLOWED_INTENT_HINT =
+  'Discord refused the Message Content intent: turn it on in the Developer Portal (your application > Bot > Privileged Gateway Intents > Message Content Intent), or set DISCORD_MESSAGE_CONTENT=false';
+
 /** The discord.js options: intents, REST base, cache limits and sweepers. */
-export function clientOptions(opts: { apiUrl: string; intents?: readonly GatewayIntentBits[] }): ClientOptions {
+export function clientOptions(opts: { apiUrl: string; intents?: readonly GatewayIntentBits[]; partials?: readonly Partials[] }): ClientOptions {
   return {
     intents: [...(opts.intents ?? DEFAULT_INTENTS)],
+    ...(opts.partials !== undefined && opts.partials.length > 0 ? { partials: [...opts.partials] } : {}),
     rest: { api: opts.apiUrl },
     allowedMentions: { parse: [] },
     makeCache: Options.cacheWithLimits({
       ...Options.DefaultMakeCacheSettings,
-      // Replies are sent through interaction webhooks; nothing reads old messages.
+      // Replies are sent through interaction webhooks, questions answered as they arrive; nothing reads old messages.
       MessageManager: 0,
       // Interactions carry their member and user; keep only the bot's own (permission checks on channels).
       GuildMemberManager: { maxSize: 0, keepOverLimit: (member) => member.id === member.client.user?.id },
@@ -88,17 +108,38 @@ export function clientOptions(opts: { apiUrl: string; intents?: readonly Gateway
 
 export function createDiscordTransport(opts: DiscordTransportOptions): DiscordTransport {
   const log = opts.log.child({ module: 'discord' });
-  const client = new Client(clientOptions({ apiUrl: opts.settings.apiUrl, ...(opts.intents !== undefined ? { intents: opts.intents } : {}) }));
+  const messageContent = opts.settings.messageContent === true;
+  const client = new Client(
+    clientOptions({
+      apiUrl: opts.settings.apiUrl,
+      intents: opts.intents ?? (messageContent ? MESSAGE_INTENTS : DEFAULT_INTENTS),
+      partials: messageContent ? [Partials.Channel] : [],
+    }),
+  );
+  // One Paging for both: Prev/Next on an answer to a mention are pressed like a slash command's.
+  const paging = new Paging();
   const router = new InteractionRouter({
     archive: () => opts.holder.current,
     reload: () => opts.holder.reload(),
     log,
+    paging,
     ...(opts.now !== undefined ? { now: opts.now } : {}),
     ...(opts.services !== undefined ? { services: opts.services } : {}),
   });
+  // Without the flag no handler is attached at all: the intents are off, so no message would arrive anyway.
+  const mentions = messageContent
+    ? new MentionHandler({
+        archive: () => opts.holder.current,
+        log: log.child({ feature: 'mentions' }),
+        paging,
+        ...(opts.now !== undefined ? { now: opts.now } : {}),
+      })
+    : null;
 
   const onInteraction = (interaction: Interaction): void => void router.handle(interaction);
   client.on(Events.InteractionCreate, onInteraction);
+  const onMessage = (message: Message): void => void mentions?.handle(message);
+  if (mentions !== null) client.on(Events.MessageCreate, onMessage);
   // Without an 'error' listener an EventEmitter error would throw and end the process.
   client.on(Events.Error, (err) => log.error({ err }, 'discord client error'));
   client.on(Events.Warn, (message) => log.warn({ detail: message }, 'discord client warning'));
@@ -124,22 +165,35 @@ export function createDiscordTransport(opts: DiscordTransportOptions): DiscordTr
   return {
     client,
     router,
+    mentions,
     async start() {
       const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
-      await client.login(opts.settings.token.reveal());
+      try {
+        await client.login(opts.settings.token.reveal());
+      } catch (err) {
+        // discord.js says only "Used disallowed intents"; the operator needs to know which switch to turn.
+        if (err instanceof Error && /disallowed intents/i.test(err.message)) throw new Error(DISALLOWED_INTENT_HINT, { cause: err });
+        throw err;
+      }
       await ready;
       const applicationId = client.application?.id;
       if (applicationId !== opts.settings.applicationId) {
         log.warn({ configured: opts.settings.applicationId, actual: applicationId }, 'DISCORD_APPLICATION_ID is not the token\'s application: deploy-commands would register elsewhere');
       }
-      log.info({ user: client.user?.tag, guilds: client.guilds.cache.size, intents: client.options.intents.bitfield }, 'connected to Discord');
+      log.info(
+        { user: client.user?.tag, guilds: client.guilds.cache.size, intents: client.options.intents.bitfield, mentions: mentions !== null },
+        'connected to Discord',
+      );
     },
     stop() {
       stopping ??= (async () => {
         router.close();
-        const drained = await router.drain(opts.drainTimeoutMs ?? 10_000);
-        if (!drained) log.warn('replies still in flight at shutdown were abandoned');
+        mentions?.close();
+        const timeoutMs = opts.drainTimeoutMs ?? 10_000;
+        const [drained, answered] = await Promise.all([router.drain(timeoutMs), mentions?.drain(timeoutMs) ?? true]);
+        if (!drained || !answered) log.warn('replies still in flight at shutdown were abandoned');
         client.off(Events.InteractionCreate, onInteraction);
+        client.off(Events.MessageCreate, onMessage);
         await client.destroy();
         log.info('disconnected from Discord');
       })();
