@@ -15,6 +15,9 @@
 //   follow-up, since a deferral's visibility cannot be changed.
 // - A handler that throws is a bug: it is logged with the interaction id and
 //   answered politely; the router itself never throws or rejects.
+// - Charts and export files are made after the deferral (attachments.ts) and
+//   go with the reply's first message; export parts that do not fit it follow
+//   as further messages. Page buttons never draw or upload again.
 // - After close() (shutdown) new interactions are not handled at all, while
 //   the ones in flight finish (drain()).
 import {
@@ -32,10 +35,12 @@ import type { ReloadReport } from '../core/search/holder.ts';
 import type { Archive } from '../core/search/types.ts';
 import { errorView, type View } from '../core/views.ts';
 import type { Logger } from '../logger.ts';
+import { attachmentsOf } from '../render/attachments.ts';
 import { requirementOf } from './definitions.ts';
 import { optionStrings, rawOptions } from './options.ts';
 import { Paging } from './paging.ts';
-import { clip, LIMITS, renderDiscord, type DiscordMessage } from './render.ts';
+import { chartNames, limitsFor, prepareAttachments, type DiscordAttachmentLimits } from './attachments.ts';
+import { clip, LIMITS, renderDiscord, type DiscordMessage, type RenderOptions } from './render.ts';
 
 /** Where a command was invoked, as plain data, for routes that need it (e.g. a digest subscribing a channel). */
 export interface Invocation {
@@ -79,6 +84,8 @@ export interface RouterDeps {
   paging?: Paging;
   /** Further services handed to every command (e.g. the digest store), as CommandDeps names them. */
   services?: Omit<Partial<CommandDeps>, 'archive' | 'now' | 'caller'>;
+  /** Attachment limits (default 8 MiB per file, 10 parts per export); a server's smaller limit still wins. */
+  attachments?: DiscordAttachmentLimits;
 }
 
 /** Commands that only read a record or two: answered directly. Any other command is deferred first. */
@@ -254,8 +261,9 @@ export class InteractionRouter {
     options: { [name: string]: string },
     view: View,
     part: number,
+    attached: RenderOptions = {},
   ): { message: DiscordMessage & { components: APIActionRowComponent<APIButtonComponent>[] }; ephemeral: boolean } {
-    const reply = renderDiscord(view);
+    const reply = renderDiscord(view, attached);
     const index = Math.min(Math.max(1, part), reply.parts.length);
     const message = reply.parts[index - 1]!;
     let row: ReturnType<Paging['row']> | undefined;
@@ -292,18 +300,34 @@ export class InteractionRouter {
       const view = await this.#run(route, raw, this.#invocation(interaction), log);
       const options = optionStrings(raw);
       delete options['page'];
-      const { message, ephemeral } = this.#message(route.name, options, view, 1);
-      if (!route.defer) {
-        await interaction.reply({ ...message, ...(ephemeral ? { flags: MessageFlags.Ephemeral } : {}) });
+      let deferred = route.defer;
+      if (!deferred && attachmentsOf(view).length > 0) {
+        // Drawing a chart or writing an export can outlast the 3 s to acknowledge: defer before rendering.
+        await interaction.deferReply();
+        ackMs = Date.now() - started;
+        deferred = true;
+      }
+      // Files go with the first message only; parts of an export that do not fit it follow as further messages.
+      const files = await prepareAttachments(view, limitsFor(this.#deps.attachments ?? {}, interaction.attachmentSizeLimit), log);
+      const { message, ephemeral } = this.#message(route.name, options, view, 1, {
+        attached: files.attached,
+        following: files.following,
+        attachmentNotes: files.notes,
+      });
+      const withFiles = files.files.length > 0 ? { ...message, files: files.files } : message;
+      if (!deferred) {
+        await interaction.reply({ ...withFiles, ...(ephemeral ? { flags: MessageFlags.Ephemeral } : {}) });
         ackMs = Date.now() - started;
       } else if (ephemeral) {
         // A deferral's visibility is fixed: replace the public "thinking" message with an ephemeral one.
         await interaction.deleteReply();
-        await interaction.followUp({ ...message, flags: MessageFlags.Ephemeral });
+        await interaction.followUp({ ...withFiles, flags: MessageFlags.Ephemeral });
       } else {
-        await interaction.editReply(message);
+        await interaction.editReply(withFiles);
       }
-      return { outcome: view.type === 'error' ? view.code : 'ok', ackMs };
+      for (const more of files.more) await interaction.followUp({ ...more, ...(ephemeral ? { flags: MessageFlags.Ephemeral } : {}) });
+      const sent = files.summary.files > 0 || files.summary.failed > 0 ? { files: files.summary } : {};
+      return { outcome: view.type === 'error' ? view.code : 'ok', ackMs, ...sent };
     } catch (err) {
       log.error({ err }, 'could not deliver the reply');
       await this.#apologise(interaction, log);
@@ -346,7 +370,11 @@ export class InteractionRouter {
         else await interaction.reply({ ...renderDiscord(view).parts[0]!, flags: MessageFlags.Ephemeral });
         return { outcome: view.code, ackMs: ackMs ?? Date.now() - started };
       }
-      const { message } = this.#message(route.name, options, view, target.kind === 'part' ? target.n : 1);
+      // Paging never draws or uploads again: an edit without files keeps the message's attachments, so a
+      // chart (which covers every page) stays, and part 1 shows it again from the file already there.
+      const onMessage = new Set(interaction.message.attachments.map((a) => a.name));
+      const attached = chartNames(view).filter((name) => onMessage.has(name));
+      const { message } = this.#message(route.name, options, view, target.kind === 'part' ? target.n : 1, { attached });
       if (route.defer) {
         await interaction.editReply(message);
       } else {
