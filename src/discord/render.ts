@@ -18,6 +18,12 @@
 // </cmd:1>, <t:1>, so they show literally instead of as mentions. Every
 // message is also sent with allowedMentions { parse: [] }, so nothing pings
 // even if escaping missed a form.
+//
+// Attachments: the files themselves are made in attachments.ts; this module
+// only shows them. A /count chart is an embed of its own on the first part
+// (title, caption, `image: attachment://…`); a /timeline page has no room for
+// an eleventh embed, so a content line says what the attached image is. The
+// /export reply is a summary of the file(s). Notes say why a file is missing.
 import { escapeMarkdown, type APIEmbed, type APIEmbedField } from 'discord.js';
 import type {
   AboutView,
@@ -26,6 +32,7 @@ import type {
   CountView,
   Entry,
   ErrorView,
+  ExportView,
   HelpView,
   ListView,
   RecordView,
@@ -33,7 +40,9 @@ import type {
   SourceRef,
   View,
 } from '../core/views.ts';
+import type { ChartAttachment } from '../core/attachments.ts';
 import { renderText } from '../render/text.ts';
+import { renderDigestMessages } from '../core/digest/markdown.ts';
 
 export const LIMITS = {
   content: 2000,
@@ -54,6 +63,19 @@ export interface DiscordMessage {
   content: string;
   embeds: APIEmbed[];
   allowedMentions: { parse: [] };
+}
+
+/**
+ * What goes with a reply besides its text: the files attached to its first
+ * message (a chart is shown in an embed through `attachment://name`), files
+ * that follow in later messages (the rest of a split export), and why an
+ * attachment the View asked for is missing. Without it, a View is rendered as
+ * if nothing were attached (no embed points at a file that is not there).
+ */
+export interface RenderOptions {
+  attached?: readonly string[];
+  following?: readonly string[];
+  attachmentNotes?: readonly string[];
 }
 
 export interface DiscordReply {
@@ -303,10 +325,63 @@ function entryEmbed(entry: Entry, budget: number): APIEmbed {
   };
 }
 
-function renderList(view: ListView): DiscordMessage[] {
+// ---------------------------------------------------------------- attachments
+
+/** The View's chart specs whose file is attached to the message, in order. */
+function attachedCharts(view: View, opts: RenderOptions): ChartAttachment[] {
+  const attached = new Set(opts.attached ?? []);
+  const specs = 'attachments' in view && view.attachments !== undefined ? view.attachments : [];
+  return specs.filter((s): s is ChartAttachment => s.kind === 'chart' && attached.has(s.name));
+}
+
+/** A file name in a code span: never markdown, never a mention. */
+function fileName(name: string): string {
+  return `\`${codeSafe(name)}\``;
+}
+
+/** One content line saying what an attached chart shows: its title and caption (the total, what is off the axis, that these are counts of records). */
+function chartLine(chart: ChartAttachment): string {
+  return clip(`**Chart** (${fileName(chart.name)}): ${safe(chart.chart.title)}. ${safe(chart.chart.caption.join(' '))}`, 600);
+}
+
+/**
+ * Shows an attached chart in `m`: an embed with the chart's title, its caption
+ * and the image (`attachment://name`), when the message has room for one more
+ * embed; otherwise a content line, and Discord shows the image by itself.
+ */
+function addChart(m: DiscordMessage, chart: ChartAttachment): void {
+  const embed = nonEmpty({
+    title: clip(safe(chart.chart.title), LIMITS.title),
+    description: clip(chart.chart.caption.map(safe).join('\n'), 1000),
+    image: { url: `attachment://${chart.name}` },
+    color: COLOR.count,
+  });
+  const used = m.embeds.reduce((n, e) => n + embedSize(e), 0);
+  if (m.embeds.length < LIMITS.embeds && used + embedSize(embed) <= LIMITS.embedsTotal) {
+    m.embeds.push(embed);
+    return;
+  }
+  m.content = clip(m.content === '' ? chartLine(chart) : `${chartLine(chart)}\n${m.content}`, LIMITS.content);
+}
+
+/** Notes about missing attachments at the top of the first message's content. */
+function withNotes(parts: DiscordMessage[], notes: readonly string[]): DiscordMessage[] {
+  if (notes.length === 0) return parts;
+  const first = parts[0]!;
+  const lines = notes.map((n) => `Note: ${safe(n)}`);
+  // Notes first: a clip at the end cuts the "Part 1 of N" line at worst, never a note.
+  first.content = clip([...lines, ...(first.content === '' ? [] : [first.content])].join('\n'), LIMITS.content);
+  return parts;
+}
+
+function renderList(view: ListView, opts: RenderOptions = {}): DiscordMessage[] {
   const head: string[] = [];
   if (view.readAs.length > 0) head.push(`Read as: ${safe(view.readAs.join('; '))}`);
   for (const note of view.notes) head.push(`Note: ${safe(note)}`);
+  for (const note of opts.attachmentNotes ?? []) head.push(`Note: ${safe(note)}`);
+  // A page is ten entry embeds already, so the chart is not an embed here: Discord shows the attached
+  // image under the message by itself, and these lines say what it is (it covers every page, not this one).
+  for (const chart of attachedCharts(view, opts)) head.push(chartLine(chart));
   if (view.total === 0) {
     head.push(`No records matched. Try fewer words, or see \`/help topic:query\` for filters.`);
     return [message(fitLines(head, LIMITS.content, (n) => `… ${n} more lines`), [])];
@@ -341,7 +416,7 @@ function countTable(view: CountView): string[] {
   ];
 }
 
-function renderCount(view: CountView): DiscordMessage[] {
+function renderCount(view: CountView, opts: RenderOptions = {}): DiscordMessage[] {
   const title = `Count by ${view.by}`;
   const intro: string[] = [];
   if (view.readAs.length > 0) intro.push(clip(`Read as: ${safe(view.readAs.join('; '))}`, 1000));
@@ -373,7 +448,9 @@ function renderCount(view: CountView): DiscordMessage[] {
   const last = embeds[embeds.length - 1]!;
   // Fields and the disclaimer go with the last piece of the table.
   const withFields = fieldEmbeds({ ...last, footer }, fields);
-  return pack('', [...embeds.slice(0, -1), ...withFields]);
+  const parts = pack('', [...embeds.slice(0, -1), ...withFields]);
+  for (const chart of attachedCharts(view, opts)) addChart(parts[0]!, chart);
+  return withNotes(parts, opts.attachmentNotes ?? []);
 }
 
 function citationLine(c: CitationRef): string {
@@ -477,18 +554,74 @@ function renderReload(view: ReloadView): DiscordMessage[] {
   return pack('', embeds);
 }
 
+/**
+ * /export: the file itself is the answer, so the message only says what it
+ * holds (records of each kind, the format, how the query was read), which
+ * files are attached or follow, and why there is no file when there is none.
+ */
+function renderExport(view: ExportView, opts: RenderOptions = {}): DiscordMessage[] {
+  const format = view.format.toUpperCase();
+  const files = [...(opts.attached ?? []), ...(opts.following ?? [])];
+  const following = opts.following ?? [];
+  const k = view.kinds;
+  const kinds = [
+    k.incidents > 0 ? plural(k.incidents, 'incident') : null,
+    k.publications > 0 ? plural(k.publications, 'publication') : null,
+    k.sources > 0 ? plural(k.sources, 'source') : null,
+  ].filter((p): p is string => p !== null);
+  const lines: string[] = [];
+  let title: string;
+  let color: number;
+  if (view.total === 0) {
+    title = 'Nothing exported';
+    color = COLOR.warn;
+    lines.push('No records matched, so there is no file. Try fewer words, or see `/help topic:query` for filters.');
+  } else if (files.length === 0) {
+    title = `Export of ${plural(view.total, 'record')} not attached`;
+    color = COLOR.warn;
+    lines.push(`${plural(view.total, 'record')} matched (${kinds.join(', ')}), but no file could be attached:`);
+  } else {
+    title = `Export: ${plural(view.total, 'record')} as ${format}`;
+    color = COLOR.ok;
+    lines.push(`${plural(view.total, 'record')} (${kinds.join(', ')}), one row per record.`);
+    if (files.length > 1) {
+      lines.push(
+        `Over Discord's attachment limit, so split into ${files.length} files of whole records, each a complete ${format} file` +
+          `${view.format === 'csv' ? ' with its header row' : ''}${following.length > 0 ? '; the rest follow in the next messages' : ''}.`,
+      );
+    }
+    lines.push(`An empty cell${view.format === 'json' ? ' (null)' : ''} is a value the source does not give, never 0.`);
+  }
+  for (const note of opts.attachmentNotes ?? []) lines.push(`**Not attached:** ${safe(note)}`);
+  const fields: APIEmbedField[] = [
+    { name: 'Read as', value: view.readAs.length > 0 ? safe(view.readAs.join('; ')) : 'every record in the index (no query)' },
+  ];
+  if (view.notes.length > 0) fields.push({ name: 'Notes', value: fitLines(view.notes.map(safe), LIMITS.fieldValue, (n) => `… ${n} more notes`) });
+  if (files.length > 0) fields.push({ name: files.length === 1 ? 'File' : 'Files', value: fitLines(files.map(fileName), LIMITS.fieldValue, (n) => `… ${n} more files`) });
+  const disclaimer = view.attachments.find((a) => a.kind === 'export')?.meta.disclaimer;
+  const base: APIEmbed = {
+    title: clip(title, LIMITS.title),
+    description: fitLines(lines, LIMITS.description, (n) => `… ${n} more lines`),
+    color,
+    ...(disclaimer !== undefined ? { footer: { text: clip(literalMentions(disclaimer), LIMITS.footer) } } : {}),
+  };
+  return pack('', fieldEmbeds(base, fields));
+}
+
 function renderError(view: ErrorView): DiscordMessage[] {
   const lines = [`**${safe(view.message)}**`, ...view.hints.map((h) => `• ${safe(h)}`)];
   return [message(fitLines(lines, LIMITS.content, (n) => `… ${n} more hints`), [])];
 }
 
-/** The View as Discord messages; see the notes at the top of this file. */
-export function renderDiscord(view: View): DiscordReply {
+/** The View as Discord messages; see the notes at the top of this file. `opts`: what is attached (see RenderOptions). */
+export function renderDiscord(view: View, opts: RenderOptions = {}): DiscordReply {
   switch (view.type) {
     case 'list':
-      return { parts: renderList(view), ephemeral: false };
+      return { parts: renderList(view, opts), ephemeral: false };
     case 'count':
-      return { parts: renderCount(view), ephemeral: false };
+      return { parts: renderCount(view, opts), ephemeral: false };
+    case 'export':
+      return { parts: renderExport(view, opts), ephemeral: false };
     case 'record':
       return { parts: renderRecord(view), ephemeral: false };
     case 'citations':
@@ -499,6 +632,15 @@ export function renderDiscord(view: View): DiscordReply {
       return { parts: renderHelp(view), ephemeral: false };
     case 'reload':
       return { parts: renderReload(view), ephemeral: false };
+    case 'digest':
+      // Only a /digest preview is rendered here (posted digests go through the runner); only its asker needs it.
+      return { parts: renderDigestPreview(view), ephemeral: true };
+    case 'subscriptions':
+      // A new or ended subscription is news for the channel; the status list is for the asker.
+      return { parts: renderSubscriptions(view), ephemeral: view.action === 'status' };
+    case 'discussion':
+      // The card and its thread are public already; this only tells the asker where they are.
+      return { parts: renderDiscussion(view), ephemeral: true };
     case 'error':
       // Only the person who asked needs to see what went wrong (a mistake, or our own failure).
       return { parts: renderError(view), ephemeral: true };
@@ -513,4 +655,47 @@ function renderFallback(view: View): DiscordMessage[] {
   // Code blocks of at most 3900 characters, each in its own embed, so the fences are never split.
   const blocks = chunkLines(text.split('\n'), 3900).map((b) => `\`\`\`\n${b}\n\`\`\``);
   return pack('', blocks.map((description) => ({ description, color: COLOR.info })));
+}
+
+// ------------------------------------------------- digests and discussions
+
+/** A digest preview: exactly the messages the digest would be posted as (escaped by the digest renderer). */
+function renderDigestPreview(view: Extract<View, { type: 'digest' }>): DiscordMessage[] {
+  return renderDigestMessages(view, LIMITS.content).map((content) => message(content, []));
+}
+
+/**
+ * Subscriptions, one line each. Channel mentions (<#id>) of the subscribed
+ * channels are kept as mentions, since linking the channel is the point
+ * (they never ping); all other text is escaped.
+ */
+function renderSubscriptions(view: Extract<View, { type: 'subscriptions' }>): DiscordMessage[] {
+  const ids = new Set(view.subscriptions.map((s) => s.channelId).filter((id) => /^\d{1,20}$/.test(id)));
+  const channel = (id: string): string => (ids.has(id) ? `<#${id}>` : `\`${codeSafe(id)}\``);
+  const withChannels = (text: string): string => safe(text).replace(/<\u200B#(\d{1,20})>/g, (m, id: string) => (ids.has(id) ? `<#${id}>` : m));
+  const lines = [withChannels(view.message)];
+  if (view.action !== 'unsubscribe') {
+    for (const s of view.subscriptions) {
+      const scope = s.query === '' ? 'all records' : `query \`${codeSafe(s.query)}\``;
+      lines.push(`• ${channel(s.channelId)} — daily at ${safe(s.time)} ${safe(s.timezone)}, ${scope}`);
+      const next = s.nextRun !== null ? Date.parse(s.nextRun) : Number.NaN;
+      // <t:…:f> shows the instant in each reader's own time zone.
+      if (!Number.isNaN(next)) lines.push(`  Next: <t:${Math.floor(next / 1000)}:f> (${safe(s.nextLocal ?? '')})`);
+      if (s.lastRun !== null) {
+        lines.push(`  Last: ${safe(s.lastRun.localDate)} ${safe(s.lastRun.status)}${s.lastRun.error !== null ? ` — ${safe(s.lastRun.error)}` : ''}`);
+      }
+    }
+  }
+  return [message(fitLines(lines, LIMITS.content, (n) => `… ${n} more lines`), [])];
+}
+
+function renderDiscussion(view: Extract<View, { type: 'discussion' }>): DiscordMessage[] {
+  const what = `**${safe(view.title)}** (\`${codeSafe(view.id)}\`)`;
+  const line =
+    view.threadId === null
+      ? `Posted the card of ${what} here.`
+      : view.startedThread
+        ? `Opened a discussion of ${what}: <#${view.threadId}>`
+        : `Posted the card of ${what} in this thread.`;
+  return [message(fitLines([line, ...view.notes.map((n) => safe(n))], LIMITS.content, (n) => `… ${n} more notes`), [])];
 }
