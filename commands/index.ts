@@ -6,6 +6,7 @@ import * as about from './about.ts';
 import * as cite from './cite.ts';
 import * as count from './count.ts';
 import * as digest from './digest.ts';
+import * as discuss from './discuss.ts';
 import * as export_ from './export.ts';
 import * as help from './help.ts';
 import * as record from './record.ts';
@@ -44,7 +45,10 @@ export const COMMANDS: readonly RegisteredCommand[] = [search_, timeline_, count
 export const DEFINITIONS: readonly CommandDefinition[] = COMMANDS.map((c) => c.definition);
 
 /** Commands only the bot offers (may be async; see commands/shared/bot.ts). Not in the console or /help. */
-export const BOT_COMMANDS: readonly RegisteredBotCommand[] = [reload satisfies BotCommand<typeof reload.definition>];
+export const BOT_COMMANDS: readonly RegisteredBotCommand[] = [
+  reload satisfies BotCommand<typeof reload.definition>,
+  discuss satisfies BotCommand<typeof discuss.definition>,
+];
 
 export function findCommand(name: string): RegisteredCommand | undefined {
   const wanted = name.replace(/^\//, '').toLowerCase();

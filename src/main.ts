@@ -1,31 +1,91 @@
 // Composition root: config -> logger -> data and index -> transport.
 // Without DISCORD_TOKEN the offline console opens on the local data; with one,
-// the Discord bot starts (src/discord/client.ts) and runs until SIGINT/SIGTERM.
-import { discordSettings, loadConfig, type DiscordSettings } from './config.ts';
+// the Discord bot starts (src/discord/client.ts) and runs until SIGINT/SIGTERM,
+// with the daily digests (src/digest/runner.ts) over the state store.
+import { discordSettings, loadConfig, type Config, type DiscordSettings } from './config.ts';
 import { openLocalArchive } from './console/archive.ts';
 import { openConsoleDigest } from './console/digest.ts';
 import { runRepl } from './console/repl.ts';
 import type { ArchiveHolder } from './core/search/holder.ts';
+import { DigestRunner } from './digest/runner.ts';
+import { SqliteDigestService } from './digest/service.ts';
 import { createLogger, type Logger } from './logger.ts';
+import { openStateDb } from './state/db.ts';
+import { DigestStore } from './state/store.ts';
+
+/** The digest store for the bot, or undefined (logged) when it cannot be opened: the bot still answers, and /digest says why it cannot. */
+function openBotStore(stateDir: string, log: Logger): DigestStore | undefined {
+  const opened = openStateDb(stateDir);
+  if (!opened.ok) {
+    log.error({ path: opened.path, reason: opened.reason, detail: opened.message }, 'state store not available: no digests');
+    return undefined;
+  }
+  if (opened.migratedFrom !== opened.version) log.info({ path: opened.path, from: opened.migratedFrom, to: opened.version }, 'state store migrated');
+  return new DigestStore(opened.db);
+}
 
 /** Runs the bot until a signal stops it; resolves with the exit code. */
-async function runBot(settings: DiscordSettings, holder: ArchiveHolder, log: Logger): Promise<number> {
+async function runBot(settings: DiscordSettings, cfg: Config, holder: ArchiveHolder, log: Logger): Promise<number> {
   // Loaded only for the bot: the offline console starts faster without discord.js.
   const { createDiscordTransport } = await import('./discord/client.ts');
   const { onShutdownSignal } = await import('./discord/shutdown.ts');
+  const { DiscordDigestPoster } = await import('./discord/digest-poster.ts');
+  const { DiscordDiscussions } = await import('./discord/discuss.ts');
   // A stray rejection is a bug to log, not a reason to drop every conversation in flight.
   process.on('unhandledRejection', (reason) => log.error({ err: reason }, 'unhandled promise rejection'));
-  const transport = createDiscordTransport({ settings, holder, log });
+
+  const store = openBotStore(cfg.stateDir, log);
+  let runner: DigestRunner | undefined;
+  // A subscription change re-arms the scheduler, so a new time takes effect without a restart.
+  const digest = store !== undefined ? new SqliteDigestService({ store, onChange: () => runner?.rearm() }) : undefined;
+  // The transport creates the client after taking its services: /discuss reaches the client when it runs.
+  const discussions = new DiscordDiscussions(() => transport.client, log);
+  const transport = createDiscordTransport({ settings, holder, log, services: { ...(digest !== undefined ? { digest } : {}), discussions } });
+  if (store !== undefined) {
+    const digestLog = log.child({ module: 'digest' });
+    runner = new DigestRunner({
+      store,
+      archive: () => holder.current,
+      poster: new DiscordDigestPoster(transport.client, { log: digestLog }),
+      clock: { now: () => new Date() },
+      logger: digestLog,
+    });
+  }
+
   let finish: (code: number) => void = () => undefined;
   const exited = new Promise<number>((resolve) => {
     finish = resolve;
   });
-  onShutdownSignal(() => transport.stop(), { log, exit: finish });
-  transport.start().catch(async (err: unknown) => {
-    log.error({ err }, 'could not connect to Discord');
-    await transport.stop();
-    finish(1);
-  });
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> =>
+    (stopping ??= (async () => {
+      // The scheduler first: a digest being posted needs the client, which transport.stop() destroys.
+      runner?.stop();
+      await runner?.idle();
+      await transport.stop();
+      // Last: interactions in flight may still write subscriptions.
+      store?.close();
+    })());
+  onShutdownSignal(stop, { log, exit: finish });
+  transport.start().then(
+    async () => {
+      // A signal during the connection: shutting down already, so no digests.
+      if (runner === undefined || stopping !== undefined) return;
+      try {
+        // Catches up on a digest missed while the bot was down (within the lateness limit), then arms the timer.
+        const outcomes = await runner.start();
+        log.info({ caughtUp: outcomes.length, nextWake: runner.nextWake()?.toISOString() ?? null }, 'digest scheduler started');
+      } catch (err) {
+        log.error({ err }, 'digest catch-up failed; the scheduler retries at its next wake-up');
+        runner.rearm();
+      }
+    },
+    async (err: unknown) => {
+      log.error({ err }, 'could not connect to Discord');
+      await stop();
+      finish(1);
+    },
+  );
   return exited;
 }
 
@@ -52,7 +112,7 @@ async function main(): Promise<number> {
   const holder = await openLocalArchive(cfg, log);
 
   if (discord !== undefined) {
-    const code = await runBot(discord.settings, holder, log);
+    const code = await runBot(discord.settings, cfg, holder, log);
     // Explicit: idle keep-alive sockets of the REST client would otherwise hold the process open a while.
     process.exit(code);
   }

@@ -81,9 +81,10 @@ export function suggestQuery(partial: string, deps: CommandDeps): Suggestion[] {
   return out.filter(fits).filter((s, i, all) => all.findIndex((t) => t.value === s.value) === i).slice(0, MAX_SUGGESTIONS);
 }
 
-/** Suggestions for `option` of any command: ids for `id`, query completions for `query`, zone names for `timezone`, nothing otherwise. */
+/** Suggestions for `option` of any command: ids for `id` and `record`, query completions for `query`, zone names for `timezone`, nothing otherwise. */
 export function suggest(option: string, partial: string, deps: CommandDeps): Suggestion[] {
-  if (option === 'id') return suggestIds(partial, deps);
+  // /discuss names its record option `record`: the same ids.
+  if (option === 'id' || option === 'record') return suggestIds(partial, deps);
   if (option === 'query') return suggestQuery(partial, deps);
   if (option === 'timezone') return completeTimeZone(partial, MAX_SUGGESTIONS).map((z) => ({ name: z, value: z }));
   return [];

@@ -7,6 +7,7 @@
 import type { Archive } from '../../src/core/search/types.ts';
 import type { View } from '../../src/core/views.ts';
 import type { DigestService } from '../../src/core/digest/service.ts';
+import type { DiscussionService } from '../../src/core/discussion.ts';
 import type { Requirement } from './bot.ts';
 
 /**
@@ -78,6 +79,8 @@ export interface CommandDeps {
   now: () => Date;
   /** The digest subscriptions store; absent when the transport has none (then /digest says so). */
   digest?: DigestService;
+  /** Posting a record's card and opening a thread on it (/discuss); only the Discord transport has it. */
+  discussions?: DiscussionService;
   caller?: Caller;
 }
 

@@ -320,6 +320,23 @@ export const SubscriptionsViewSchema = z.object({
   ),
 });
 
+/** /discuss: a record's card posted where the command was used, and the thread it is discussed in. */
+export const DiscussionViewSchema = z.object({
+  type: z.literal('discussion'),
+  command: z.literal('discuss'),
+  /** The record discussed. */
+  id: z.string(),
+  title: z.string(),
+  /** Where the card was posted (a channel, or the thread the command was used in) and the card's message. */
+  channelId: z.string(),
+  messageId: z.string(),
+  /** The discussion's thread: opened on the card, or the thread the command was used in; null when none could be opened. */
+  threadId: z.string().nullable(),
+  /** True when a new thread was opened on the card. */
+  startedThread: z.boolean(),
+  notes: z.array(z.string()),
+});
+
 export const ErrorCodeSchema = z.enum([
   'unknown-command',
   'unknown-option',
@@ -358,6 +375,7 @@ export const ViewSchema = z.discriminatedUnion('type', [
   ExportViewSchema,
   DigestViewSchema,
   SubscriptionsViewSchema,
+  DiscussionViewSchema,
   ErrorViewSchema,
 ]);
 
@@ -383,6 +401,7 @@ export type DigestObservance = z.infer<typeof DigestObservanceSchema>;
 export type DigestSection = z.infer<typeof DigestSectionSchema>;
 export type DigestView = z.infer<typeof DigestViewSchema>;
 export type SubscriptionsView = z.infer<typeof SubscriptionsViewSchema>;
+export type DiscussionView = z.infer<typeof DiscussionViewSchema>;
 export type View = z.infer<typeof ViewSchema>;
 
 export function errorView(command: string | null, code: ErrorCode, message: string, hints: string[] = []): ErrorView {

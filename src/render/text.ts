@@ -314,6 +314,20 @@ function renderError(view: ErrorView): string[] {
   return lines;
 }
 
+/** /discuss is bot-only; this is its JSON-free description, e.g. for logs and tests. */
+function renderDiscussion(view: Extract<View, { type: 'discussion' }>): string[] {
+  const where =
+    view.threadId === null
+      ? `Posted the card of ${view.id} in channel ${view.channelId} (message ${view.messageId}); no thread was opened.`
+      : view.startedThread
+        ? `Opened thread ${view.threadId} on the card of ${view.id} (message ${view.messageId} in channel ${view.channelId}).`
+        : `Posted the card of ${view.id} in thread ${view.threadId} (message ${view.messageId}).`;
+  const lines = wrap(`${view.title}`);
+  lines.push(...wrap(where));
+  for (const note of view.notes) lines.push(...wrap(note, { first: '  ', rest: '    ' }));
+  return lines;
+}
+
 /** The View as console text: lines of at most WIDTH columns, ending without a newline. */
 export function renderText(view: View): string {
   let lines: string[];
@@ -347,6 +361,9 @@ export function renderText(view: View): string {
       break;
     case 'subscriptions':
       lines = renderSubscriptionsText(view);
+      break;
+    case 'discussion':
+      lines = renderDiscussion(view);
       break;
     case 'error':
       lines = renderError(view);

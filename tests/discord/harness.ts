@@ -5,13 +5,13 @@ import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { PermissionFlagsBits } from 'discord.js';
+import { PermissionFlagsBits, type Client } from 'discord.js';
 import { Secret, type DiscordSettings } from '../../src/config.ts';
 import { matchFilters } from '../../src/core/query/filter.ts';
 import { openArchive, type ArchiveHolder } from '../../src/core/search/holder.ts';
-import { createDiscordTransport, type DiscordTransport } from '../../src/discord/client.ts';
+import { createDiscordTransport, type DiscordTransport, type DiscordTransportOptions } from '../../src/discord/client.ts';
 import { deployCommands } from '../../src/discord/deploy-commands.ts';
-import { createLogger } from '../../src/logger.ts';
+import { createLogger, type Logger } from '../../src/logger.ts';
 import { payloadOf, startDiscordDouble, type DiscordDouble, type Json, type RecordedCall } from './double/index.ts';
 
 export const BOT_TOKEN = 'MTAwMDAwMDAwMDAwMDAwMDAx.bot-token-secret.ZZZ';
@@ -28,6 +28,8 @@ export interface Bot {
   /** Every log line, raw JSON text. */
   lines: string[];
   settings: DiscordSettings;
+  /** The bot's logger (its lines land in `lines`); set by startBot. */
+  log?: Logger;
   stop(): Promise<void>;
 }
 
@@ -52,7 +54,15 @@ export async function openHolder(dataDir: string, stateDir: string): Promise<Arc
 }
 
 /** Starts the double and the bot on `holder`; commands are deployed first, as an operator would. */
-export async function startBot(holder: ArchiveHolder, opts: { level?: string } = {}): Promise<Bot> {
+export interface StartOptions {
+  level?: string;
+  /** The clock commands read (e.g. when a digest subscription starts). */
+  now?: () => Date;
+  /** Services for the commands (digest store, discussions); `client` is the bot's client once created. */
+  services?: (ctx: { log: Logger; client: () => Client }) => DiscordTransportOptions['services'];
+}
+
+export async function startBot(holder: ArchiveHolder, opts: StartOptions = {}): Promise<Bot> {
   const double = await startDiscordDouble();
   const lines: string[] = [];
   const destination = new Writable({
@@ -64,7 +74,15 @@ export async function startBot(holder: ArchiveHolder, opts: { level?: string } =
   const settings: DiscordSettings = { token: new Secret(BOT_TOKEN), applicationId: double.applicationId, apiUrl: double.apiBase };
   const log = await createLogger({ level: opts.level ?? 'debug', destination, secrets: [settings.token] });
   await deployCommands(settings);
-  const transport = createDiscordTransport({ settings, holder, log, drainTimeoutMs: 3000 });
+  const services = opts.services?.({ log, client: () => transport.client });
+  const transport = createDiscordTransport({
+    settings,
+    holder,
+    log,
+    drainTimeoutMs: 3000,
+    ...(services !== undefined ? { services } : {}),
+    ...(opts.now !== undefined ? { now: opts.now } : {}),
+  });
   await withTimeout(transport.start(), 8000, 'bot start');
   return {
     double,
@@ -72,6 +90,7 @@ export async function startBot(holder: ArchiveHolder, opts: { level?: string } =
     holder,
     lines,
     settings,
+    log,
     async stop() {
       await transport.stop();
       await double.stop();
@@ -114,6 +133,8 @@ export interface DispatchInit {
   customId?: string;
   memberPermissions?: string;
   userId?: string;
+  /** The channel or thread it is used in (default: the double's text channel). */
+  channelId?: string;
 }
 
 /**

@@ -166,6 +166,10 @@ export interface DiscordDouble {
   /** Resolves when a client session is connected and authenticated (e.g. after a resume). */
   waitForSession(timeoutMs?: number): Promise<void>;
   rateLimitNext(pathRegex: RegExp, retryAfterSeconds: number, method?: string): void;
+  /** The next request matching (path below /api/v10, optional method) is refused with this Discord error, e.g. 403 / 50013 Missing Permissions. */
+  failNext(pathRegex: RegExp, error: { status: number; code: number; message: string }, method?: string): void;
+  /** Forgets the nonces seen so far, as Discord does after a few minutes: a send with an old nonce then creates a new message. */
+  forgetNonces(): void;
   dispatch(t: string, d: object): number;
   dispatchInteraction(init?: InteractionInit): { id: string; token: string; payload: Json };
   /** Stores a message in a channel as if a user (default) or the bot had posted it. */
@@ -249,6 +253,7 @@ class Double implements DiscordDouble {
   private readonly callWaiters = new Set<Waiter<RecordedCall>>();
   private readonly sessionWaiters = new Set<Waiter<void>>();
   private readonly rateLimits: RateLimitRule[] = [];
+  private readonly failures: Array<{ regex: RegExp; method: string | undefined; answer: Answer }> = [];
   private readonly nonces = new Map<string, Json>();
   private readonly byToken = new Map<string, InteractionState>();
   private readonly routes: Array<[string, RegExp, Handler]>;
@@ -365,6 +370,22 @@ class Double implements DiscordDouble {
     this.rateLimits.push({ regex, retryAfter: retryAfterSeconds, method: method?.toUpperCase() });
   }
 
+  failNext(pathRegex: RegExp, error: { status: number; code: number; message: string }, method?: string): void {
+    const regex = new RegExp(pathRegex.source, pathRegex.flags.replace(/[gy]/g, ''));
+    this.failures.push({ regex, method: method?.toUpperCase(), answer: err(error.status, error.code, error.message) });
+  }
+
+  private takeFailure(method: string, path: string): Answer | null {
+    const i = this.failures.findIndex((f) => f.regex.test(path) && (!f.method || f.method === method));
+    if (i < 0) return null;
+    const [rule] = this.failures.splice(i, 1);
+    return rule?.answer ?? null;
+  }
+
+  forgetNonces(): void {
+    this.nonces.clear();
+  }
+
   private takeRateLimit(method: string, path: string): RateLimitRule | null {
     const i = this.rateLimits.findIndex((r) => r.regex.test(path) && (!r.method || r.method === method));
     if (i < 0) return null;
@@ -400,7 +421,9 @@ class Double implements DiscordDouble {
     try {
       body = await parseBody(raw, req.headers['content-type']);
       const limited = isApi ? this.takeRateLimit(method, path) : null;
+      const failure = isApi && !limited ? this.takeFailure(method, path) : null;
       if (limited) answer = this.rateLimitedAnswer(limited);
+      else if (failure) answer = failure;
       else if (isApi) answer = await this.route({ method, path, query, body });
       else answer = this.nonApi(method, path);
     } catch (e) {
@@ -479,6 +502,7 @@ class Double implements DiscordDouble {
       ['DELETE', new RegExp(`^/webhooks/${seg}/${seg}/messages/${seg}$`), (c, [a, t, m]) => this.webhookMessage(c, a, t, m)],
       ['POST', new RegExp(`^/webhooks/${seg}/${seg}$`), (c, [a, t]) => this.followup(c, a, t)],
       ['GET', new RegExp(`^/channels/${seg}$`), (_c, [ch]) => this.getChannel(ch)],
+      ['GET', new RegExp(`^/channels/${seg}/messages$`), (c, [ch]) => this.listMessages(c, ch)],
       ['GET', new RegExp(`^/channels/${seg}/messages/${seg}$`), (_c, [ch, m]) => this.getMessage(ch, m)],
       ['POST', new RegExp(`^/channels/${seg}/messages$`), (c, [ch]) => this.createMessage(c, ch)],
       ['POST', new RegExp(`^/channels/${seg}/messages/${seg}/threads$`), (c, [ch, m]) => this.threadFromMessage(c, ch, m)],
@@ -751,6 +775,35 @@ class Double implements DiscordDouble {
     if (!channelId || !this.channels.has(channelId)) return unknownChannel();
     const msg = this.messages.find((m) => m['id'] === messageId && m['channel_id'] === channelId);
     return msg ? ok(msg) : unknownMessage();
+  }
+
+  /**
+   * GET /channels/:id/messages: newest first, at most `limit` (1-100, default
+   * 50); `after` gives the oldest messages after that id, `before` the newest
+   * before it. Ephemeral messages are not in a channel's history, and, as on
+   * Discord, fetched messages carry no `nonce` (only create responses do).
+   */
+  private listMessages(ctx: Ctx, channelId: string | undefined): Answer {
+    if (!channelId || !this.channels.has(channelId)) return unknownChannel();
+    const limit = ctx.query['limit'] !== undefined ? Number(ctx.query['limit']) : 50;
+    if (!Number.isInteger(limit) || limit < 1 || limit > 100) {
+      return fromApiError({ status: 400, body: { message: 'Invalid Form Body', code: 50035, errors: { limit: { _errors: [{ code: 'NUMBER_TYPE_MAX', message: 'int value should be less than or equal to 100.' }] } } } });
+    }
+    const id = (m: Json): bigint => BigInt(str(m['id'], '0'));
+    let list = this.messages
+      .filter((m) => m['channel_id'] === channelId && (((m['flags'] as number | undefined) ?? 0) & 64) === 0)
+      .sort((a, b) => (id(a) < id(b) ? -1 : id(a) > id(b) ? 1 : 0));
+    const after = ctx.query['after'];
+    const before = ctx.query['before'];
+    for (const v of [after, before]) {
+      if (v !== undefined && !/^\d{1,20}$/.test(v)) {
+        return fromApiError({ status: 400, body: { message: 'Invalid Form Body', code: 50035, errors: { after: { _errors: [{ code: 'NUMBER_TYPE_COERCE', message: `Value "${v}" is not snowflake.` }] } } } });
+      }
+    }
+    if (after !== undefined) list = list.filter((m) => id(m) > BigInt(after)).slice(0, limit);
+    else if (before !== undefined) list = list.filter((m) => id(m) < BigInt(before)).slice(-limit);
+    else list = list.slice(-limit);
+    return ok(list.reverse().map(({ nonce: _nonce, ...rest }) => rest));
   }
 
   private createMessage(ctx: Ctx, channelId: string | undefined): Answer {
