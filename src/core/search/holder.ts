@@ -1,0 +1,170 @@
+// The archive the bot serves, and reloading it. Commands read `holder.current`
+// on every request; a reload builds the new archive completely before one
+// assignment swaps it in, so a request never sees half of two archives.
+//
+// Bad files: loadData leaves out every record with a problem.
+// - At start there is no previous archive, so the good records are served and
+//   the problems are reported (holder.startup): the team needs the bot up, and
+//   one broken file should not hide the other thousand records.
+// - On reload, any problem keeps the archive that is being served: a half-edited
+//   file must not make its record vanish from answers. The report names the
+//   files; the next reload after the fix swaps.
+import { loadData, dataHash, type LoadResult, type Problem } from '../records/load.ts';
+import { archiveFromSaved, createArchive, type ArchiveData, type MatchFilters, type SearchArchive } from './engine.ts';
+import { loadSavedIndex, saveIndex } from './saved.ts';
+import type { Searchable } from './types.ts';
+
+/** The subset of pino's logger used here, so core does not depend on pino. */
+export interface Logger {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+}
+
+export interface Counts {
+  incidents: number;
+  publications: number;
+  sources: number;
+  passages: number;
+}
+
+export interface ReloadReport {
+  /** False when data/ had problems and the previous archive was kept (or, at start, the good records were served). */
+  ok: boolean;
+  problems: Problem[];
+  /** Ids added, removed or changed compared with the archive served before; absent when nothing was swapped. */
+  changed?: { added: string[]; removed: string[]; changed: string[] };
+  /** Counts of the archive served after this call. */
+  counts: Counts;
+  /** How the index was obtained: loaded from the saved file, built, or the served one kept. */
+  index: 'loaded' | 'built' | 'kept';
+}
+
+export interface ArchiveHolder {
+  readonly current: SearchArchive;
+  /** The report of the first load. */
+  readonly startup: ReloadReport;
+  reload(): Promise<ReloadReport>;
+}
+
+export interface OpenOptions {
+  dataDir: string;
+  /** Where the saved index lives (created if missing). */
+  stateDir: string;
+  matchFilters: MatchFilters;
+  logger?: Logger;
+}
+
+const silent: Logger = { info: () => undefined, warn: () => undefined };
+
+export function countsOf(a: SearchArchive): Counts {
+  const s = a.stats();
+  return { incidents: s.incidents, publications: s.publications, sources: s.sources, passages: s.passages };
+}
+
+function recordsById(data: ArchiveData): Map<string, Searchable> {
+  const m = new Map<string, Searchable>();
+  for (const r of [...data.incidents, ...data.publications, ...data.sources]) m.set(r.id, r);
+  return m;
+}
+
+/** Ids added, removed and changed (any field) between two sets of records, each sorted. */
+export function diffRecords(before: ArchiveData, after: ArchiveData): { added: string[]; removed: string[]; changed: string[] } {
+  const a = recordsById(before);
+  const b = recordsById(after);
+  const added: string[] = [];
+  const removed: string[] = [];
+  const changed: string[] = [];
+  for (const [id, r] of b) {
+    const old = a.get(id);
+    if (old === undefined) added.push(id);
+    // Records come from JSON through zod, which rebuilds objects in schema key order, so equal records stringify equally.
+    else if (JSON.stringify(old) !== JSON.stringify(r)) changed.push(id);
+  }
+  for (const id of a.keys()) if (!b.has(id)) removed.push(id);
+  return { added: added.sort(), removed: removed.sort(), changed: changed.sort() };
+}
+
+async function readData(dataDir: string): Promise<{ data: LoadResult; hash: string } | { error: Problem }> {
+  try {
+    const [data, hash] = await Promise.all([loadData(dataDir), dataHash(dataDir)]);
+    return { data, hash };
+  } catch (err) {
+    // loadData reports file problems itself; this is the unexpected rest (e.g. permissions on data/).
+    return { error: { file: dataDir, path: '', message: `cannot read data: ${err instanceof Error ? err.message : String(err)}` } };
+  }
+}
+
+/** Reuses the saved index when it matches the data, otherwise builds and saves a new one. */
+async function obtain(
+  data: ArchiveData,
+  hash: string,
+  opts: OpenOptions,
+  log: Logger,
+): Promise<{ archive: SearchArchive; index: 'loaded' | 'built' }> {
+  const saved = await loadSavedIndex(opts.stateDir, hash);
+  if (saved.ok) {
+    const from = archiveFromSaved(data, saved, { matchFilters: opts.matchFilters });
+    if (from.ok) return { archive: from.archive, index: 'loaded' };
+    log.warn({ detail: from.detail }, 'saved search index does not match the records; rebuilding');
+  } else if (saved.reason !== 'missing') {
+    log.info({ reason: saved.reason, detail: saved.detail }, 'saved search index not usable; rebuilding');
+  }
+  const started = Date.now();
+  const archive = createArchive(data, { dataHash: hash, matchFilters: opts.matchFilters });
+  log.info({ ms: Date.now() - started, ...countsOf(archive) }, 'search index built');
+  const written = await saveIndex(opts.stateDir, archive);
+  // Not saving only costs a rebuild at the next start; serving goes on.
+  if (!written.ok) log.warn({ error: written.error }, 'could not save the search index');
+  return { archive, index: 'built' };
+}
+
+export async function openArchive(opts: OpenOptions): Promise<ArchiveHolder> {
+  const log = opts.logger ?? silent;
+  const first = await readData(opts.dataDir);
+  const empty: ArchiveData = { sources: [], incidents: [], publications: [] };
+  let problems: Problem[];
+  let obtained: { archive: SearchArchive; index: 'loaded' | 'built' };
+  if ('error' in first) {
+    problems = [first.error];
+    // Nothing readable: serve an empty archive (not saved: it says nothing about data/).
+    obtained = { archive: createArchive(empty, { dataHash: '', matchFilters: opts.matchFilters }), index: 'built' };
+  } else {
+    problems = first.data.problems;
+    obtained = await obtain(first.data, first.hash, opts, log);
+  }
+  if (problems.length > 0) log.warn({ problems: problems.length }, 'data has problems; serving the records without problems');
+
+  let current = obtained.archive;
+  const startup: ReloadReport = { ok: problems.length === 0, problems, counts: countsOf(current), index: obtained.index };
+  // Reloads run one after another: two overlapping reloads would race to swap.
+  let queue: Promise<unknown> = Promise.resolve();
+
+  const reloadNow = async (): Promise<ReloadReport> => {
+    const next = await readData(opts.dataDir);
+    if ('error' in next) return { ok: false, problems: [next.error], counts: countsOf(current), index: 'kept' };
+    if (next.data.problems.length > 0) {
+      log.warn({ problems: next.data.problems.length }, 'reload: data has problems; keeping the archive being served');
+      return { ok: false, problems: next.data.problems, counts: countsOf(current), index: 'kept' };
+    }
+    if (next.hash === current.dataHash) {
+      return { ok: true, problems: [], changed: { added: [], removed: [], changed: [] }, counts: countsOf(current), index: 'kept' };
+    }
+    const { archive, index } = await obtain(next.data, next.hash, opts, log);
+    const changed = diffRecords(current.data, archive.data);
+    current = archive;
+    log.info({ ...changed, index }, 'reloaded data');
+    return { ok: true, problems: [], changed, counts: countsOf(current), index };
+  };
+
+  return {
+    get current() {
+      return current;
+    },
+    startup,
+    reload() {
+      const run = queue.then(reloadNow);
+      queue = run.catch(() => undefined);
+      return run;
+    },
+  };
+}
