@@ -33,6 +33,7 @@
 // Both maps (conversations, opened threads) are bounded and forget after a
 // day, the time a quiet thread takes to auto-archive; a restart forgets them,
 // which only means the next follow-up needs a mention and is read afresh.
+import { InFlight } from './in-flight.ts';
 import {
   ChannelType,
   MessageType,
@@ -173,8 +174,7 @@ export class MentionHandler {
   readonly #deps: MentionDeps;
   readonly #conversations: ConversationStore;
   readonly #opened: RecentIds;
-  readonly #inFlight = new Set<Promise<void>>();
-  #closed = false;
+  readonly #inFlight = new InFlight();
 
   constructor(deps: MentionDeps) {
     this.#deps = deps;
@@ -185,32 +185,21 @@ export class MentionHandler {
 
   /** Handles one message; resolves when it is answered (or ignored). Never rejects. */
   handle(message: Message): Promise<void> {
-    if (this.#closed) return Promise.resolve();
+    if (this.#inFlight.closed) return Promise.resolve();
     const work = this.#handle(message).catch((err: unknown) => {
       this.#deps.log.error({ err, message: message.id, channel: message.channelId }, 'could not answer a message');
     });
-    this.#inFlight.add(work);
-    void work.finally(() => this.#inFlight.delete(work));
-    return work;
+    return this.#inFlight.track(work);
   }
 
   /** Stops taking messages; the answers in flight go on. */
   close(): void {
-    this.#closed = true;
+    this.#inFlight.close();
   }
 
   /** Resolves when the answers in flight are sent, or after `timeoutMs`; true when all finished. */
-  async drain(timeoutMs: number): Promise<boolean> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<false>((resolve) => {
-      timer = setTimeout(() => resolve(false), timeoutMs);
-    });
-    const done = Promise.allSettled([...this.#inFlight]).then(() => true as const);
-    try {
-      return await Promise.race([done, timeout]);
-    } finally {
-      clearTimeout(timer);
-    }
+  drain(timeoutMs: number): Promise<boolean> {
+    return this.#inFlight.drain(timeoutMs);
   }
 
   /** Where an answer to `message` would go, or null when the message is not for the bot. */

@@ -20,6 +20,7 @@
 //   as further messages. Page buttons never draw or upload again.
 // - After close() (shutdown) new interactions are not handled at all, while
 //   the ones in flight finish (drain()).
+import { InFlight } from './in-flight.ts';
 import {
   MessageFlags,
   PermissionFlagsBits,
@@ -104,8 +105,7 @@ export class InteractionRouter {
   readonly #routes = new Map<string, Route>();
   readonly #deps: RouterDeps;
   readonly #paging: Paging;
-  readonly #inFlight = new Set<Promise<void>>();
-  #closed = false;
+  readonly #inFlight = new InFlight();
 
   constructor(deps: RouterDeps) {
     this.#deps = deps;
@@ -152,35 +152,24 @@ export class InteractionRouter {
 
   /** Handles one interaction; resolves when it is answered. Never rejects. */
   handle(interaction: Interaction): Promise<void> {
-    if (this.#closed) {
+    if (this.#inFlight.closed) {
       this.#deps.log.info({ interaction: interaction.id }, 'shutting down: interaction not handled');
       return Promise.resolve();
     }
     const work = this.#dispatch(interaction).catch((err: unknown) => {
       this.#deps.log.error({ err, interaction: interaction.id }, 'interaction failed');
     });
-    this.#inFlight.add(work);
-    void work.finally(() => this.#inFlight.delete(work));
-    return work;
+    return this.#inFlight.track(work);
   }
 
   /** Stops taking interactions; the ones in flight go on. */
   close(): void {
-    this.#closed = true;
+    this.#inFlight.close();
   }
 
   /** Resolves when the interactions in flight are answered, or after `timeoutMs`; true when all finished. */
-  async drain(timeoutMs: number): Promise<boolean> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<false>((resolve) => {
-      timer = setTimeout(() => resolve(false), timeoutMs);
-    });
-    const done = Promise.allSettled([...this.#inFlight]).then(() => true as const);
-    try {
-      return await Promise.race([done, timeout]);
-    } finally {
-      clearTimeout(timer);
-    }
+  drain(timeoutMs: number): Promise<boolean> {
+    return this.#inFlight.drain(timeoutMs);
   }
 
   async #dispatch(interaction: Interaction): Promise<void> {
