@@ -11,8 +11,9 @@ import { errorView, type ErrorView } from '../../src/core/views.ts';
 /** Examples shown when a query cannot be used, so the user sees what works. */
 export const QUERY_EXAMPLES = [
   'peshawar imambargah',
-  'place:kabul type:"suicide bombing"',
-  'outlet:"voice of khurasan" year:2022',
+  // No inner quotes: hints wrap an example in query:"…", and a Discord user pastes it into a field as is.
+  'place:kabul type:bombing',
+  'medium:magazine year:2022',
   'during:muharram 2022',
   'claimed:yes from:2022-03 to:2022-06',
 ];

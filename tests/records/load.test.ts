@@ -207,6 +207,21 @@ describe('loadData with one corrupted file', () => {
     expect(ids(result.publications)).toEqual([String(goodPublication()['id'])]);
   });
 
+  it('reports a source whose passage numbers repeat, naming the passage', async () => {
+    const files = validFiles();
+    const rel = `sources/${String(sourceA()['id'])}.json`;
+    const source = files.get(rel) as { passages: Array<{ n: number; text: string }> };
+    const first = source.passages[0]!;
+    source.passages = [...source.passages, { n: first.n, text: 'A second passage under the same number.' }];
+    const dir = await dataDir(files);
+    const result = await loadData(dir);
+
+    const problems = problemsOf(result, dir, rel);
+    expect(problems.map((p) => p.path)).toEqual([`passages[${source.passages.length - 1}].n`]);
+    expect(problems[0]?.message).toContain(`passage number ${first.n} is already used by passages[0]`);
+    expect(result.sources.map((s) => s.id)).not.toContain(String(sourceA()['id']));
+  });
+
   it('drops records citing a source that failed to load, and says why', async () => {
     const files = validFiles();
     const rel = `sources/${String(sourceA()['id'])}.json`;

@@ -72,6 +72,16 @@ export function crossCheck(data: ParsedData): CrossCheckResult {
     }
   }
 
+  // Passage numbers are how citations and search hits point into a source: each must be unique.
+  for (const { file, record } of data.sources) {
+    const seen = new Map<number, number>();
+    record.passages.forEach((p, i) => {
+      const first = seen.get(p.n);
+      if (first === undefined) seen.set(p.n, i);
+      else reject({ file, path: `passages[${i}].n`, message: `passage number ${p.n} is already used by passages[${first}]` });
+    });
+  }
+
   const usable = new Map<string, { source: SourceDocument; haystack?: string }>();
   for (const { file, record } of data.sources) if (!rejected.has(file)) usable.set(record.id, { source: record });
   const unusable = new Map<string, string>();
