@@ -3,6 +3,7 @@ import lunr from 'lunr';
 import { describe, expect, it } from 'vitest';
 import { createArchive, type ArchiveData } from '../../src/core/search/engine.ts';
 import type { SearchOptions } from '../../src/core/search/types.ts';
+import { syntheticCorpus } from '../../src/core/search/synthetic.ts';
 import { data, incident, publication, q, simpleFilters, source } from './records.ts';
 
 function archive(d: ArchiveData) {
@@ -320,5 +321,33 @@ describe('passage numbers', () => {
     expect(refs(a, ['kabul'], { limit: Infinity })).toEqual(['src-d#1']);
     expect(refs(a, ['first'])).toEqual(['src-d#1']);
     expect(refs(a, ['second'])).toEqual([]);
+  });
+});
+
+describe('pages of a larger corpus', () => {
+  const big = createArchive(syntheticCorpus({ records: 800, seed: 21 }), { dataHash: 'big', matchFilters: simpleFilters });
+  const QUERIES = [['attack'], ['kabul', 'mosque'], ['taliban'], ['killed', 'wounded'], ['peshwar'], ['nangar'], ['voice', 'khurasan', 'zebra']];
+
+  it('returns the first k of the full ranking for any k and offset (bounded heap = full sort)', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...QUERIES), fc.integer({ min: 0, max: 40 }), fc.integer({ min: 0, max: 30 }), fc.constantFrom('relevance' as const, 'date' as const), (terms, limit, offset, order) => {
+        const all = big.search(q(terms), { limit: Infinity, order }).hits.map((h) => h.ref);
+        const page = big.search(q(terms), { limit, offset, order }).hits.map((h) => h.ref);
+        expect(page).toEqual(all.slice(offset, offset + limit));
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('ranks by score, then ref; and in date order does not score', () => {
+    for (const terms of QUERIES) {
+      const hits = big.search(q(terms), { limit: Infinity }).hits;
+      for (let i = 1; i < hits.length; i++) {
+        const [a, b] = [hits[i - 1]!, hits[i]!];
+        // (Scores are shown rounded to 3 decimals, so equal shown scores may come in any ref order.)
+        expect(a.score).toBeGreaterThanOrEqual(b.score);
+      }
+      expect(big.search(q(terms), { limit: Infinity, order: 'date' }).hits.every((h) => h.score === 0)).toBe(true);
+    }
   });
 });

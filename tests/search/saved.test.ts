@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { archiveFromSaved, createArchive } from '../../src/core/search/engine.ts';
-import { indexPath, loadSavedIndex, saveIndex } from '../../src/core/search/saved.ts';
+import { crc32 } from 'node:zlib';
+import { headerBytes, indexPath, loadSavedIndex, saveIndex, splitSaved } from '../../src/core/search/saved.ts';
 import { data, incident, publication, q, simpleFilters, source } from './records.ts';
 
 const records = data({
@@ -31,10 +32,24 @@ async function saveOne(hash = 'hash-1') {
   return built;
 }
 
-async function editSaved(edit: (json: Record<string, unknown>) => void): Promise<void> {
-  const json = JSON.parse(await readFile(indexPath(dir), 'utf8')) as Record<string, unknown>;
+/** Rewrites the saved file's header (and, if asked, its body, re-checksummed so only the structure checks can catch it). */
+async function editSaved(edit: (json: Record<string, unknown>) => void, editBody?: (body: Uint8Array, json: Record<string, unknown>) => void): Promise<void> {
+  const split = splitSaved(new Uint8Array(await readFile(indexPath(dir))));
+  if ('error' in split) throw new Error(split.error);
+  const json = split.header as Record<string, unknown>;
+  const body = Uint8Array.from(split.body);
   edit(json);
-  await writeFile(indexPath(dir), JSON.stringify(json));
+  if (editBody !== undefined) {
+    editBody(body, json);
+    json['crc32'] = crc32(body);
+  }
+  await writeFile(indexPath(dir), Buffer.concat([headerBytes(json), body]));
+}
+
+/** The body bytes of one section. */
+function section(body: Uint8Array, json: Record<string, unknown>, name: string): DataView {
+  const s = (json['sections'] as Record<string, { offset: number; bytes: number }>)[name]!;
+  return new DataView(body.buffer, body.byteOffset + s.offset, s.bytes);
 }
 
 describe('saved index', () => {
@@ -55,7 +70,7 @@ describe('saved index', () => {
   it('leaves no temporary file behind', async () => {
     await saveOne();
     await saveOne();
-    expect(await readdir(dir)).toEqual(['index.json']);
+    expect(await readdir(dir)).toEqual(['index.bin']);
   });
 
   it('reports a missing file', async () => {
@@ -69,26 +84,46 @@ describe('saved index', () => {
 
   it('reports a truncated or garbage file as corrupt', async () => {
     await saveOne();
-    const text = await readFile(indexPath(dir), 'utf8');
-    await writeFile(indexPath(dir), text.slice(0, Math.floor(text.length / 2)));
-    expect(await loadSavedIndex(dir, 'hash-1')).toMatchObject({ ok: false, reason: 'corrupt' });
+    const bytes = await readFile(indexPath(dir));
+    for (const cut of [10, 40, Math.floor(bytes.length / 2), bytes.length - 1]) {
+      await writeFile(indexPath(dir), bytes.subarray(0, cut));
+      expect(await loadSavedIndex(dir, 'hash-1')).toMatchObject({ ok: false, reason: 'corrupt' });
+    }
     await writeFile(indexPath(dir), Buffer.from([0xff, 0x00, 0x13, 0x37]));
     expect(await loadSavedIndex(dir, 'hash-1')).toMatchObject({ ok: false, reason: 'corrupt' });
     await writeFile(indexPath(dir), '[1,2,3]');
     expect(await loadSavedIndex(dir, 'hash-1')).toMatchObject({ ok: false, reason: 'corrupt' });
+    // A version 1 index (JSON) is not this format.
+    await writeFile(indexPath(dir), JSON.stringify({ format: 'archivist-index', formatVersion: 1 }));
+    expect(await loadSavedIndex(dir, 'hash-1')).toMatchObject({ ok: false, reason: 'corrupt' });
   });
 
-  it('reports damaged postings as corrupt rather than loading them', async () => {
+  it('reports a flipped byte as corrupt (checksum)', async () => {
     await saveOne();
-    await editSaved((json) => {
-      const index = json['index'] as { postings: number[][] };
-      index.postings[0] = [1, 2, 3];
+    const bytes = await readFile(indexPath(dir));
+    bytes[bytes.length - 3] = bytes[bytes.length - 3]! ^ 0x40;
+    await writeFile(indexPath(dir), bytes);
+    expect(await loadSavedIndex(dir, 'hash-1')).toMatchObject({ ok: false, reason: 'corrupt', detail: expect.stringContaining('checksum') });
+  });
+
+  it('reports damaged postings as corrupt rather than loading them, even with a matching checksum', async () => {
+    await saveOne();
+    // The first posting's document gap made huge (a varint of 0x7f 0x7f ... overwrites its bytes).
+    await editSaved(() => undefined, (body, json) => {
+      const postings = section(body, json, 'postings');
+      postings.setUint8(0, 0xff);
+      postings.setUint8(1, 0x7f);
     });
+    expect(await loadSavedIndex(dir, 'hash-1')).toMatchObject({ ok: false, reason: 'corrupt', detail: expect.stringContaining('postings') });
+    await saveOne();
+    await editSaved(() => undefined, (body, json) => section(body, json, 'counts').setUint32(0, 999, true));
     expect(await loadSavedIndex(dir, 'hash-1')).toMatchObject({ ok: false, reason: 'corrupt' });
     await saveOne();
+    await editSaved(() => undefined, (body, json) => section(body, json, 'dateRank').setUint32(0, section(body, json, 'dateRank').getUint32(4, true), true));
+    expect(await loadSavedIndex(dir, 'hash-1')).toMatchObject({ ok: false, reason: 'corrupt', detail: expect.stringContaining('permutation') });
+    await saveOne();
     await editSaved((json) => {
-      const index = json['index'] as { postings: number[][] };
-      index.postings[0] = [100000, 1000];
+      json['termCount'] = 3;
     });
     expect(await loadSavedIndex(dir, 'hash-1')).toMatchObject({ ok: false, reason: 'corrupt' });
   });

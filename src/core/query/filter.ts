@@ -106,7 +106,8 @@ function languageForms(s: string): string[] {
   return group === undefined ? [s] : [s, ...group];
 }
 
-function languageMatches(query: string, candidate: string): boolean {
+/** Whether a language filter value names a record's language (names or codes, spelling-tolerant). */
+export function languageMatches(query: string, candidate: string): boolean {
   const cands = languageForms(candidate);
   return languageForms(query).some((q) => cands.some((c) => nameMatchesWithin(q, c)));
 }
@@ -123,7 +124,8 @@ function wordMatches(q: string, w: string): boolean {
   return Array.from(q).length >= 4 && w.startsWith(q);
 }
 
-function targetMatches(query: string, texts: ReadonlyArray<string | undefined>): boolean {
+/** Whether every word of a target filter value is found in the record's target texts. */
+export function targetMatches(query: string, texts: ReadonlyArray<string | undefined>): boolean {
   const qWords = nameWords(query);
   if (qWords.length === 0) return false;
   const words = texts.flatMap((t) => (t === undefined ? [] : nameWords(t)));
@@ -233,11 +235,12 @@ export function filterIntervals(filters: Filters): DayInterval[] | null {
   return hit === null ? null : hit.map((i) => ({ ...i }));
 }
 
-interface RecordSpan extends DayInterval {
+export interface RecordSpan extends DayInterval {
   exactDay: boolean;
 }
 
-function recordSpan(record: Searchable): RecordSpan | undefined {
+/** The days a record's date can mean (a source: its publication day); undefined when undated. */
+export function recordSpan(record: Searchable): RecordSpan | undefined {
   if (record.kind === 'source') {
     const day = record.published.slice(0, 10);
     return { from: day, to: day, exactDay: true };

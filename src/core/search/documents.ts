@@ -4,7 +4,8 @@
 // rank by "is it about X" (title), "where / who published it" (names), "what
 // happened" (summary) and "mentions X somewhere" (body).
 import type { Incident, Publication, SourceDocument } from '../records/schema.ts';
-import { dateLabel } from '../records/dates.ts';
+import { dateInterval, dateLabel } from '../records/dates.ts';
+import type { DocMeta } from './build.ts';
 
 export const FIELDS = [
   // A title names the event or publication: a word there is the strongest evidence.
@@ -105,4 +106,42 @@ export function sourceDocs(r: SourceDocument): IndexDoc[] {
   };
   const passages = uniquePassages(r).map((p) => ({ ref: passageRef(r.id, p.n), title: '', names: '', summary: '', body: p.text }));
   return [meta, ...passages];
+}
+
+/** The first day (YYYY-MM-DD) a record's date can mean, or null when it has none: what date order sorts by. */
+export function firstDayOf(record: Incident | Publication | SourceDocument): string | null {
+  if (record.kind === 'source') return record.published.slice(0, 10);
+  return record.date === undefined ? null : dateInterval(record.date).from;
+}
+
+/** The index documents of one record, in ordinal order: the record, then (a source) its passages. */
+export function documentsOfRecord(r: Incident | Publication | SourceDocument, visit: (fields: string[], meta: DocMeta) => void): void {
+  const emit = (d: IndexDoc, passage: number, day: string | null): void =>
+    visit(
+      FIELDS.map((f) => d[f.name]),
+      { ref: d.ref, recordId: r.id, passage, day },
+    );
+  const day = firstDayOf(r);
+  if (r.kind === 'incident') emit(incidentDoc(r), 0, day);
+  else if (r.kind === 'publication') emit(publicationDoc(r), 0, day);
+  else {
+    const docs = sourceDocs(r);
+    const passages = uniquePassages(r);
+    emit(docs[0]!, 0, day);
+    for (let i = 1; i < docs.length; i++) emit(docs[i]!, passages[i - 1]!.n, day);
+  }
+}
+
+/**
+ * Every index document in ordinal order: incidents, publications, then each
+ * source followed by its passages. The one place that order is decided; the
+ * engine numbers its documents the same way.
+ */
+export function forEachDocument(
+  data: { incidents: readonly Incident[]; publications: readonly Publication[]; sources: readonly SourceDocument[] },
+  visit: (fields: string[], meta: DocMeta) => void,
+): void {
+  for (const r of data.incidents) documentsOfRecord(r, visit);
+  for (const r of data.publications) documentsOfRecord(r, visit);
+  for (const r of data.sources) documentsOfRecord(r, visit);
 }

@@ -1,23 +1,27 @@
-// The search engine. lunr builds the index (tokenising, our pipeline, BM25
-// with field boosts; see compact.ts for the form it is kept in) and queries run
-// in three steps here rather than through lunr's Index#search, whose parser
-// throws on ordinary input ("10:30", "title:", "bomb~"), or Index#query, which
-// scores every document matching any clause before requiring anything (a
-// common word costs as much as the corpus) and cannot say "this word, or a
-// prefix or typo of it, is required". The steps: (1) for every word, the
-// documents containing it or one of its expansions, as plain membership;
-// (2) the words' sets intersected (all words required; if no document passing
-// the filters has them all, any word), kind and filters applied; (3) only the
-// survivors scored, and only the page asked for sorted out of them.
+// The search engine. lunr is the analyser and the weighting: its tokenizer,
+// stop words and stemmer (pipeline.ts) and its BM25 field weights with our
+// boosts, compiled into flat typed arrays (compact.ts, built by build.ts
+// exactly as lunr.Builder would weigh them). Queries run here rather than
+// through lunr's Index#search, whose parser throws on ordinary input ("10:30",
+// "title:", "bomb~"), or Index#query, which scores every document matching any
+// clause before requiring anything (a common word costs as much as the corpus)
+// and cannot say "this word, or a prefix or typo of it, is required". A query:
+// (1) the structured filters compiled into a verdict per record
+// (filter-index.ts); (2) for every word, its postings and those of its
+// expansions walked once, counting which documents have it and keeping its
+// best weight there; (3) the documents with every word (if none passes the
+// filters, with any) and passing kind and filters kept; (4) only the page asked
+// for taken out of them with a bounded heap, or, in date order, by the date
+// ranks computed at build time, without scoring at all.
 import lunr from 'lunr';
-import { dateInterval } from '../records/dates.ts';
+import { matchFilters as referenceMatchFilters } from '../query/filter.ts';
 import { SCHEMA_VERSION, type Incident, type Publication, type SourceDocument } from '../records/schema.ts';
-import { compactFromLunr, type CompactIndex } from './compact.ts';
-import { FIELDS, incidentDoc, passageRef, publicationDoc, sourceDocs, uniquePassages } from './documents.ts';
+import { CompactBuilder } from './build.ts';
+import { refsFingerprint, type CompactIndex } from './compact.ts';
+import { FIELDS, forEachDocument, incidentDoc, passageRef, publicationDoc, sourceDocs, uniquePassages } from './documents.ts';
 import { expandToken } from './expand.ts';
-import { tokenSetOf } from './lunr-internals.ts';
+import { FilterIndex, IMPRECISE, IN, OUT } from './filter-index.ts';
 import { configurePipeline, queryTokens } from './pipeline.ts';
-import { topK } from './topk.ts';
 import type {
   Archive,
   ArchiveStats,
@@ -30,8 +34,8 @@ import type {
   SearchResult,
 } from './types.ts';
 
-/** Bump when fields, boosts, refs or the pipeline change: a saved index of another version is rebuilt. */
-export const INDEX_FORMAT_VERSION = 1;
+/** Bump when fields, boosts, refs, the pipeline or the saved layout change: a saved index of another version is rebuilt. */
+export const INDEX_FORMAT_VERSION = 2;
 
 export interface ArchiveData {
   sources: SourceDocument[];
@@ -48,12 +52,21 @@ export interface ArchiveOptions {
   builtAt?: string;
 }
 
+/** Internal knobs, for tests that compare the scoring with lunr's. */
+export interface SearchTuning {
+  /** false: every word matches only its own stem (no prefix or typo matches). */
+  expand?: boolean;
+}
+
 /** An Archive plus what saving and reloading need. */
 export interface SearchArchive extends Archive {
   readonly compact: CompactIndex;
   readonly data: ArchiveData;
   readonly dataHash: string;
   readonly builtAt: string;
+  search(query: ParsedQuery, options?: SearchOptions, tuning?: SearchTuning): SearchResult;
+  /** Builds what the first queries would otherwise build (work arrays, filter lists): call before swapping it in. */
+  warm(): void;
 }
 
 const ALL_KINDS: readonly RecordKindFilter[] = ['incident', 'publication', 'source'];
@@ -61,48 +74,7 @@ const DEFAULT_LIMIT = 10;
 /** ParsedQuery caps input length, but a hand-built one may not: more words than this are ignored. */
 const MAX_WORDS = 32;
 
-/** One lunr document: a record, or a passage of a source. */
-interface Entry {
-  ref: string;
-  kind: RecordKindFilter;
-  record: Searchable;
-  passage?: number;
-  /** First day (YYYY-MM-DD) for date order; null when undated. */
-  day: string | null;
-}
-
-function firstDayOf(record: Searchable): string | null {
-  if (record.kind === 'source') return record.published.slice(0, 10);
-  return record.date === undefined ? null : dateInterval(record.date).from;
-}
-
-function entriesOf(data: ArchiveData): Entry[] {
-  const out: Entry[] = [];
-  for (const r of data.incidents) out.push({ ref: r.id, kind: 'incident', record: r, day: firstDayOf(r) });
-  for (const r of data.publications) out.push({ ref: r.id, kind: 'publication', record: r, day: firstDayOf(r) });
-  for (const r of data.sources) {
-    const day = firstDayOf(r);
-    out.push({ ref: r.id, kind: 'source', record: r, day });
-    for (const p of uniquePassages(r)) out.push({ ref: passageRef(r.id, p.n), kind: 'source', record: r, passage: p.n, day });
-  }
-  return out;
-}
-
-function compareStrings(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-/** Date order: first day ascending, undated last, then id, then passage (the record before its passages). */
-function compareByDate(a: Entry, b: Entry): number {
-  if (a.day !== b.day) {
-    if (a.day === null) return 1;
-    if (b.day === null) return -1;
-    return compareStrings(a.day, b.day);
-  }
-  return compareStrings(a.record.id, b.record.id) || (a.passage ?? 0) - (b.passage ?? 0);
-}
-
-/** Builds the lunr index for the records (the slow part: seconds for ten thousand records). */
+/** Builds the lunr index for the records with lunr.Builder: the reference build.ts is tested against (slow: minutes at 100k records). */
 export function buildIndex(data: ArchiveData): lunr.Index {
   const builder = new lunr.Builder();
   configurePipeline(builder);
@@ -114,61 +86,126 @@ export function buildIndex(data: ArchiveData): lunr.Index {
   return builder.build();
 }
 
-/** Builds the index and the archive over it. */
+/** The compact index of the records, built in this thread (rebuild.ts runs the same in a worker). */
+export function buildCompact(data: ArchiveData): CompactIndex {
+  const builder = new CompactBuilder();
+  forEachDocument(data, (fields, meta) => builder.add(fields, meta));
+  return builder.finish();
+}
+
+/** Builds the index and the archive over it, synchronously. */
 export function createArchive(data: ArchiveData, opts: ArchiveOptions): SearchArchive {
-  const entries = entriesOf(data);
-  const compact = compactFromLunr(buildIndex(data), entries.map((e) => e.ref));
-  return new LunrArchive(data, entries, compact, opts.dataHash, opts.builtAt ?? new Date().toISOString(), opts.matchFilters);
+  const archive = new LunrArchive(data, buildCompact(data), opts.dataHash, opts.builtAt ?? new Date().toISOString(), opts.matchFilters);
+  return archive;
 }
 
 export type FromSavedResult = { ok: true; archive: SearchArchive } | { ok: false; reason: 'corrupt'; detail: string };
 
 /**
- * An archive over an index loaded from disk (see saved.ts), after checking that
- * it holds exactly the documents the records make, in the same order: a saved
- * index that passed the hash check but disagrees with the data is never served.
+ * An archive over an index built elsewhere (loaded from disk, see saved.ts, or
+ * sent by the build worker), after checking that it holds exactly the
+ * documents the records make, in the same order: an index that passed the
+ * hash check but disagrees with the data is never served.
  */
 export function archiveFromSaved(
   data: ArchiveData,
   saved: { compact: CompactIndex; dataHash: string; builtAt: string },
   opts: { matchFilters: MatchFilters },
 ): FromSavedResult {
-  const entries = entriesOf(data);
-  const refs = saved.compact.refs;
-  if (refs.length !== entries.length) {
-    return { ok: false, reason: 'corrupt', detail: `index has ${refs.length} documents, the records make ${entries.length}` };
+  const layout = new DocLayout(data);
+  if (saved.compact.docCount !== layout.count) {
+    return { ok: false, reason: 'corrupt', detail: `index has ${saved.compact.docCount} documents, the records make ${layout.count}` };
   }
-  for (let i = 0; i < refs.length; i++) {
-    if (refs[i] !== entries[i]!.ref) return { ok: false, reason: 'corrupt', detail: `index document ${i} is ${refs[i]}, expected ${entries[i]!.ref}` };
+  const fingerprint = refsFingerprint(
+    layout.count,
+    (i) => layout.records[layout.docRec[i]!]!.id,
+    (i) => layout.docPassage[i]!,
+  );
+  if (fingerprint !== saved.compact.refsHash) {
+    return { ok: false, reason: 'corrupt', detail: `index documents (${saved.compact.refsHash}) are not those of the records (${fingerprint})` };
   }
-  return { ok: true, archive: new LunrArchive(data, entries, saved.compact, saved.dataHash, saved.builtAt, opts.matchFilters) };
+  return { ok: true, archive: new LunrArchive(data, saved.compact, saved.dataHash, saved.builtAt, opts.matchFilters, layout) };
+}
+
+const KIND_CODE: { [K in RecordKindFilter]: number } = { incident: 1, publication: 2, source: 4 };
+
+/**
+ * The documents the records make, as flat arrays (a few bytes per document
+ * rather than an object): for each, its record and passage number. The order
+ * is forEachDocument's (documents.ts).
+ */
+class DocLayout {
+  readonly records: Searchable[];
+  readonly count: number;
+  /** Record number of each document. */
+  readonly docRec: Int32Array;
+  /** Passage number of each document, 0 for a record's own document. */
+  readonly docPassage: Int32Array;
+  readonly kindCode: Uint8Array;
+  readonly nIncidents: number;
+  readonly nPublications: number;
+
+  constructor(data: ArchiveData) {
+    this.records = [...data.incidents, ...data.publications, ...data.sources];
+    this.nIncidents = data.incidents.length;
+    this.nPublications = data.publications.length;
+    let count = this.nIncidents + this.nPublications;
+    const passages = data.sources.map((s) => uniquePassages(s));
+    for (const p of passages) count += 1 + p.length;
+    this.count = count;
+    this.docRec = new Int32Array(count);
+    this.docPassage = new Int32Array(count);
+    this.kindCode = new Uint8Array(count);
+    let d = 0;
+    this.records.forEach((r, i) => {
+      this.docRec[d] = i;
+      this.kindCode[d] = KIND_CODE[r.kind];
+      d++;
+      if (r.kind !== 'source') return;
+      for (const p of passages[i - this.nIncidents - this.nPublications]!) {
+        this.docRec[d] = i;
+        this.docPassage[d] = p.n;
+        this.kindCode[d] = KIND_CODE.source;
+        d++;
+      }
+    });
+  }
+
+  ref(d: number): string {
+    const id = this.records[this.docRec[d]!]!.id;
+    const n = this.docPassage[d]!;
+    return n === 0 ? id : passageRef(id, n);
+  }
 }
 
 /**
  * Work arrays for one query, one slot per document, kept between queries:
- * allocating and zeroing several arrays of ~20k-250k slots per query showed up
- * as GC pauses in the benchmark. Each query resets the slots it touched.
- * Safe because search() is synchronous: two queries never interleave.
+ * allocating and zeroing several arrays of ~300k slots per query would cost
+ * more than the query. Each query resets the slots it touched. Safe because
+ * search() is synchronous: two queries never interleave.
  */
 class Scratch {
   /** How many query words each document contains. */
   readonly count: Uint16Array;
-  /** The word number that last counted a document (a word's expansions count once). */
+  /** The word number that last saw a document (a word's expansions count once). */
   readonly seenBy: Int32Array;
-  readonly alive: Uint8Array;
+  /** The current word's best weight in each document it was seen in. */
+  readonly best: Float64Array;
   readonly score: Float64Array;
-  readonly wordScore: Float64Array;
-  /** Filter verdict per record (at the record's own ordinal): 0 not judged yet, 1 out, 2 in, 3 in but imprecise. */
-  readonly verdict: Uint8Array;
+  readonly alive: Uint8Array;
+  /** Documents touched by any word, and by the current word. */
+  readonly touched: Int32Array;
+  readonly wordTouched: Int32Array;
   private wordStamp = 0;
 
   constructor(n: number) {
     this.count = new Uint16Array(n);
     this.seenBy = new Int32Array(n);
-    this.alive = new Uint8Array(n);
+    this.best = new Float64Array(n);
     this.score = new Float64Array(n);
-    this.wordScore = new Float64Array(n);
-    this.verdict = new Uint8Array(n);
+    this.alive = new Uint8Array(n);
+    this.touched = new Int32Array(n);
+    this.wordTouched = new Int32Array(n);
   }
 
   /** A fresh number for a query word; the marks are wiped before the counter could wrap. */
@@ -181,57 +218,61 @@ class Scratch {
   }
 }
 
-const KIND_CODE: { [K in RecordKindFilter]: number } = { incident: 1, publication: 2, source: 4 };
-
 class LunrArchive implements SearchArchive {
   readonly compact: CompactIndex;
   readonly data: ArchiveData;
   readonly dataHash: string;
   readonly builtAt: string;
   private readonly matchFilters: MatchFilters;
-  private readonly entries: Entry[];
-  /** Per document: the ordinal of its record's own document (a passage shares its source's filter verdict). */
-  private readonly recordOrd: Int32Array;
-  private readonly kindCode: Uint8Array;
+  private readonly layout: DocLayout;
   private readonly byId = new Map<string, Searchable>();
-  /** rank[ord] = position in date order. */
-  private readonly rank: Int32Array;
-  /** Ordinals of the records (no passages) in date order: the answer to a query without words. */
+  /** dateOrder[position] = document at that position in date order (the inverse of compact.dateRank). */
+  private readonly dateOrder: Int32Array;
+  /** Documents of records (no passages) in date order: the answer to a query without words. */
   private readonly recordsByDate: Int32Array;
-  private readonly scratch: Scratch;
-  private tokenSetCache: lunr.TokenSet | undefined;
+  private scratchCache: Scratch | undefined;
+  private filterIndexCache: FilterIndex | undefined;
+  /** Reference path only: verdicts judged so far in this query, by record number. */
+  private verdictCache: Uint8Array | undefined;
   private vocab: ReturnType<Archive['vocabulary']> | undefined;
 
-  constructor(data: ArchiveData, entries: Entry[], compact: CompactIndex, dataHash: string, builtAt: string, matchFilters: MatchFilters) {
+  constructor(data: ArchiveData, compact: CompactIndex, dataHash: string, builtAt: string, matchFilters: MatchFilters, layout = new DocLayout(data)) {
     this.data = data;
-    this.entries = entries;
     this.compact = compact;
     this.dataHash = dataHash;
     this.builtAt = builtAt;
     this.matchFilters = matchFilters;
-    const n = entries.length;
-    this.recordOrd = new Int32Array(n);
-    this.kindCode = new Uint8Array(n);
-    entries.forEach((e, i) => {
-      if (e.passage === undefined) this.byId.set(e.ref, e.record);
-      // entriesOf lists a source right before its passages.
-      this.recordOrd[i] = e.passage === undefined ? i : this.recordOrd[i - 1]!;
-      this.kindCode[i] = KIND_CODE[e.kind];
-    });
-    const order = entries.map((_, i) => i).sort((a, b) => compareByDate(entries[a]!, entries[b]!));
-    this.rank = new Int32Array(n);
-    order.forEach((ord, position) => {
-      this.rank[ord] = position;
-    });
-    this.recordsByDate = Int32Array.from(order.filter((ord) => entries[ord]!.passage === undefined));
-    this.scratch = new Scratch(n);
+    this.layout = layout;
+    for (const r of layout.records) this.byId.set(r.id, r);
+    const n = layout.count;
+    this.dateOrder = new Int32Array(n);
+    const rank = compact.dateRank;
+    for (let d = 0; d < n; d++) this.dateOrder[rank[d]!] = d;
+    this.recordsByDate = new Int32Array(layout.records.length);
+    let k = 0;
+    for (let p = 0; p < n; p++) {
+      const d = this.dateOrder[p]!;
+      if (layout.docPassage[d] === 0) this.recordsByDate[k++] = d;
+    }
   }
 
-  /** lunr's automaton over the terms, built on the first typo match: most queries never need it. */
-  private tokenSet = (): lunr.TokenSet => {
-    this.tokenSetCache ??= tokenSetOf(this.compact.terms);
-    return this.tokenSetCache;
-  };
+  private get scratch(): Scratch {
+    this.scratchCache ??= new Scratch(this.layout.count);
+    return this.scratchCache;
+  }
+
+  /** Per-value record lists for the real filters; built on the first filtered query. */
+  private get filterIndex(): FilterIndex | undefined {
+    if (this.matchFilters !== referenceMatchFilters) return undefined;
+    this.filterIndexCache ??= new FilterIndex(this.layout.records, this.layout.nIncidents, this.layout.nPublications);
+    return this.filterIndexCache;
+  }
+
+  /** Builds what the first queries would otherwise build (work arrays, filter lists), e.g. right after a swap. */
+  warm(): void {
+    void this.scratch;
+    void this.filterIndex;
+  }
 
   get(id: string): Searchable | undefined {
     return this.byId.get(id);
@@ -279,10 +320,44 @@ class LunrArchive implements SearchArchive {
     };
   }
 
-  search(query: ParsedQuery, options: SearchOptions = {}): SearchResult {
+  /**
+   * verdict(record number): OUT, IN or IMPRECISE. Compiled from the per-value
+   * lists when the archive uses the real filters; otherwise (tests inject
+   * stand-ins) the injected function is asked once per record, lazily.
+   */
+  private compileFilters(filters: Filters): { verdict: (rec: number) => number; done: () => void } | null {
+    if (!hasFilters(filters)) return null;
+    const fi = this.filterIndex;
+    if (fi !== undefined) {
+      const v = fi.verdicts(filters);
+      return { verdict: (rec) => v[rec]!, done: () => undefined };
+    }
+    this.verdictCache ??= new Uint8Array(this.layout.records.length);
+    const cache = this.verdictCache;
+    const judged: number[] = [];
+    const records = this.layout.records;
+    return {
+      verdict: (rec) => {
+        let v = cache[rec]!;
+        if (v === 0) {
+          const r = this.matchFilters(records[rec]!, filters);
+          v = !r.match ? 1 : r.imprecise ? IMPRECISE : IN;
+          cache[rec] = v;
+          judged.push(rec);
+        }
+        return v === 1 ? OUT : v;
+      },
+      done: () => {
+        for (const rec of judged) cache[rec] = 0;
+      },
+    };
+  }
+
+  search(query: ParsedQuery, options: SearchOptions = {}, tuning: SearchTuning = {}): SearchResult {
     const filters: Filters = query?.filters ?? {};
     const limit = options.limit === Infinity ? Infinity : wholeOr(options.limit, DEFAULT_LIMIT);
     const offset = wholeOr(options.offset, 0);
+    const byDate = options.order === 'date';
     let kindMask = 0;
     for (const k of filters.kind !== undefined && filters.kind.length > 0 ? filters.kind : (options.defaultKinds ?? ALL_KINDS)) {
       kindMask |= KIND_CODE[k] ?? 0;
@@ -295,119 +370,213 @@ class LunrArchive implements SearchArchive {
     tokens.length = Math.min(tokens.length, MAX_WORDS);
     if (parsed.stopWords.length > 0) notes.push(`ignored common words: ${parsed.stopWords.join(', ')}`);
 
-    const sc = this.scratch;
-    const judged: number[] = [];
-    const filtered = hasFilters(filters);
-    /** 1 out, 2 in, 3 in but imprecise: kind first, then the injected filters, once per record. */
-    const verdict = (ord: number): number => {
-      if ((this.kindCode[ord]! & kindMask) === 0) return 1;
-      if (!filtered) return 2;
-      const rec = this.recordOrd[ord]!;
-      let v = sc.verdict[rec]!;
-      if (v === 0) {
-        const r = this.matchFilters(this.entries[rec]!.record, filters);
-        v = !r.match ? 1 : r.imprecise ? 3 : 2;
-        sc.verdict[rec] = v;
-        judged.push(rec);
-      }
-      return v;
+    const compiled = this.compileFilters(filters);
+    const { docRec, kindCode } = this.layout;
+    /** OUT, IN or IMPRECISE for a document: kind first, then the filters of its record. */
+    const verdictOf = (d: number): number => {
+      if ((kindCode[d]! & kindMask) === 0) return OUT;
+      return compiled === null ? IN : compiled.verdict(docRec[d]!);
     };
-    const touched: number[] = [];
-    let survivors: number[] = [];
+    const sc = this.scratch;
+    let touchedCount = 0;
     try {
       if (tokens.length === 0) {
         // No words: every record passing kind and filters, sources as a whole
         // rather than passage by passage. Nothing to rank by, so date order.
         const matched: number[] = [];
-        for (const ord of this.recordsByDate) if (verdict(ord) >= 2) matched.push(ord);
+        for (const d of this.recordsByDate) if (verdictOf(d) !== OUT) matched.push(d);
         const page = matched.slice(offset, limit === Infinity ? undefined : offset + limit);
-        return { hits: page.map((ord) => this.hit(ord, 0, verdict(ord) === 3)), total: matched.length, mode: 'none', notes };
+        return { hits: page.map((d) => this.hit(d, 0, verdictOf(d) === IMPRECISE)), total: matched.length, mode: 'none', notes };
       }
 
-      // Step 1: membership. count[ord] = how many of the words the document contains.
-      const { termNo, ords, weights } = this.compact;
-      const { count, seenBy, alive, score, wordScore } = sc;
-      const words: Array<Array<{ weight: number; t: number }>> = [];
+      // Step 1: every word's postings, once. count[d] = how many words document d
+      // contains; score[d] = the sum of each word's best weight in it (exact beats
+      // prefix beats typo: lunr's field weights summed, times the expansion's
+      // weight). In date order nothing is ranked, so nothing is scored.
+      const { offsets, postings } = this.compact;
+      const { count, seenBy, best, score, touched, wordTouched } = sc;
+      const expand = tuning.expand !== false;
       tokens.forEach((tok, i) => {
-        const { expansions, capped } = expandToken(this.compact, this.tokenSet, tok, i === tokens.length - 1);
+        const { expansions, capped } = expandToken(this.compact, tok, i === tokens.length - 1, !expand);
         if (capped) notes.push(`"${tok.raw}" matched many words; only the closest were searched`);
         if (expansions.length === 0) notes.push(`no record contains "${tok.raw}"`);
-        const word = expansions.map((x) => ({ weight: x.weight, t: termNo.get(x.term)! }));
         const stamp = sc.nextWord();
-        for (const { t } of word) {
-          for (const ord of ords[t]!) {
-            if (seenBy[ord] === stamp) continue;
-            seenBy[ord] = stamp;
-            const c = count[ord]!;
-            if (c === 0) touched.push(ord);
-            count[ord] = c + 1;
+        let wn = 0;
+        for (const x of expansions) {
+          // The postings' varint pairs (compact.ts), decoded inline: this loop is the query.
+          let p = offsets[x.t]!;
+          const end = offsets[x.t + 1]!;
+          const factor = x.weight;
+          let d = -1;
+          while (p < end) {
+            let v = postings[p++]!;
+            if (v >= 128) {
+              v &= 127;
+              let shift = 7;
+              let b: number;
+              do {
+                b = postings[p++]!;
+                v |= (b & 127) << shift;
+                shift += 7;
+              } while (b >= 128);
+            }
+            d += v;
+            let w = postings[p++]!;
+            if (w >= 128) {
+              w &= 127;
+              let shift = 7;
+              let b: number;
+              do {
+                b = postings[p++]!;
+                w |= (b & 127) << shift;
+                shift += 7;
+              } while (b >= 128);
+            }
+            // Thousandths back to lunr's weight (exactly the 3-decimal number), times the expansion's weight.
+            const s = factor * (w / 1000);
+            if (seenBy[d] !== stamp) {
+              seenBy[d] = stamp;
+              wordTouched[wn++] = d;
+              best[d] = s;
+            } else if (s > best[d]!) best[d] = s;
           }
         }
-        words.push(word);
+        for (let j = 0; j < wn; j++) {
+          const d = wordTouched[j]!;
+          const c = count[d]!;
+          if (c === 0) touched[touchedCount++] = d;
+          count[d] = c + 1;
+          if (!byDate) score[d] = score[d]! + best[d]!;
+        }
       });
 
       // Step 2: all words required; if no document passing the filters has them
       // all, any word (the command says so from mode 'any').
+      const nWords = tokens.length;
       let mode: SearchResult['mode'] = 'all';
-      survivors = touched.filter((ord) => count[ord] === tokens.length && verdict(ord) >= 2);
-      if (survivors.length === 0 && tokens.length > 1) {
-        survivors = touched.filter((ord) => verdict(ord) >= 2);
-        if (survivors.length > 0) mode = 'any';
+      const keep = new Int32Array(touchedCount);
+      let kept = 0;
+      for (let j = 0; j < touchedCount; j++) {
+        const d = touched[j]!;
+        if (count[d] === nWords && verdictOf(d) !== OUT) keep[kept++] = d;
       }
-
-      // Step 3: score the survivors only. A word's score in a document is that
-      // of its best expansion there (exact beats prefix beats typo): lunr's
-      // BM25 weight summed over the fields, boosts included. Words add up.
-      for (const ord of survivors) alive[ord] = 1;
-      for (const word of words) {
-        for (const { weight, t } of word) {
-          const o = ords[t]!;
-          const w = weights[t]!;
-          for (let k = 0; k < o.length; k++) {
-            const ord = o[k]!;
-            if (alive[ord] === 0) continue;
-            const s = weight * w[k]!;
-            if (s > wordScore[ord]!) wordScore[ord] = s;
-          }
+      if (kept === 0 && nWords > 1) {
+        for (let j = 0; j < touchedCount; j++) {
+          const d = touched[j]!;
+          if (verdictOf(d) !== OUT) keep[kept++] = d;
         }
-        for (const ord of survivors) {
-          score[ord] = score[ord]! + wordScore[ord]!;
-          wordScore[ord] = 0;
-        }
+        if (kept > 0) mode = 'any';
       }
+      const survivors = keep.subarray(0, kept);
       // In 'any' mode a record with two of three words outranks one with one.
-      if (mode === 'any') for (const ord of survivors) score[ord] = (score[ord]! * count[ord]!) / tokens.length;
+      if (mode === 'any' && !byDate) for (const d of survivors) score[d] = (score[d]! * count[d]!) / nWords;
 
-      const rank = this.rank;
-      const refs = this.compact.refs;
-      const compare =
-        options.order === 'date'
-          ? (a: number, b: number) => rank[a]! - rank[b]!
-          : (a: number, b: number) => score[b]! - score[a]! || compareStrings(refs[a]!, refs[b]!);
-      const page = topK(survivors, offset + limit, compare).slice(offset);
-      return {
-        hits: page.map((ord) => this.hit(ord, Math.round(score[ord]! * 1000) / 1000, verdict(ord) === 3)),
-        total: survivors.length,
-        mode,
-        notes,
-      };
+      // Step 3: the page.
+      const want = limit === Infinity ? kept : Math.min(kept, offset + limit);
+      const page = byDate ? this.firstByDate(survivors, want) : this.firstByScore(survivors, want);
+      const hits: Hit[] = [];
+      for (let j = offset; j < page.length; j++) {
+        const d = page[j]!;
+        hits.push(this.hit(d, byDate ? 0 : Math.round(score[d]! * 1000) / 1000, verdictOf(d) === IMPRECISE));
+      }
+      return { hits, total: kept, mode, notes };
     } finally {
       // Leave the work arrays clean for the next query, whatever happened.
-      for (const ord of touched) sc.count[ord] = 0;
-      for (const ord of survivors) {
-        sc.alive[ord] = 0;
-        sc.score[ord] = 0;
+      for (let j = 0; j < touchedCount; j++) {
+        const d = sc.touched[j]!;
+        sc.count[d] = 0;
+        sc.score[d] = 0;
       }
-      for (const rec of judged) sc.verdict[rec] = 0;
+      compiled?.done();
     }
   }
 
-  private hit(ord: number, score: number, imprecise: boolean): Hit {
-    const e = this.entries[ord]!;
-    const hit: Hit = { ref: e.ref, record: e.record, score, imprecise };
-    if (e.passage !== undefined) hit.passage = e.passage;
+  /** The first `want` documents in date order: by their precomputed ranks, never comparing dates. */
+  private firstByDate(docs: Int32Array, want: number): Int32Array {
+    if (want === 0) return new Int32Array(0);
+    const n = this.layout.count;
+    if (docs.length > n / 16) {
+      // Many: mark them and walk the date order once.
+      const alive = this.scratch.alive;
+      for (const d of docs) alive[d] = 1;
+      const out = new Int32Array(want);
+      let k = 0;
+      for (let p = 0; p < n && k < want; p++) {
+        const d = this.dateOrder[p]!;
+        if (alive[d] === 1) out[k++] = d;
+      }
+      for (const d of docs) alive[d] = 0;
+      return out;
+    }
+    const ranks = new Uint32Array(docs.length);
+    const rank = this.compact.dateRank;
+    for (let j = 0; j < docs.length; j++) ranks[j] = rank[docs[j]!]!;
+    ranks.sort();
+    const out = new Int32Array(want);
+    for (let j = 0; j < want; j++) out[j] = this.dateOrder[ranks[j]!]!;
+    return out;
+  }
+
+  /** The `want` best documents by score (ties: ref order), best first, with a bounded heap. */
+  private firstByScore(docs: Int32Array, want: number): Int32Array {
+    const score = this.scratch.score;
+    const refRank = this.compact.refRank;
+    /** True when a ranks after b. */
+    const worse = (a: number, b: number): boolean => {
+      const sa = score[a]!;
+      const sb = score[b]!;
+      return sa < sb || (sa === sb && refRank[a]! > refRank[b]!);
+    };
+    if (want === 0) return new Int32Array(0);
+    if (want >= docs.length) {
+      return Int32Array.from(docs).sort((a, b) => (worse(a, b) ? 1 : worse(b, a) ? -1 : 0));
+    }
+    // Max-heap on "worse": the root is the worst of the best so far.
+    const heap = new Int32Array(want);
+    let size = 0;
+    for (let j = 0; j < docs.length; j++) {
+      const d = docs[j]!;
+      if (size < want) {
+        let i = size++;
+        heap[i] = d;
+        while (i > 0) {
+          const parent = (i - 1) >> 1;
+          if (!worse(heap[i]!, heap[parent]!)) break;
+          const t = heap[i]!;
+          heap[i] = heap[parent]!;
+          heap[parent] = t;
+          i = parent;
+        }
+      } else if (worse(heap[0]!, d)) {
+        heap[0] = d;
+        for (let i = 0; ; ) {
+          const l = 2 * i + 1;
+          const r = l + 1;
+          let top = i;
+          if (l < size && worse(heap[l]!, heap[top]!)) top = l;
+          if (r < size && worse(heap[r]!, heap[top]!)) top = r;
+          if (top === i) break;
+          const t = heap[i]!;
+          heap[i] = heap[top]!;
+          heap[top] = t;
+          i = top;
+        }
+      }
+    }
+    return heap.sort((a, b) => (worse(a, b) ? 1 : worse(b, a) ? -1 : 0));
+  }
+
+  private hit(d: number, score: number, imprecise: boolean): Hit {
+    const record = this.layout.records[this.layout.docRec[d]!]!;
+    const passage = this.layout.docPassage[d]!;
+    const hit: Hit = { ref: this.layout.ref(d), record, score, imprecise };
+    if (passage !== 0) hit.passage = passage;
     return hit;
   }
+}
+
+function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /**

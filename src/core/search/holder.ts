@@ -11,6 +11,7 @@
 //   files; the next reload after the fix swaps.
 import { loadData, dataHash, type LoadResult, type Problem } from '../records/load.ts';
 import { archiveFromSaved, createArchive, type ArchiveData, type MatchFilters, type SearchArchive } from './engine.ts';
+import { buildCompactIndex, type BuildOptions } from './rebuild.ts';
 import { loadSavedIndex, saveIndex } from './saved.ts';
 import type { Searchable } from './types.ts';
 
@@ -52,6 +53,8 @@ export interface OpenOptions {
   stateDir: string;
   matchFilters: MatchFilters;
   logger?: Logger;
+  /** How index builds run (default: in a worker thread once the data is big enough; see rebuild.ts). */
+  build?: BuildOptions;
 }
 
 const silent: Logger = { info: () => undefined, warn: () => undefined };
@@ -104,14 +107,22 @@ async function obtain(
   const saved = await loadSavedIndex(opts.stateDir, hash);
   if (saved.ok) {
     const from = archiveFromSaved(data, saved, { matchFilters: opts.matchFilters });
-    if (from.ok) return { archive: from.archive, index: 'loaded' };
+    if (from.ok) {
+      from.archive.warm();
+      return { archive: from.archive, index: 'loaded' };
+    }
     log.warn({ detail: from.detail }, 'saved search index does not match the records; rebuilding');
   } else if (saved.reason !== 'missing') {
     log.info({ reason: saved.reason, detail: saved.detail }, 'saved search index not usable; rebuilding');
   }
-  const started = Date.now();
-  const archive = createArchive(data, { dataHash: hash, matchFilters: opts.matchFilters });
-  log.info({ ms: Date.now() - started, ...countsOf(archive) }, 'search index built');
+  // Built off the main thread (rebuild.ts): the archive being served keeps answering meanwhile.
+  const built = await buildCompactIndex(data, { ...opts.build, logger: log });
+  const from = archiveFromSaved(data, { compact: built.compact, dataHash: hash, builtAt: new Date().toISOString() }, { matchFilters: opts.matchFilters });
+  // The builder numbers documents as the engine does; a mismatch is a bug, and the synchronous build is the safe answer.
+  const archive = from.ok ? from.archive : createArchive(data, { dataHash: hash, matchFilters: opts.matchFilters });
+  if (!from.ok) log.warn({ detail: from.detail }, 'built index does not match the records; built again in the main thread');
+  archive.warm();
+  log.info({ ms: built.ms, thread: built.thread, ...countsOf(archive) }, 'search index built');
   const written = await saveIndex(opts.stateDir, archive);
   // Not saving only costs a rebuild at the next start; serving goes on.
   if (!written.ok) log.warn({ error: written.error }, 'could not save the search index');

@@ -1,4 +1,6 @@
-// The parts of lunr the engine uses beyond its typed API. @types/lunr does not
+// The parts of lunr used beyond its typed API, by the reference paths the
+// engine is tested against (compactFromLunr reads a lunr.Builder index; the
+// typo matching is compared with lunr's TokenSet). @types/lunr does not
 // declare a built index's internals, and declares TokenSet's constructors as
 // instance methods; these are what lunr's own Index#query and Index#toJSON use,
 // stable across 2.x, and the saved index pins the lunr version.

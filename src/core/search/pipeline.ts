@@ -37,6 +37,20 @@ export function configurePipeline(builder: lunr.Builder): void {
   builder.searchPipeline.add(archivistTrimmer, lunr.stemmer);
 }
 
+/**
+ * What the indexing pipeline (configurePipeline) makes of one token as lunr's
+ * tokenizer cut it: its stem, or null when the trimmer leaves nothing or it is
+ * a stop word. The same lunr functions in the same order; build.ts runs this
+ * once per distinct token instead of once per occurrence.
+ */
+export function analyseToken(piece: string): string | null {
+  const raw = normaliseToken(piece);
+  if (raw === '') return null;
+  // lunr's filter returns undefined for a stop word (its typings say Token).
+  if ((lunr.stopWordFilter(new lunr.Token(raw, {})) as lunr.Token | undefined) === undefined) return null;
+  return lunr.stemmer(new lunr.Token(raw, {})).toString();
+}
+
 /** One query word as the index sees it. */
 export interface QueryToken {
   /** Normalised, unstemmed (used for prefix matching: a prefix is not a word the stemmer knows). */

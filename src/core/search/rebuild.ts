@@ -1,0 +1,196 @@
+// Building the compact index without stalling the bot: the work runs in a
+// worker thread (build-worker.ts) while the main thread keeps answering from
+// the archive it serves. The main thread only turns records into field texts,
+// in small batches with a yield to the event loop between them, and receives
+// the finished typed arrays as transferred buffers. If the worker cannot start
+// (or fails), the same build runs in this thread, and that is logged: slower
+// to answer during the build, but never without an index.
+//
+// Workers load TypeScript through tsx's API (see workerSource), independently
+// of how the main thread was started (npm start, tsx, vitest).
+import { createRequire } from 'node:module';
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { CompactBuilder, type DocMeta } from './build.ts';
+import { decodeTerms, type CompactIndex } from './compact.ts';
+import { documentsOfRecord, FIELDS } from './documents.ts';
+import type { ArchiveData } from './engine.ts';
+import type { Searchable } from './types.ts';
+
+/** A batch of documents sent to the worker: field texts flattened, FIELDS.length per document. */
+export interface BuildBatch {
+  type: 'docs';
+  fieldsPerDoc: number;
+  fields: string[];
+  refs: string[];
+  recordIds: string[];
+  passages: number[];
+  days: Array<string | null>;
+}
+
+export type WorkerReply =
+  | { type: 'ready' }
+  | { type: 'failed'; error: string }
+  | {
+      type: 'done';
+      docCount: number;
+      termCount: number;
+      refsHash: string;
+      terms: Uint8Array;
+      counts: Uint32Array;
+      offsets: Uint32Array;
+      postings: Uint8Array;
+      refRank: Uint32Array;
+      dateRank: Uint32Array;
+      finishMs: number;
+    };
+
+export interface BuildLogger {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+}
+
+export interface BuildOptions {
+  /** 'auto' (default): a worker when the records make at least `workerMinDocs` documents; 'worker' always; 'main' never. */
+  thread?: 'auto' | 'worker' | 'main';
+  /** Below this many documents starting a worker costs more than the build (default 5000). */
+  workerMinDocs?: number;
+  /** Records per batch sent to the worker (default 500). */
+  batchRecords?: number;
+  /** The worker's module (default build-worker.ts); tests point it elsewhere to see the fallback. */
+  workerUrl?: URL;
+  logger?: BuildLogger;
+}
+
+export interface Built {
+  compact: CompactIndex;
+  /** Where it was built: 'worker', or 'main' (small data, asked for, or the worker failed). */
+  thread: 'worker' | 'main';
+  ms: number;
+}
+
+function documentCount(data: ArchiveData): number {
+  let n = data.incidents.length + data.publications.length;
+  for (const s of data.sources) n += 1 + s.passages.length;
+  return n;
+}
+
+function buildHere(data: ArchiveData): CompactIndex {
+  const builder = new CompactBuilder();
+  const visit = (fields: string[], meta: DocMeta): void => builder.add(fields, meta);
+  for (const r of data.incidents) documentsOfRecord(r, visit);
+  for (const r of data.publications) documentsOfRecord(r, visit);
+  for (const r of data.sources) documentsOfRecord(r, visit);
+  return builder.finish();
+}
+
+const WORKER_URL = new URL('./build-worker.ts', import.meta.url);
+
+/**
+ * The worker's entry: a two-line script that loads build-worker.ts through
+ * tsx's API. `new Worker(url, { execArgv: ['--import', 'tsx'] })` does not
+ * work on Node 20 (checked on 20.20: the worker fails with "Unknown file
+ * extension .ts"; --import hooks are not applied to the worker's entry), and
+ * vitest's module runner does not reach into workers either; tsImport does in
+ * both, and under `node --import tsx src/main.ts`.
+ */
+function workerSource(entryUrl: URL): string {
+  // The ESM build of the API (its CommonJS build cannot register hooks when imported).
+  const resolve = (import.meta as { resolve?: (s: string) => string }).resolve;
+  const api =
+    typeof resolve === 'function'
+      ? resolve('tsx/esm/api')
+      : pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
+  const entry = entryUrl.href;
+  return `import(${JSON.stringify(api)}).then(({ tsImport }) => tsImport(${JSON.stringify(entry)}, ${JSON.stringify(entry)}));`;
+}
+
+/** Builds in a worker thread; rejects if the worker cannot start or fails. */
+export async function buildInWorker(data: ArchiveData, batchRecords = 500, workerUrl: URL = WORKER_URL): Promise<CompactIndex> {
+  const worker = new Worker(workerSource(workerUrl), { eval: true });
+  let settle: { resolve: (c: CompactIndex) => void; reject: (e: Error) => void } | undefined;
+  let ready: () => void = () => undefined;
+  const readyP = new Promise<void>((resolve) => {
+    ready = resolve;
+  });
+  const result = new Promise<CompactIndex>((resolve, reject) => {
+    settle = { resolve, reject };
+  });
+  // Both promises settle through `settle`; readiness just unblocks the sender.
+  worker.on('message', (m: WorkerReply) => {
+    if (m.type === 'ready') ready();
+    else if (m.type === 'failed') settle!.reject(new Error(`index build failed in the worker: ${m.error}`));
+    else {
+      try {
+        settle!.resolve({
+          docCount: m.docCount,
+          terms: decodeTerms(m.terms, m.termCount),
+          counts: m.counts,
+          offsets: m.offsets,
+          postings: m.postings,
+          refRank: m.refRank,
+          dateRank: m.dateRank,
+          refsHash: m.refsHash,
+        });
+      } catch (err) {
+        settle!.reject(err instanceof Error ? err : new Error(String(err)));
+      }
+    }
+  });
+  worker.on('error', (err) => settle!.reject(err));
+  worker.on('exit', (code) => settle!.reject(new Error(`index build worker exited (code ${code}) before finishing`)));
+  // Observed through `result` below; here only noted, so feeding a dead worker stops early.
+  let failed = false;
+  result.catch(() => {
+    failed = true;
+  });
+  try {
+    await Promise.race([readyP, result.then(() => undefined)]);
+    const records: Searchable[] = [...data.incidents, ...data.publications, ...data.sources];
+    const width = FIELDS.length;
+    for (let start = 0; start < records.length && !failed; start += batchRecords) {
+      const batch: BuildBatch = { type: 'docs', fieldsPerDoc: width, fields: [], refs: [], recordIds: [], passages: [], days: [] };
+      const end = Math.min(records.length, start + batchRecords);
+      for (let i = start; i < end; i++) {
+        documentsOfRecord(records[i]!, (fields, meta) => {
+          for (const f of fields) batch.fields.push(f);
+          batch.refs.push(meta.ref);
+          batch.recordIds.push(meta.recordId);
+          batch.passages.push(meta.passage);
+          batch.days.push(meta.day);
+        });
+      }
+      worker.postMessage(batch);
+      // Let requests run between batches: the main thread is serving.
+      await yieldToLoop();
+    }
+    worker.postMessage({ type: 'finish' });
+    return await result;
+  } finally {
+    void worker.terminate();
+  }
+}
+
+/**
+ * The compact index of the records, built off the main thread when that is
+ * worth it. Never rejects for a worker problem: it falls back to building here.
+ */
+export async function buildCompactIndex(data: ArchiveData, opts: BuildOptions = {}): Promise<Built> {
+  const started = performance.now();
+  const thread = opts.thread ?? 'auto';
+  const useWorker = thread === 'worker' || (thread === 'auto' && documentCount(data) >= (opts.workerMinDocs ?? 5000));
+  if (useWorker) {
+    try {
+      const compact = await buildInWorker(data, opts.batchRecords, opts.workerUrl);
+      return { compact, thread: 'worker', ms: Math.round(performance.now() - started) };
+    } catch (err) {
+      opts.logger?.warn(
+        { error: err instanceof Error ? err.message : String(err) },
+        'index build worker unavailable; building in the main thread (answers wait meanwhile)',
+      );
+    }
+  }
+  const compact = buildHere(data);
+  return { compact, thread: 'main', ms: Math.round(performance.now() - started) };
+}
