@@ -14,10 +14,9 @@
 //   (unless the question is about publications, where they are topics) ->
 //   the vocabulary's other names -> what is left, without stop words, is
 //   free text.
-import type { CountKey } from '../counts.ts';
-import type { IncidentCategoryFilter, RecordKindFilter } from '../search/types.ts';
-import { readDates, type DateReading } from './dates.ts';
-import { readHijriMonth, type DuringReading } from './hijri-month.ts';
+import type { IncidentCategoryFilter } from '../search/types.ts';
+import { readDates } from './dates.ts';
+import { readHijriMonth } from './hijri-month.ts';
 import {
   ADD_MARKERS,
   BY_PHRASES,
@@ -48,13 +47,14 @@ import {
 } from './lexicon.ts';
 import { findPhrases, flagged, normaliseQuestion, phraseAt, takePhrases, tokenize, use, wordBefore, type Token } from './tokens.ts';
 import { nameReader, type NameHit, type NameReader, type Vocabulary } from './vocabulary.ts';
+import type { QuestionFilters } from './types.ts';
 
 /** Questions are capped like the query option: nobody types more, and the reading cost stays small. */
 export const MAX_QUESTION_LENGTH = 500;
 
 export type Cue = 'count' | 'timeline' | 'search';
 
-export interface Extraction {
+export interface Extraction extends QuestionFilters {
   /** Number of words in the question. */
   words: number;
   /** The explicit command cues found ("how many", "timeline", "show me", "mention", ...). */
@@ -65,22 +65,6 @@ export interface Extraction {
   listThem: boolean;
   /** An open-ended "since ...": a run of time. */
   since: boolean;
-  by?: CountKey;
-  id?: string;
-  kind: RecordKindFilter[];
-  /** Attacks by the group or operations against it, when the words say which ("attacks", "raids"); empty for "incidents". */
-  category: IncidentCategoryFilter[];
-  place: string[];
-  country: string[];
-  type: string[];
-  target: string[];
-  outlet: string[];
-  medium: string[];
-  language: string[];
-  claimed?: boolean;
-  date?: DateReading;
-  during?: DuringReading;
-  terms: string[];
   /** Starts like a follow-up: "and ...", "what about ...", "only ...". */
   fragment: boolean;
   /** Asks to add to the previous values ("also", "too", "or"). */

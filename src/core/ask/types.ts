@@ -18,12 +18,10 @@ export type AskCommand = 'search' | 'timeline' | 'count' | 'record';
  * follow-up can change one part of it ("and in Herat?") and rebuild the rest.
  * Plain data: safe to keep in a conversation store or serialise.
  */
-export interface Reading {
-  command: AskCommand;
+/** What a question says about which records: the filters and words a reading and an extraction share. */
+export interface QuestionFilters {
   /** count only. */
   by?: CountKey;
-  /** The question named what to count by ("by month"); otherwise `by` follows the date filter. */
-  byAsked: boolean;
   /** record only. */
   id?: string;
   kind: RecordKindFilter[];
@@ -45,6 +43,12 @@ export interface Reading {
   during?: DuringReading;
   /** Free-text words. */
   terms: string[];
+}
+
+export interface Reading extends QuestionFilters {
+  command: AskCommand;
+  /** The question named what to count by ("by month"); otherwise `by` follows the date filter. */
+  byAsked: boolean;
 }
 
 /** The raw options `runCommand` takes for the command. */
