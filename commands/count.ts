@@ -16,7 +16,7 @@ import { countChart } from '../src/core/charts.ts';
 import { SourceNumbering } from '../src/core/citations.ts';
 import type { Incident } from '../src/core/records/schema.ts';
 import { buildEntry } from '../src/core/timeline.ts';
-import type { Searchable } from '../src/core/search/types.ts';
+import { distinctRecords } from '../src/core/search/distinct.ts';
 import type { View } from '../src/core/views.ts';
 import type { ArgsOf, CommandDefinition, CommandDeps } from './shared/definition.ts';
 import { mergeDateOptions, modeNotes, readAs, readQuery } from './shared/query.ts';
@@ -53,15 +53,8 @@ export function handle(args: Args, deps: CommandDeps): View {
   const result = deps.archive.search(parsed, { limit: Infinity, order: 'date', defaultKinds: defaultKindsFor(by) });
 
   // Records, not hits: a source can match through several passages but is one record.
-  const seen = new Set<string>();
-  const impreciseIds = new Set<string>();
-  const matching: Searchable[] = [];
-  for (const hit of result.hits) {
-    if (hit.imprecise) impreciseIds.add(hit.record.id);
-    if (seen.has(hit.record.id)) continue;
-    seen.add(hit.record.id);
-    matching.push(hit.record);
-  }
+  const impreciseIds = new Set(result.hits.filter((hit) => hit.imprecise).map((hit) => hit.record.id));
+  const matching = distinctRecords(result.hits);
   const applicable = new Set<string>(KEY_KINDS[by]);
   const counted = matching.filter((r) => applicable.has(r.kind));
   const left = matching.length - counted.length;

@@ -5,6 +5,7 @@
 // it when it is over the attachment limit.
 import { exportFileName, exportRow } from '../src/core/export.ts';
 import type { Searchable } from '../src/core/search/types.ts';
+import { distinctRecords } from '../src/core/search/distinct.ts';
 import type { View } from '../src/core/views.ts';
 import type { ArgsOf, CommandDefinition, CommandDeps } from './shared/definition.ts';
 import { mergeDateOptions, modeNotes, readAs, readQuery } from './shared/query.ts';
@@ -42,13 +43,7 @@ export function handle(args: Args, deps: CommandDeps): View {
   const result = deps.archive.search(parsed, { limit: Infinity, order: 'date', defaultKinds: ['incident', 'publication'] });
 
   // Records, not hits: a source matching through several passages is one row.
-  const seen = new Set<string>();
-  const records: Searchable[] = [];
-  for (const hit of result.hits) {
-    if (seen.has(hit.record.id)) continue;
-    seen.add(hit.record.id);
-    records.push(hit.record);
-  }
+  const records = distinctRecords(result.hits);
   const notes = [...parsed.notes, ...merged.notes, ...modeNotes(result), ...result.notes];
   const count = (kind: Searchable['kind']): number => records.filter((r) => r.kind === kind).length;
   const now = deps.now();

@@ -4,6 +4,7 @@
 // flagged, since it may fall partly outside the period asked for.
 import { timelineChart } from '../src/core/charts.ts';
 import type { ParsedQuery, Searchable } from '../src/core/search/types.ts';
+import { distinctRecords } from '../src/core/search/distinct.ts';
 import { buildListView, PAGE_SIZE, pageCount } from '../src/core/timeline.ts';
 import type { View } from '../src/core/views.ts';
 import type { ArgsOf, CommandDefinition, CommandDeps } from './shared/definition.ts';
@@ -63,10 +64,5 @@ export function handle(args: Args, deps: CommandDeps): View {
 /** Every matching record, each once (the chart covers all pages, not just this one). */
 function allRecords(deps: CommandDeps, parsed: ParsedQuery): Searchable[] {
   const result = deps.archive.search(parsed, { limit: Infinity, order: 'date', defaultKinds: ['incident', 'publication'] });
-  const seen = new Set<string>();
-  return result.hits.flatMap((hit) => {
-    if (seen.has(hit.record.id)) return [];
-    seen.add(hit.record.id);
-    return [hit.record];
-  });
+  return distinctRecords(result.hits);
 }

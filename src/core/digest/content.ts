@@ -20,6 +20,7 @@ import { SourceNumbering } from '../citations.ts';
 import { DISCLAIMER } from '../counts.ts';
 import { describeFilters, matchFilters } from '../query/filter.ts';
 import type { Archive, ParsedQuery, Searchable } from '../search/types.ts';
+import { distinctRecords } from '../search/distinct.ts';
 import { buildEntry, impreciseForFilter, isoStart } from '../timeline.ts';
 import type { DigestObservance, DigestSection, DigestView, Entry } from '../views.ts';
 import { fingerprint } from './fingerprint.ts';
@@ -70,14 +71,7 @@ export function recordsInScope(archive: Archive, query: ParsedQuery): { records:
   if (result.mode === 'any') {
     return { records: [], notes: ['No record has all the words of the query, so nothing is in scope (the digest does not fall back to any word).'] };
   }
-  const seen = new Set<string>();
-  const records: Searchable[] = [];
-  for (const hit of result.hits) {
-    if (seen.has(hit.record.id)) continue;
-    seen.add(hit.record.id);
-    records.push(hit.record);
-  }
-  return { records, notes: result.notes };
+  return { records: distinctRecords(result.hits), notes: result.notes };
 }
 
 /** Fingerprints of the records in scope: what a new subscription counts as already known. */
