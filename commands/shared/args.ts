@@ -3,6 +3,7 @@
 // through here, so an unknown option, a missing one, a bad choice or a bad
 // number gets the same answer everywhere: an error View that lists what the
 // user can type instead.
+import { FILTER_NAMES } from '../../src/core/query/parse.ts';
 import { errorView, type ErrorView } from '../../src/core/views.ts';
 import { subcommandUsages, usage, type CommandDefinition, type OptionDefinition } from './definition.ts';
 
@@ -13,21 +14,7 @@ export type ParsedArgs = { [name: string]: string | number | boolean | undefined
 export type ArgsResult = { ok: true; args: ParsedArgs } | { ok: false; error: ErrorView };
 
 /** Filters of the query language, so `/search place:kabul` can be pointed at `query:"place:kabul"`. */
-const QUERY_FILTERS = new Set([
-  'place',
-  'country',
-  'type',
-  'target',
-  'outlet',
-  'medium',
-  'language',
-  'claimed',
-  'kind',
-  'from',
-  'to',
-  'year',
-  'during',
-]);
+const QUERY_FILTERS: ReadonlySet<string> = new Set(FILTER_NAMES);
 
 function entriesOf(raw: RawOptions): [string, RawValue][] {
   const all: [string, RawValue | undefined][] = raw instanceof Map ? [...raw.entries()] : Object.entries(raw);

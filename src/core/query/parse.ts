@@ -285,30 +285,30 @@ const EXAMPLES: Record<FilterName, string> = {
   during: 'ramadan 1443',
 };
 
-function handleKind(st: State, value: string): void {
+/** A comma-separated list of values from a fixed table (kind:, category:), each added once. */
+function handleChoices<T>(st: State, name: FilterName, value: string, table: Readonly<Record<string, T>>, valid: string, add: (v: T) => void): void {
   const values = value.split(',').map((v) => v.trim().toLowerCase()).filter((v) => v !== '');
   if (values.length === 0) {
-    problem(st, 'kind', 'needs a value: incident, publication or source');
+    problem(st, name, `needs a value: ${valid}`);
     return;
   }
   for (const v of values) {
-    const kind = KIND_VALUES[v];
-    if (kind === undefined) problem(st, 'kind', `'${v}' is not a kind; use incident, publication or source`);
-    else if (!(st.filters.kind ??= []).includes(kind)) st.filters.kind.push(kind);
+    const choice = table[v];
+    if (choice === undefined) problem(st, name, `'${v}' is not a ${name}; use ${valid}`);
+    else add(choice);
   }
 }
 
+function handleKind(st: State, value: string): void {
+  handleChoices(st, 'kind', value, KIND_VALUES, 'incident, publication or source', (kind) => {
+    if (!(st.filters.kind ??= []).includes(kind)) st.filters.kind.push(kind);
+  });
+}
+
 function handleCategory(st: State, value: string): void {
-  const values = value.split(',').map((v) => v.trim().toLowerCase()).filter((v) => v !== '');
-  if (values.length === 0) {
-    problem(st, 'category', 'needs a value: attack or operation');
-    return;
-  }
-  for (const v of values) {
-    const category = CATEGORY_VALUES[v];
-    if (category === undefined) problem(st, 'category', `'${v}' is not a category; use attack or operation`);
-    else if (!(st.filters.category ??= []).includes(category)) st.filters.category.push(category);
-  }
+  handleChoices(st, 'category', value, CATEGORY_VALUES, 'attack or operation', (category) => {
+    if (!(st.filters.category ??= []).includes(category)) st.filters.category.push(category);
+  });
 }
 
 function handleClaimed(st: State, value: string): void {
