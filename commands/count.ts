@@ -2,21 +2,10 @@
 // fall under each month, place, outlet, …, with casualty sums as ranges. The
 // counting rules (unknown values, imprecise dates, multi-valued keys) live in
 // src/core/counts.ts and are stated in the reply's notes.
-import {
-  COUNT_KEYS,
-  countBy,
-  countNotes,
-  defaultKindsFor,
-  DISCLAIMER,
-  KEY_KINDS,
-  KEY_NOUN,
-  sumCasualties,
-} from '../src/core/counts.ts';
+import { COUNT_KEYS, countNotes, defaultKindsFor, DISCLAIMER, KEY_KINDS, KEY_NOUN } from '../src/core/counts.ts';
 import { countChart } from '../src/core/charts.ts';
 import { SourceNumbering } from '../src/core/citations.ts';
-import type { Incident } from '../src/core/records/schema.ts';
 import { buildEntry } from '../src/core/timeline.ts';
-import { distinctRecords } from '../src/core/search/distinct.ts';
 import type { View } from '../src/core/views.ts';
 import type { ArgsOf, CommandDefinition, CommandDeps } from './shared/definition.ts';
 import { mergeDateOptions, modeNotes, readAs, readQuery } from './shared/query.ts';
@@ -41,6 +30,9 @@ export const definition = {
 
 export type Args = ArgsOf<typeof definition>;
 
+/** Counted records listed as entries at most (the rows and sums always cover every counted record). */
+export const MAX_COUNT_ENTRIES = 500;
+
 const KIND_PLURAL = { incident: 'incidents', publication: 'publications', source: 'sources' } as const;
 
 export function handle(args: Args, deps: CommandDeps): View {
@@ -50,13 +42,16 @@ export function handle(args: Args, deps: CommandDeps): View {
   const merged = mergeDateOptions('count', read.parsed, args.from, args.to);
   if (!merged.ok) return merged.error;
   const parsed = merged.parsed;
-  const result = deps.archive.search(parsed, { limit: Infinity, order: 'date', defaultKinds: defaultKindsFor(by) });
+  const archive = deps.archive;
+  const result = archive.select(parsed, { limit: Infinity, order: 'date', defaultKinds: defaultKindsFor(by) });
 
-  // Records, not hits: a source can match through several passages but is one record.
-  const impreciseIds = new Set(result.hits.filter((hit) => hit.imprecise).map((hit) => hit.record.id));
-  const matching = distinctRecords(result.hits);
+  // Records, not hits: a source can match through several passages but is one record (select gives each once).
+  const matching = result.records;
   const applicable = new Set<string>(KEY_KINDS[by]);
-  const counted = matching.filter((r) => applicable.has(r.kind));
+  const keep = new Uint8Array(matching.length);
+  for (let i = 0; i < matching.length; i++) keep[i] = applicable.has(archive.recordKind(matching[i]!)) ? 1 : 0;
+  const counted = matching.filter((_, i) => keep[i] === 1);
+  const countedImprecise = result.imprecise.filter((_, i) => keep[i] === 1);
   const left = matching.length - counted.length;
 
   const notes = [...parsed.notes, ...merged.notes, ...modeNotes(result), ...result.notes];
@@ -64,16 +59,21 @@ export function handle(args: Args, deps: CommandDeps): View {
     const kinds = KEY_KINDS[by].map((k) => KIND_PLURAL[k]).join(' and ');
     notes.push(`by:${by} counts ${kinds} only; ${left} other matching record${left === 1 ? ' was' : 's were'} left out.`);
   }
-  const counts = countBy(counted, by);
+  const counts = archive.countBy(counted, by);
   notes.push(...countNotes(counts, by));
 
-  const incidents = counted.filter((r): r is Incident => r.kind === 'incident');
-  const casualties = incidents.length > 0 ? sumCasualties(incidents) : null;
+  const incidents = counted.filter((r) => archive.recordKind(r) === 'incident');
+  const casualties = incidents.length > 0 ? archive.sumCasualties(incidents) : null;
   if (casualties !== null && casualties.excluded > 0) {
     const n = casualties.excluded;
     notes.push(
       `${n} incident${n === 1 ? "'s" : "s'"} casualty figures are not about victims of an attack (e.g. group members killed in an operation) and are not in the sums.`,
     );
+  }
+  // The entries show what the rows are made of; past MAX_COUNT_ENTRIES they would be a full export, which /export makes.
+  const shown = Math.min(counted.length, MAX_COUNT_ENTRIES);
+  if (counted.length > shown) {
+    notes.push(`The first ${shown} of the ${counted.length} counted records are listed; /export with the same query gives them all.`);
   }
   if (counted.length === 0) {
     notes.push(left > 0 ? `None of the matching records can be counted by ${KEY_NOUN[by]}.` : 'No records matched.');
@@ -94,7 +94,9 @@ export function handle(args: Args, deps: CommandDeps): View {
     rows: counts.rows,
     casualties,
     disclaimer: DISCLAIMER,
-    entries: counted.map((record) => buildEntry({ ref: record.id, record, score: 0, imprecise: impreciseIds.has(record.id) }, deps.archive, numbering, parsed.filters)),
+    entries: Array.from(counted.subarray(0, shown), (r, i) =>
+      buildEntry({ ref: archive.recordId(r), record: archive.record(r), score: 0, imprecise: countedImprecise[i] === 1 }, archive, numbering, parsed.filters),
+    ),
     sources: numbering.list(),
     ...(chart?.ok === true ? { attachments: [chart.attachment] } : {}),
   };

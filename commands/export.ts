@@ -5,7 +5,7 @@
 // it when it is over the attachment limit.
 import { exportFileName, exportRow } from '../src/core/export.ts';
 import type { Searchable } from '../src/core/search/types.ts';
-import { distinctRecords } from '../src/core/search/distinct.ts';
+import { LazyRows } from '../src/core/attachments.ts';
 import type { View } from '../src/core/views.ts';
 import type { ArgsOf, CommandDefinition, CommandDeps } from './shared/definition.ts';
 import { mergeDateOptions, modeNotes, readAs, readQuery } from './shared/query.ts';
@@ -40,12 +40,18 @@ export function handle(args: Args, deps: CommandDeps): View {
   const merged = mergeDateOptions('export', read.parsed, args.from, args.to);
   if (!merged.ok) return merged.error;
   const parsed = merged.parsed;
-  const result = deps.archive.search(parsed, { limit: Infinity, order: 'date', defaultKinds: ['incident', 'publication'] });
+  const archive = deps.archive;
+  const result = archive.select(parsed, { limit: Infinity, order: 'date', defaultKinds: ['incident', 'publication'] });
 
-  // Records, not hits: a source matching through several passages is one row.
-  const records = distinctRecords(result.hits);
+  // Records, not hits: a source matching through several passages is one row (select gives each once).
+  // The rows are read from the record store as the file is written, never all at once.
+  const records = result.records;
   const notes = [...parsed.notes, ...merged.notes, ...modeNotes(result), ...result.notes];
-  const count = (kind: Searchable['kind']): number => records.filter((r) => r.kind === kind).length;
+  const count = (kind: Searchable['kind']): number => {
+    let n = 0;
+    for (let i = 0; i < records.length; i++) if (archive.recordKind(records[i]!) === kind) n++;
+    return n;
+  };
   const now = deps.now();
   return {
     type: 'export',
@@ -64,7 +70,7 @@ export function handle(args: Args, deps: CommandDeps): View {
               name: exportFileName(now, args.format),
               format: args.format,
               meta: { generatedAt: now.toISOString(), query: parsed.input, readAs: readAs(parsed), disclaimer: EXPORT_DISCLAIMER },
-              rows: records.map((r) => exportRow(r, deps.archive)),
+              rows: new LazyRows(records.length, (i) => exportRow(archive.record(records[i]!), archive)),
             },
           ],
   };

@@ -4,7 +4,7 @@
 // flagged, since it may fall partly outside the period asked for.
 import { timelineChart } from '../src/core/charts.ts';
 import type { ParsedQuery, Searchable } from '../src/core/search/types.ts';
-import { distinctRecords } from '../src/core/search/distinct.ts';
+import type { CountResult } from '../src/core/counts.ts';
 import { buildListView, PAGE_SIZE, pageCount } from '../src/core/timeline.ts';
 import type { View } from '../src/core/views.ts';
 import type { ArgsOf, CommandDefinition, CommandDeps } from './shared/definition.ts';
@@ -61,8 +61,12 @@ export function handle(args: Args, deps: CommandDeps): View {
   return chart?.ok === true ? { ...view, attachments: [chart.attachment] } : view;
 }
 
-/** Every matching record, each once (the chart covers all pages, not just this one). */
-function allRecords(deps: CommandDeps, parsed: ParsedQuery): Searchable[] {
-  const result = deps.archive.search(parsed, { limit: Infinity, order: 'date', defaultKinds: ['incident', 'publication'] });
-  return distinctRecords(result.hits);
+/** Every matching record, each once (the chart covers all pages, not just this one), counted by month from the columns. */
+function allRecords(deps: CommandDeps, parsed: ParsedQuery): { matched: number; monthsOf(kind: Searchable['kind']): CountResult } {
+  const archive = deps.archive;
+  const selected = archive.select(parsed, { limit: Infinity, order: 'date', defaultKinds: ['incident', 'publication'] }).records;
+  return {
+    matched: selected.length,
+    monthsOf: (kind) => archive.countBy(selected.filter((r) => archive.recordKind(r) === kind), 'month'),
+  };
 }

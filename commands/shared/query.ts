@@ -113,6 +113,6 @@ export function pastTheEnd(command: string, page: number, pageCount: number, tot
 export const ANY_MODE_NOTE = 'No record had all of the words; showing records with any of them.';
 
 /** The note a search's matching mode calls for: only 'any' (a fallback the user should know about) has one. */
-export function modeNotes(result: SearchResult): string[] {
+export function modeNotes(result: Pick<SearchResult, 'mode'>): string[] {
   return result.mode === 'any' ? [ANY_MODE_NOTE] : [];
 }

@@ -2,11 +2,13 @@
 // write them into an output folder (./out by default), then say where they
 // are. An existing file is never overwritten: a second chart of the same name
 // gets -2, -3, …, so one session's earlier answers stay on disk.
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, open, rm, type FileHandle } from 'node:fs/promises';
+import type { ExportAttachment } from '../core/attachments.ts';
 import { basename, extname, join } from 'node:path';
 import type { View } from '../core/views.ts';
 import type { Logger } from '../logger.ts';
 import { attachmentsOf, renderAttachment } from '../render/attachments.ts';
+import { writeExport } from '../render/export-file.ts';
 
 export const DEFAULT_OUT_DIR = 'out';
 
@@ -17,19 +19,43 @@ export interface WrittenFiles {
   errors: { name: string; message: string }[];
 }
 
-/** Writes `bytes` as `name` in `dir`, or as name-2, name-3, … when taken; returns the path used. */
-async function writeNew(dir: string, name: string, bytes: Buffer): Promise<string> {
+/** Creates `name` in `dir`, or name-2, name-3, … when taken; returns the path used and the open file. */
+async function createNew(dir: string, name: string): Promise<{ path: string; file: FileHandle }> {
   const ext = extname(name);
   const stem = name.slice(0, name.length - ext.length);
   for (let n = 1; ; n++) {
     const path = join(dir, n === 1 ? name : `${stem}-${n}${ext}`);
     try {
-      await writeFile(path, bytes, { flag: 'wx' });
-      return path;
+      return { path, file: await open(path, 'wx') };
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || n >= 1000) throw err;
     }
   }
+}
+
+/** Writes `bytes` as `name` in `dir`, or as name-2, name-3, … when taken; returns the path used. */
+async function writeNew(dir: string, name: string, bytes: Buffer): Promise<string> {
+  const { path, file } = await createNew(dir, name);
+  try {
+    await file.writeFile(bytes);
+  } finally {
+    await file.close();
+  }
+  return path;
+}
+
+/** An export as one file, written row by row as the rows are read (a full export never sits in memory). */
+async function streamExport(dir: string, spec: ExportAttachment): Promise<string> {
+  const { path, file } = await createNew(dir, basename(spec.name));
+  try {
+    await writeExport(spec, { write: async (chunk) => void (await file.write(chunk, null, 'utf8')) });
+  } catch (err) {
+    await file.close();
+    await rm(path, { force: true });
+    throw err;
+  }
+  await file.close();
+  return path;
 }
 
 /**
@@ -44,6 +70,15 @@ export async function writeAttachments(view: View, outDir: string, log?: Logger)
   if (specs.length === 0) return written;
   await mkdir(outDir, { recursive: true });
   for (const spec of specs) {
+    if (spec.kind === 'export') {
+      try {
+        written.paths.push(await streamExport(outDir, spec));
+      } catch (err) {
+        log?.error({ err, attachment: spec.name }, 'export failed to write');
+        written.errors.push({ name: spec.name, message: `It could not be written: ${err instanceof Error ? err.message : String(err)}` });
+      }
+      continue;
+    }
     let result;
     try {
       result = await renderAttachment(spec, { maxBytes: Infinity, maxParts: Infinity });

@@ -113,6 +113,33 @@ export type ExportRow = z.infer<typeof ExportRowSchema>;
 /** Column names, in order. */
 export const EXPORT_COLUMNS = Object.keys(ExportRowSchema.shape) as (keyof ExportRow)[];
 
+/**
+ * Rows made one at a time when they are read (an export of a million records
+ * is written row by row and never held whole): a length, the row at an index,
+ * iteration. map() and toJSON() make them all, for small exports and tests.
+ */
+export class LazyRows<T> implements Iterable<T> {
+  constructor(
+    readonly length: number,
+    private readonly at: (i: number) => T,
+  ) {}
+  get(i: number): T {
+    if (!(i >= 0 && i < this.length)) throw new RangeError(`no row ${i}`);
+    return this.at(i);
+  }
+  *[Symbol.iterator](): Iterator<T> {
+    for (let i = 0; i < this.length; i++) yield this.at(i);
+  }
+  map<U>(fn: (row: T, i: number) => U): U[] {
+    const out: U[] = [];
+    for (let i = 0; i < this.length; i++) out.push(fn(this.at(i), i));
+    return out;
+  }
+  toJSON(): T[] {
+    return this.map((r) => r);
+  }
+}
+
 export const ExportAttachmentSchema = z.object({
   kind: z.literal('export'),
   /** File name of a one-part export (archivist-export-2025-11-27.csv); parts get -part1, -part2, … */
@@ -126,7 +153,8 @@ export const ExportAttachmentSchema = z.object({
     readAs: z.array(z.string()),
     disclaimer: z.string(),
   }),
-  rows: z.array(ExportRowSchema),
+  /** The rows, or (an export of many records) rows read from the record store as they are written. */
+  rows: z.union([z.array(ExportRowSchema), z.custom<LazyRows<ExportRow>>((v) => v instanceof LazyRows, 'rows must be an array or LazyRows')]),
 });
 
 export const AttachmentSpecSchema = z.discriminatedUnion('kind', [ChartAttachmentSchema, ExportAttachmentSchema]);

@@ -14,7 +14,7 @@
 //   were left off.
 // - Every caption states the total and that these are counts of records in
 //   this index.
-import { countBy, DISCLAIMER, isSpanKey, isTimeKey, KEY_NOUN, UNKNOWN, type CountKey } from './counts.ts';
+import { countBy, DISCLAIMER, isSpanKey, isTimeKey, KEY_NOUN, UNKNOWN, type CountKey, type CountResult } from './counts.ts';
 import { formatPartial } from './records/dates.ts';
 import type { Searchable } from './search/types.ts';
 import type { ChartAttachment, ChartBar, ChartSpec } from './attachments.ts';
@@ -153,18 +153,23 @@ const SERIES: readonly { kind: Searchable['kind']; name: string }[] = [
 ];
 
 export interface TimelineChartInput {
-  /** Every matching record, each once. */
-  records: readonly Searchable[];
+  /**
+   * Every matching record, each once; or, for an archive too large to read
+   * them all, how many matched and the count by month of those of one kind
+   * (Archive.countBy over the matching record numbers: the same counts).
+   */
+  records: readonly Searchable[] | { matched: number; monthsOf(kind: Searchable['kind']): CountResult };
   readAs: readonly string[];
   range?: AxisRange;
 }
 
 /** Month-by-month strips of a /timeline query's records, one per kind that matched. */
 export function timelineChart(input: TimelineChartInput): ChartResult {
-  if (input.records.length === 0) return { ok: false, note: 'No chart: no records matched.' };
-  const series = SERIES.map((s) => ({ ...s, result: countBy(input.records.filter((r) => r.kind === s.kind), 'month') })).filter(
-    (s) => s.result.total > 0,
-  );
+  const given = input.records;
+  const matched = 'matched' in given ? given.matched : given.length;
+  if (matched === 0) return { ok: false, note: 'No chart: no records matched.' };
+  const monthsOf = 'matched' in given ? (kind: Searchable['kind']) => given.monthsOf(kind) : (kind: Searchable['kind']) => countBy(given.filter((r) => r.kind === kind), 'month');
+  const series = SERIES.map((s) => ({ ...s, result: monthsOf(s.kind) })).filter((s) => s.result.total > 0);
   const singleKeys = series.flatMap((s) => s.result.rows.filter((r) => r.key !== UNKNOWN && !isSpanKey(r.key)).map((r) => r.key));
   if (singleKeys.length === 0) return { ok: false, note: 'No chart: no matching record is dated within a single month.' };
   const axis = timeAxis([...new Set(singleKeys)], 'month', input.range);

@@ -188,6 +188,16 @@ export function countBy(records: readonly Searchable[], by: CountKey): CountResu
     }
   }
 
+  return finishCount(groups, by, { total: records.length, unknown, spanning, multiValued, grouped });
+}
+
+/** Rows from case-folded groups (each with its spellings' counts); shared with the columnar count (search/column-counts.ts). */
+export function finishCount(
+  groups: Map<string, { spellings: Map<string, number>; count: number }>,
+  by: CountKey,
+  tally: Omit<CountResult, 'rows'>,
+): CountResult {
+  const { unknown } = tally;
   const rows: CountRow[] = [...groups.values()].map((g) => {
     // Most common spelling; ties go to the alphabetically first, so output is stable.
     const key = [...g.spellings.entries()].sort((a, b) => b[1] - a[1] || compareStrings(a[0], b[0]))[0]![0];
@@ -204,7 +214,7 @@ export function countBy(records: readonly Searchable[], by: CountKey): CountResu
   else rows.sort((a, b) => b.count - a.count || compareStrings(a.key.toLowerCase(), b.key.toLowerCase()) || compareStrings(a.key, b.key));
   if (unknown > 0) rows.push({ key: UNKNOWN, label: UNKNOWN, count: unknown, span: false });
 
-  return { rows, total: records.length, unknown, spanning, multiValued, grouped };
+  return { rows, ...tally };
 }
 
 /** The notes that explain a CountResult's rules, only those that applied. */

@@ -89,60 +89,117 @@ export function partName(name: string, part: number): string {
   return dot === -1 ? `${name}-part${part}` : `${name.slice(0, dot)}-part${part}${name.slice(dot)}`;
 }
 
-/** Groups row indices into parts whose files fit `maxBytes`; null when one row alone does not fit. */
-function pack(rowBytes: readonly number[], overhead: number, separator: number, maxBytes: number): number[][] | null {
-  const parts: number[][] = [];
-  let current: number[] = [];
-  let size = overhead;
-  for (let i = 0; i < rowBytes.length; i++) {
-    const add = rowBytes[i]! + (current.length > 0 ? separator : 0);
-    if (current.length > 0 && size + add > maxBytes) {
-      parts.push(current);
-      current = [];
-      size = overhead;
-    }
-    const cost = rowBytes[i]! + (current.length > 0 ? separator : 0);
-    if (size + cost > maxBytes) return null;
-    current.push(i);
-    size += cost;
-  }
-  if (current.length > 0) parts.push(current);
-  return parts;
-}
-
-/** The export as one file, or as parts when it is over `maxBytes`; refused when it needs more than `maxParts` files. */
+/**
+ * The export as one file, or as parts when it is over `maxBytes`; refused when it needs more than `maxParts` files.
+ * Rows are taken one at a time and packed greedily into parts of whole records; rows read lazily (LazyRows)
+ * stop being read as soon as the parts run out, so an export far over the limit is refused without reading it all.
+ */
 export function renderExport(spec: ExportAttachment, limits: ExportLimits): RenderResult {
   const layout = spec.format === 'csv' ? csvLayout() : jsonLayout(spec);
-  const rows = spec.rows.map((r) => layout.row(r));
-  const rowBytes = rows.map(bytes);
+  const n = spec.rows.length;
   // Sized with the widest part numbers it could carry, so the real head is never larger.
-  const overhead = bytes(layout.head(spec.rows.length, spec.rows.length)) + bytes(layout.tail);
-  const groups = pack(rowBytes, overhead, bytes(layout.separator), limits.maxBytes);
-  const total = overhead + rowBytes.reduce((n, b) => n + b, 0);
-  if (groups === null) {
-    return {
-      ok: false,
-      error: { code: 'too-large', message: `One record alone is larger than the ${mib(limits.maxBytes)} attachment limit, so the export cannot be split into files that fit.` },
-    };
+  const overhead = bytes(layout.head(n, n)) + bytes(layout.tail);
+  const sep = bytes(layout.separator);
+  // Packed greedily: a row goes into the current part unless it would take it over the limit.
+  // Texts are kept only while the parts are within maxParts; past that only sizes are counted.
+  const parts: string[][] = [];
+  let current: string[] = [];
+  let currentRows = 0;
+  let partCount = 0;
+  let size = overhead;
+  let total = overhead;
+  let seen = 0;
+  let stoppedEarly = false;
+  const lazy = !Array.isArray(spec.rows);
+  for (const row of spec.rows as Iterable<ExportRow>) {
+    const text = layout.row(row);
+    const b = bytes(text);
+    seen++;
+    total += b;
+    if (currentRows > 0 && size + sep + b > limits.maxBytes) {
+      if (partCount < limits.maxParts) parts.push(current);
+      partCount++;
+      current = [];
+      currentRows = 0;
+      size = overhead;
+    }
+    if (size + b > limits.maxBytes) {
+      return {
+        ok: false,
+        error: { code: 'too-large', message: `One record alone is larger than the ${mib(limits.maxBytes)} attachment limit, so the export cannot be split into files that fit.` },
+      };
+    }
+    size += b + (currentRows > 0 ? sep : 0);
+    currentRows++;
+    if (partCount < limits.maxParts) current.push(text);
+    else if (lazy) {
+      // Already more parts than allowed: rows in memory cost nothing more to measure, rows read from disk stop here.
+      stoppedEarly = true;
+      break;
+    }
   }
-  if (groups.length > limits.maxParts) {
+  if (currentRows > 0) {
+    if (partCount < limits.maxParts) parts.push(current);
+    partCount++;
+  }
+  if (partCount > limits.maxParts) {
+    const estimate = stoppedEarly ? (total / seen) * n : total;
+    const files = stoppedEarly ? `more than ${limits.maxParts}` : String(partCount);
     return {
       ok: false,
       error: {
         code: 'too-large',
         message:
-          `The export is about ${mib(total)}: it would take ${groups.length} files of at most ${mib(limits.maxBytes)}, ` +
+          `The export is about ${mib(estimate)}: it would take ${files} files of at most ${mib(limits.maxBytes)}, ` +
           `more than the ${limits.maxParts} allowed. Narrow it with a query, from or to.`,
       },
     };
   }
-  const files: RenderedFile[] = groups.map((indices, p) => {
-    const text = layout.head(p + 1, groups.length) + indices.map((i) => rows[i]!).join(layout.separator) + layout.tail;
+  const files: RenderedFile[] = parts.map((rows, p) => {
+    const text = layout.head(p + 1, parts.length) + rows.join(layout.separator) + layout.tail;
     return {
-      name: groups.length === 1 ? spec.name : partName(spec.name, p + 1),
+      name: parts.length === 1 ? spec.name : partName(spec.name, p + 1),
       contentType: CONTENT_TYPE[spec.format],
       bytes: Buffer.from(text, 'utf8'),
     };
   });
   return { ok: true, files };
+}
+
+/** Something rows can be written to with back-pressure (a file stream). */
+export interface RowSink {
+  write(chunk: string): Promise<void>;
+}
+
+/**
+ * The export as one file written row by row (no attachment limit: the
+ * console): rows read lazily are read, formatted and written one at a time,
+ * so memory stays flat however many records there are. Returns the bytes written.
+ */
+export async function writeExport(spec: ExportAttachment, sink: RowSink): Promise<number> {
+  const layout = spec.format === 'csv' ? csvLayout() : jsonLayout(spec);
+  let written = 0;
+  let pending: string[] = [];
+  let pendingBytes = 0;
+  const flush = async (): Promise<void> => {
+    if (pending.length === 0) return;
+    const chunk = pending.join('');
+    pending = [];
+    pendingBytes = 0;
+    written += bytes(chunk);
+    await sink.write(chunk);
+  };
+  pending.push(layout.head(1, 1));
+  let first = true;
+  for (const row of spec.rows as Iterable<ExportRow>) {
+    const text = (first ? '' : layout.separator) + layout.row(row);
+    first = false;
+    pending.push(text);
+    pendingBytes += text.length;
+    // The head and first row go out at once (time to first row); then in chunks of about 256 KiB.
+    if (pendingBytes >= 256 * 1024 || written === 0) await flush();
+  }
+  pending.push(layout.tail);
+  await flush();
+  return written;
 }

@@ -18,12 +18,10 @@
 import { addDays, gregorianSpanLabel, hijriLabel, hijriMonthRange, upcomingObservances, type Observance } from '../calendar/hijri.ts';
 import { SourceNumbering } from '../citations.ts';
 import { DISCLAIMER } from '../counts.ts';
-import { describeFilters, matchFilters } from '../query/filter.ts';
+import { describeFilters } from '../query/filter.ts';
 import type { Archive, ParsedQuery, Searchable } from '../search/types.ts';
-import { distinctRecords } from '../search/distinct.ts';
 import { buildEntry, impreciseForFilter, isoStart } from '../timeline.ts';
 import type { DigestObservance, DigestSection, DigestView, Entry } from '../views.ts';
-import { fingerprint } from './fingerprint.ts';
 
 /** Items listed per section; the section's total says how many there are. Keeps a digest to a few messages. */
 export const MAX_LISTED = 15;
@@ -65,18 +63,24 @@ export interface DigestBuild {
   covered: Reported[];
 }
 
-/** The records the query selects, each once (a source matching through several passages is one record). */
-export function recordsInScope(archive: Archive, query: ParsedQuery): { records: Searchable[]; notes: string[] } {
-  const result = archive.search(query, { limit: Infinity, order: 'date' });
+/** The records the query selects, each once (a source matching through several passages is one record), as record numbers. */
+export function selectScope(archive: Archive, query: ParsedQuery): { records: Int32Array; notes: string[] } {
+  const result = archive.select(query, { limit: Infinity, order: 'date' });
   if (result.mode === 'any') {
-    return { records: [], notes: ['No record has all the words of the query, so nothing is in scope (the digest does not fall back to any word).'] };
+    return { records: new Int32Array(0), notes: ['No record has all the words of the query, so nothing is in scope (the digest does not fall back to any word).'] };
   }
-  return { records: distinctRecords(result.hits), notes: result.notes };
+  return { records: result.records, notes: result.notes };
 }
 
-/** Fingerprints of the records in scope: what a new subscription counts as already known. */
+/** The records the query selects, each once (read from the store: for small scopes and tests). */
+export function recordsInScope(archive: Archive, query: ParsedQuery): { records: Searchable[]; notes: string[] } {
+  const scope = selectScope(archive, query);
+  return { records: Array.from(scope.records, (r) => archive.record(r)), notes: scope.notes };
+}
+
+/** Fingerprints of the records in scope: what a new subscription counts as already known (kept with the store: no record is read). */
 export function scopeFingerprints(archive: Archive, query: ParsedQuery): Reported[] {
-  return recordsInScope(archive, query).records.map((r) => ({ id: r.id, fingerprint: fingerprint(r) }));
+  return Array.from(selectScope(archive, query).records, (r) => ({ id: archive.recordId(r), fingerprint: archive.fingerprint(r) }));
 }
 
 function compareStrings(a: string, b: string): number {
@@ -85,14 +89,22 @@ function compareStrings(a: string, b: string): number {
 
 /** Most recent first (the team reads a digest for what just happened), undated last, then by id. */
 function newestFirst(a: Searchable, b: Searchable): number {
-  const da = isoStart(a);
-  const db = isoStart(b);
+  return newestFirstBy(isoStart(a), a.id, isoStart(b), b.id);
+}
+
+function newestFirstBy(da: string | null, ia: string, db: string | null, ib: string): number {
   if (da !== db) {
     if (da === null) return 1;
     if (db === null) return -1;
     return compareStrings(db, da);
   }
-  return compareStrings(a.id, b.id);
+  return compareStrings(ia, ib);
+}
+
+/** newestFirst over record numbers, from the dates in the columns (isoStart is the span's first day). */
+function newestFirstOf(archive: Archive): (a: number, b: number) => number {
+  const first = (r: number): string | null => archive.span(r)?.from ?? null;
+  return (a, b) => newestFirstBy(first(a), archive.recordId(a), first(b), archive.recordId(b));
 }
 
 function daysBetween(fromIso: string, toIso: string): number {
@@ -117,53 +129,64 @@ export function buildDigest(input: DigestInput): DigestBuild {
   const numbering = new SourceNumbering();
   const entry = (record: Searchable, imprecise = false, filters?: { from: string; to: string }): Entry =>
     buildEntry({ ref: record.id, record, score: 0, imprecise }, archive, numbering, filters);
-  const section = (records: Searchable[], max: number = MAX_LISTED): DigestSection => ({
+  const section = (records: readonly number[], max: number = MAX_LISTED): DigestSection => ({
     total: records.length,
-    entries: records.slice(0, max).map((r) => entry(r)),
+    entries: records.slice(0, max).map((r) => entry(archive.record(r))),
   });
+  const byNewest = newestFirstOf(archive);
 
-  const scope = recordsInScope(archive, query);
+  const scope = selectScope(archive, query);
   const records = scope.records;
   const notes = [...query.notes, ...scope.notes];
 
-  // New and changed, against what this subscription was last told.
-  const added: Searchable[] = [];
-  const changed: Searchable[] = [];
+  // New and changed, against what this subscription was last told (fingerprints kept with the store).
+  const added: number[] = [];
+  const changed: number[] = [];
   const covered: Reported[] = [];
   const previous = input.previousFingerprints;
   if (previous !== null) {
     for (const r of records) {
-      const fp = fingerprint(r);
-      const before = previous.get(r.id);
+      const fp = archive.fingerprint(r);
+      const id = archive.recordId(r);
+      const before = previous.get(id);
       if (before === fp) continue;
       (before === undefined ? added : changed).push(r);
-      covered.push({ id: r.id, fingerprint: fp });
+      covered.push({ id, fingerprint: fp });
     }
-    added.sort(newestFirst);
-    changed.sort(newestFirst);
+    added.sort(byNewest);
+    changed.sort(byNewest);
   }
   const newRecords = section(added);
   const changedRecords = section(changed);
 
-  // On this day: same month-day, earlier year, known to the day.
+  // On this day: same month-day, earlier year, known to the day (a day-precision date's span starts on its day).
   const monthDay = localDate.slice(5);
   const year = localDate.slice(0, 4);
-  const anniversaries = records
-    .filter((r) => r.kind !== 'source' && r.date?.precision === 'day' && r.date.start.slice(5) === monthDay && r.date.start.slice(0, 4) < year)
-    .sort(newestFirst);
+  const anniversaries: number[] = [];
+  for (const r of records) {
+    if (archive.recordKind(r) === 'source') continue;
+    const span = archive.span(r);
+    if (span === undefined || !span.exactDay || span.from.slice(5) !== monthDay || span.from.slice(0, 4) >= year) continue;
+    const rec = archive.record(r);
+    if (rec.kind !== 'source' && rec.date?.precision === 'day' && rec.date.start.slice(5) === monthDay && rec.date.start.slice(0, 4) < year) anniversaries.push(r);
+  }
+  anniversaries.sort(byNewest);
   const onThisDay = section(anniversaries);
 
   // Coming up, with the same period last year.
   const observances: DigestObservance[] = upcomingObservances(localDate, OBSERVANCE_DAYS).map((o) => {
     const period = periodLastYear(o);
     const filters = { from: period.from, to: period.to };
-    const held: Array<{ record: Searchable; imprecise: boolean }> = [];
+    // matchFilters' date rule over the spans in the columns; only the records listed are read.
+    const held: Array<{ r: number; imprecise: boolean }> = [];
     for (const r of records) {
-      if (r.kind === 'source') continue;
-      const m = matchFilters(r, filters);
-      if (m.match) held.push({ record: r, imprecise: impreciseForFilter(r, m.imprecise, filters) });
+      if (archive.recordKind(r) === 'source') continue;
+      const span = archive.span(r);
+      if (span === undefined || span.to < period.from || span.from > period.to) continue;
+      const inside = period.from <= span.from && span.to <= period.to;
+      held.push({ r, imprecise: !inside || !span.exactDay });
     }
-    held.sort((a, b) => -newestFirst(a.record, b.record));
+    held.sort((a, b) => -byNewest(a.r, b.r));
     return {
       kind: o.kind,
       date: o.date,
@@ -175,14 +198,20 @@ export function buildDigest(input: DigestInput): DigestBuild {
         from: period.from,
         to: period.to,
         total: held.length,
-        entries: held.slice(0, MAX_LISTED_LAST_YEAR).map((h) => entry(h.record, h.imprecise, filters)),
+        entries: held.slice(0, MAX_LISTED_LAST_YEAR).map((h) => {
+          const record = archive.record(h.r);
+          return entry(record, impreciseForFilter(record, h.imprecise, filters), filters);
+        }),
       },
     };
   });
   if (observances.length > 0) notes.push(UMM_AL_QURA_NOTE);
 
   const kinds = { incidents: 0, publications: 0, sources: 0 };
-  for (const r of records) kinds[r.kind === 'incident' ? 'incidents' : r.kind === 'publication' ? 'publications' : 'sources'] += 1;
+  for (const r of records) {
+    const kind = archive.recordKind(r);
+    kinds[kind === 'incident' ? 'incidents' : kind === 'publication' ? 'publications' : 'sources'] += 1;
+  }
 
   const nothingTracked = previous === null || (added.length === 0 && changed.length === 0);
   const view: DigestView = {

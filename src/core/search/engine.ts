@@ -14,13 +14,18 @@
 // for taken out of them with a bounded heap, or, in date order, by the date
 // ranks computed at build time, without scoring at all.
 import lunr from 'lunr';
-import { matchFilters as referenceMatchFilters } from '../query/filter.ts';
+import { matchFilters as referenceMatchFilters, recordSpan } from '../query/filter.ts';
 import { SCHEMA_VERSION, type Incident, type Publication, type SourceDocument } from '../records/schema.ts';
 import { CompactBuilder } from './build.ts';
 import { refsFingerprint, type CompactIndex } from './compact.ts';
-import { FIELDS, forEachDocument, incidentDoc, passageRef, publicationDoc, sourceDocs, uniquePassages } from './documents.ts';
+import { FIELDS, forEachDocument, incidentDoc, passageRef, publicationDoc, sourceDocs } from './documents.ts';
 import { expandToken } from './expand.ts';
-import { FilterIndex, IMPRECISE, IN, OUT } from './filter-index.ts';
+import { FILTER_COLUMNS, FilterIndex, IMPRECISE, IN, OUT } from './filter-index.ts';
+import { columnDefs, ColumnsBuilder, KIND_CODE, type RecordColumns } from './columns.ts';
+import { countColumns, sumCasualtiesColumns } from './column-counts.ts';
+import { MemoryStore, type RecordStore } from './store.ts';
+import type { CountKey, CountResult } from '../counts.ts';
+import type { CasualtySums } from '../views.ts';
 import { configurePipeline, queryTokens } from './pipeline.ts';
 import type {
   Archive,
@@ -32,10 +37,11 @@ import type {
   Searchable,
   SearchOptions,
   SearchResult,
+  Selection,
 } from './types.ts';
 
 /** Bump when fields, boosts, refs, the pipeline or the saved layout change: a saved index of another version is rebuilt. */
-export const INDEX_FORMAT_VERSION = 2;
+export const INDEX_FORMAT_VERSION = 3;
 
 export interface ArchiveData {
   sources: SourceDocument[];
@@ -61,10 +67,14 @@ export interface SearchTuning {
 /** An Archive plus what saving and reloading need. */
 export interface SearchArchive extends Archive {
   readonly compact: CompactIndex;
-  readonly data: ArchiveData;
+  readonly columns: RecordColumns;
+  readonly store: RecordStore;
   readonly dataHash: string;
   readonly builtAt: string;
+  /** The build the saved index and record store share ('' for an archive never saved). */
+  readonly unitId: string;
   search(query: ParsedQuery, options?: SearchOptions, tuning?: SearchTuning): SearchResult;
+  select(query: ParsedQuery, options?: SearchOptions, tuning?: SearchTuning): Selection;
   /** Builds what the first queries would otherwise build (work arrays, filter lists): call before swapping it in. */
   warm(): void;
 }
@@ -93,10 +103,22 @@ export function buildCompact(data: ArchiveData): CompactIndex {
   return builder.finish();
 }
 
-/** Builds the index and the archive over it, synchronously. */
+/** The records in the engine's order: incidents, publications, sources. */
+export function recordsInOrder(data: ArchiveData): Searchable[] {
+  return [...data.incidents, ...data.publications, ...data.sources];
+}
+
+/** The columns (columns.ts) of records in memory. */
+export function columnsOf(records: Iterable<Searchable>): RecordColumns {
+  const b = new ColumnsBuilder(columnDefs(FILTER_COLUMNS));
+  for (const r of records) b.add(r);
+  return b.finish();
+}
+
+/** Builds the index and the archive over it, synchronously, with the records kept in memory. */
 export function createArchive(data: ArchiveData, opts: ArchiveOptions): SearchArchive {
-  const archive = new LunrArchive(data, buildCompact(data), opts.dataHash, opts.builtAt ?? new Date().toISOString(), opts.matchFilters);
-  return archive;
+  const records = recordsInOrder(data);
+  return new LunrArchive(columnsOf(records), new MemoryStore(records), buildCompact(data), opts.dataHash, opts.builtAt ?? new Date().toISOString(), opts.matchFilters, '');
 }
 
 export type FromSavedResult = { ok: true; archive: SearchArchive } | { ok: false; reason: 'corrupt'; detail: string };
@@ -105,29 +127,40 @@ export type FromSavedResult = { ok: true; archive: SearchArchive } | { ok: false
  * An archive over an index built elsewhere (loaded from disk, see saved.ts, or
  * sent by the build worker), after checking that it holds exactly the
  * documents the records make, in the same order: an index that passed the
- * hash check but disagrees with the data is never served.
+ * hash check but disagrees with the data is never served. The records are
+ * kept in memory (see archiveFromUnit for records read from disk).
  */
 export function archiveFromSaved(
   data: ArchiveData,
   saved: { compact: CompactIndex; dataHash: string; builtAt: string },
   opts: { matchFilters: MatchFilters },
 ): FromSavedResult {
-  const layout = new DocLayout(data);
+  const records = recordsInOrder(data);
+  return archiveFromUnit(columnsOf(records), new MemoryStore(records), { ...saved, unitId: '' }, opts);
+}
+
+/** An archive over columns, a record store and a compact index, after checking that they describe the same documents. */
+export function archiveFromUnit(
+  columns: RecordColumns,
+  store: RecordStore,
+  saved: { compact: CompactIndex; dataHash: string; builtAt: string; unitId: string },
+  opts: { matchFilters: MatchFilters },
+): FromSavedResult {
+  const layout = new DocLayout(columns);
+  if (store.count !== columns.count) return { ok: false, reason: 'corrupt', detail: `store has ${store.count} records, columns ${columns.count}` };
   if (saved.compact.docCount !== layout.count) {
     return { ok: false, reason: 'corrupt', detail: `index has ${saved.compact.docCount} documents, the records make ${layout.count}` };
   }
   const fingerprint = refsFingerprint(
     layout.count,
-    (i) => layout.records[layout.docRec[i]!]!.id,
+    (i) => columns.ids[layout.docRec[i]!]!,
     (i) => layout.docPassage[i]!,
   );
   if (fingerprint !== saved.compact.refsHash) {
     return { ok: false, reason: 'corrupt', detail: `index documents (${saved.compact.refsHash}) are not those of the records (${fingerprint})` };
   }
-  return { ok: true, archive: new LunrArchive(data, saved.compact, saved.dataHash, saved.builtAt, opts.matchFilters, layout) };
+  return { ok: true, archive: new LunrArchive(columns, store, saved.compact, saved.dataHash, saved.builtAt, opts.matchFilters, saved.unitId, layout) };
 }
-
-const KIND_CODE: { [K in RecordKindFilter]: number } = { incident: 1, publication: 2, source: 4 };
 
 /**
  * The documents the records make, as flat arrays (a few bytes per document
@@ -135,44 +168,39 @@ const KIND_CODE: { [K in RecordKindFilter]: number } = { incident: 1, publicatio
  * is forEachDocument's (documents.ts).
  */
 class DocLayout {
-  readonly records: Searchable[];
   readonly count: number;
   /** Record number of each document. */
   readonly docRec: Int32Array;
   /** Passage number of each document, 0 for a record's own document. */
   readonly docPassage: Int32Array;
   readonly kindCode: Uint8Array;
-  readonly nIncidents: number;
-  readonly nPublications: number;
+  private readonly ids: readonly string[];
 
-  constructor(data: ArchiveData) {
-    this.records = [...data.incidents, ...data.publications, ...data.sources];
-    this.nIncidents = data.incidents.length;
-    this.nPublications = data.publications.length;
-    let count = this.nIncidents + this.nPublications;
-    const passages = data.sources.map((s) => uniquePassages(s));
-    for (const p of passages) count += 1 + p.length;
+  constructor(columns: RecordColumns) {
+    const n = columns.count;
+    this.ids = columns.ids;
+    const { passStart, passNo, kind } = columns;
+    const count = n + passNo.length;
     this.count = count;
     this.docRec = new Int32Array(count);
     this.docPassage = new Int32Array(count);
     this.kindCode = new Uint8Array(count);
     let d = 0;
-    this.records.forEach((r, i) => {
+    for (let i = 0; i < n; i++) {
       this.docRec[d] = i;
-      this.kindCode[d] = KIND_CODE[r.kind];
+      this.kindCode[d] = kind[i]!;
       d++;
-      if (r.kind !== 'source') return;
-      for (const p of passages[i - this.nIncidents - this.nPublications]!) {
+      for (let k = passStart[i]!; k < passStart[i + 1]!; k++) {
         this.docRec[d] = i;
-        this.docPassage[d] = p.n;
+        this.docPassage[d] = passNo[k]!;
         this.kindCode[d] = KIND_CODE.source;
         d++;
       }
-    });
+    }
   }
 
   ref(d: number): string {
-    const id = this.records[this.docRec[d]!]!.id;
+    const id = this.ids[this.docRec[d]!]!;
     const n = this.docPassage[d]!;
     return n === 0 ? id : passageRef(id, n);
   }
@@ -220,12 +248,13 @@ class Scratch {
 
 class LunrArchive implements SearchArchive {
   readonly compact: CompactIndex;
-  readonly data: ArchiveData;
+  readonly columns: RecordColumns;
+  readonly store: RecordStore;
   readonly dataHash: string;
   readonly builtAt: string;
+  readonly unitId: string;
   private readonly matchFilters: MatchFilters;
   private readonly layout: DocLayout;
-  private readonly byId = new Map<string, Searchable>();
   /** dateOrder[position] = document at that position in date order (the inverse of compact.dateRank). */
   private readonly dateOrder: Int32Array;
   /** Documents of records (no passages) in date order: the answer to a query without words. */
@@ -236,19 +265,29 @@ class LunrArchive implements SearchArchive {
   private verdictCache: Uint8Array | undefined;
   private vocab: ReturnType<Archive['vocabulary']> | undefined;
 
-  constructor(data: ArchiveData, compact: CompactIndex, dataHash: string, builtAt: string, matchFilters: MatchFilters, layout = new DocLayout(data)) {
-    this.data = data;
+  constructor(
+    columns: RecordColumns,
+    store: RecordStore,
+    compact: CompactIndex,
+    dataHash: string,
+    builtAt: string,
+    matchFilters: MatchFilters,
+    unitId: string,
+    layout = new DocLayout(columns),
+  ) {
+    this.columns = columns;
+    this.store = store;
     this.compact = compact;
     this.dataHash = dataHash;
     this.builtAt = builtAt;
+    this.unitId = unitId;
     this.matchFilters = matchFilters;
     this.layout = layout;
-    for (const r of layout.records) this.byId.set(r.id, r);
     const n = layout.count;
     this.dateOrder = new Int32Array(n);
     const rank = compact.dateRank;
     for (let d = 0; d < n; d++) this.dateOrder[rank[d]!] = d;
-    this.recordsByDate = new Int32Array(layout.records.length);
+    this.recordsByDate = new Int32Array(columns.count);
     let k = 0;
     for (let p = 0; p < n; p++) {
       const d = this.dateOrder[p]!;
@@ -261,10 +300,10 @@ class LunrArchive implements SearchArchive {
     return this.scratchCache;
   }
 
-  /** Per-value record lists for the real filters; built on the first filtered query. */
+  /** Verdicts from the filter columns for the real filters; built on the first filtered query. */
   private get filterIndex(): FilterIndex | undefined {
     if (this.matchFilters !== referenceMatchFilters) return undefined;
-    this.filterIndexCache ??= new FilterIndex(this.layout.records, this.layout.nIncidents, this.layout.nPublications);
+    this.filterIndexCache ??= new FilterIndex(this.columns, (r) => this.store.get(r));
     return this.filterIndexCache;
   }
 
@@ -272,26 +311,64 @@ class LunrArchive implements SearchArchive {
   warm(): void {
     void this.scratch;
     void this.filterIndex;
+    void this.columns.sortedIds;
+  }
+
+  get count(): number {
+    return this.columns.count;
+  }
+
+  record(r: number): Searchable {
+    return this.store.get(r);
+  }
+
+  recordId(r: number): string {
+    return this.columns.ids[r]!;
+  }
+
+  recordKind(r: number): Searchable['kind'] {
+    return this.columns.kindOf(r);
+  }
+
+  ordinalOf(id: string): number {
+    return this.columns.ordinalOf(id);
+  }
+
+  fingerprint(r: number): string {
+    return this.store.fingerprint(r);
+  }
+
+  span(r: number): { from: string; to: string; exactDay: boolean } | undefined {
+    const from = this.columns.spanFrom[r]!;
+    const to = this.columns.spanTo[r]!;
+    // -2: a date that is not plain days; the record itself decides.
+    if (from === -2 || to === -2) return recordSpan(this.store.get(r));
+    if (from < 0) return undefined;
+    return { from: isoDay(from), to: isoDay(to), exactDay: this.columns.exact[r] === 1 };
   }
 
   get(id: string): Searchable | undefined {
-    return this.byId.get(id);
+    const r = this.columns.ordinalOf(id);
+    return r < 0 ? undefined : this.store.get(r);
+  }
+
+  countBy(ordinals: ArrayLike<number>, by: CountKey): CountResult {
+    return countColumns(this.columns, ordinals, by);
+  }
+
+  sumCasualties(ordinals: ArrayLike<number>): CasualtySums {
+    return sumCasualtiesColumns(this.columns, ordinals);
   }
 
   stats(): ArchiveStats {
-    let passages = 0;
-    let last: string | null = null;
-    for (const s of this.data.sources) {
-      passages += uniquePassages(s).length;
-      for (const t of [s.published, s.modified]) if (t !== undefined && (last === null || t > last)) last = t;
-    }
+    const { counts, lastDataChange } = this.columns.meta;
     return {
-      incidents: this.data.incidents.length,
-      publications: this.data.publications.length,
-      sources: this.data.sources.length,
-      passages,
+      incidents: counts.incidents,
+      publications: counts.publications,
+      sources: counts.sources,
+      passages: counts.passages,
       dataHash: this.dataHash,
-      lastDataChange: last,
+      lastDataChange,
       indexVersion: `lunr ${lunr.version} / schema ${SCHEMA_VERSION} / index ${INDEX_FORMAT_VERSION}`,
       builtAt: this.builtAt,
     };
@@ -303,26 +380,27 @@ class LunrArchive implements SearchArchive {
   }
 
   private computeVocabulary(): ReturnType<Archive['vocabulary']> {
-    // Distinct ignoring case; the first spelling seen is kept.
+    // Distinct ignoring case; the first spelling seen is kept (column values are in first-seen order).
     const collect = (values: Iterable<string | undefined>): string[] => {
       const seen = new Map<string, string>();
       for (const v of values) if (v !== undefined && !seen.has(v.toLowerCase())) seen.set(v.toLowerCase(), v);
       return [...seen.values()].sort((a, b) => a.localeCompare(b, 'en'));
     };
-    const { incidents, publications, sources } = this.data;
+    const values = (name: string): string[] => this.columns.column(`filter:${name}`).values;
+    const ids = this.columns.ids;
     return {
-      places: collect(incidents.flatMap((r) => [r.place.site, r.place.place, r.place.district, r.place.province])),
-      countries: collect(incidents.map((r) => r.place.country)),
-      outlets: collect(publications.map((r) => r.outlet)),
-      media: collect(publications.map((r) => r.medium)),
-      types: collect(incidents.flatMap((r) => r.attackTypes)),
-      ids: [...incidents, ...publications, ...sources].map((r) => r.id).sort(compareStrings),
+      places: collect(values('place')),
+      countries: collect(values('country')),
+      outlets: collect(values('outlet')),
+      media: collect(values('medium')),
+      types: collect(values('type')),
+      ids: Array.from(this.columns.sortedIds, (r) => ids[r]!),
     };
   }
 
   /**
-   * verdict(record number): OUT, IN or IMPRECISE. Compiled from the per-value
-   * lists when the archive uses the real filters; otherwise (tests inject
+   * verdict(record number): OUT, IN or IMPRECISE. Compiled from the filter
+   * columns when the archive uses the real filters; otherwise (tests inject
    * stand-ins) the injected function is asked once per record, lazily.
    */
   private compileFilters(filters: Filters): { verdict: (rec: number) => number; done: () => void } | null {
@@ -332,15 +410,14 @@ class LunrArchive implements SearchArchive {
       const v = fi.verdicts(filters);
       return { verdict: (rec) => v[rec]!, done: () => undefined };
     }
-    this.verdictCache ??= new Uint8Array(this.layout.records.length);
+    this.verdictCache ??= new Uint8Array(this.columns.count);
     const cache = this.verdictCache;
     const judged: number[] = [];
-    const records = this.layout.records;
     return {
       verdict: (rec) => {
         let v = cache[rec]!;
         if (v === 0) {
-          const r = this.matchFilters(records[rec]!, filters);
+          const r = this.matchFilters(this.store.get(rec), filters);
           v = !r.match ? 1 : r.imprecise ? IMPRECISE : IN;
           cache[rec] = v;
           judged.push(rec);
@@ -354,6 +431,49 @@ class LunrArchive implements SearchArchive {
   }
 
   search(query: ParsedQuery, options: SearchOptions = {}, tuning: SearchTuning = {}): SearchResult {
+    const run = this.run(query, options, tuning);
+    const hits: Hit[] = [];
+    for (let j = 0; j < run.docs.length; j++) hits.push(this.hit(run.docs[j]!, run.scores[j]!, run.imprecise[j] === 1));
+    return { hits, total: run.total, mode: run.mode, notes: run.notes };
+  }
+
+  /** search() as record numbers: each record once (a source matching through several passages too), in hit order. */
+  select(query: ParsedQuery, options: SearchOptions = {}, tuning: SearchTuning = {}): Selection {
+    const run = this.run(query, options, tuning);
+    const seen = this.scratch.alive;
+    const records = new Int32Array(run.docs.length);
+    const imprecise = new Uint8Array(run.docs.length);
+    let k = 0;
+    const docRec = this.layout.docRec;
+    // `alive` is per document; the record's own document stands for the record.
+    const recDoc = (r: number): number => this.recordDoc(r);
+    for (let j = 0; j < run.docs.length; j++) {
+      const r = docRec[run.docs[j]!]!;
+      const mark = recDoc(r);
+      if (seen[mark] === 1) continue;
+      seen[mark] = 1;
+      records[k] = r;
+      imprecise[k] = run.imprecise[j]!;
+      k++;
+    }
+    for (let j = 0; j < k; j++) seen[recDoc(records[j]!)] = 0;
+    return { records: records.subarray(0, k), imprecise: imprecise.subarray(0, k), total: run.total, mode: run.mode, notes: run.notes };
+  }
+
+  private recordDocCache: Int32Array | undefined;
+
+  private recordDoc(r: number): number {
+    if (this.recordDocCache === undefined) {
+      const m = new Int32Array(this.columns.count);
+      const { docRec, docPassage } = this.layout;
+      for (let d = 0; d < this.layout.count; d++) if (docPassage[d] === 0) m[docRec[d]!] = d;
+      this.recordDocCache = m;
+    }
+    return this.recordDocCache[r]!;
+  }
+
+  /** The page of documents a query asks for, with scores and imprecision. */
+  private run(query: ParsedQuery, options: SearchOptions, tuning: SearchTuning): Run {
     const filters: Filters = query?.filters ?? {};
     const limit = options.limit === Infinity ? Infinity : wholeOr(options.limit, DEFAULT_LIMIT);
     const offset = wholeOr(options.offset, 0);
@@ -383,10 +503,17 @@ class LunrArchive implements SearchArchive {
       if (tokens.length === 0) {
         // No words: every record passing kind and filters, sources as a whole
         // rather than passage by passage. Nothing to rank by, so date order.
-        const matched: number[] = [];
-        for (const d of this.recordsByDate) if (verdictOf(d) !== OUT) matched.push(d);
-        const page = matched.slice(offset, limit === Infinity ? undefined : offset + limit);
-        return { hits: page.map((d) => this.hit(d, 0, verdictOf(d) === IMPRECISE)), total: matched.length, mode: 'none', notes };
+        const all = this.recordsByDate;
+        const matched = new Int32Array(all.length);
+        let m = 0;
+        for (let j = 0; j < all.length; j++) {
+          const d = all[j]!;
+          if (verdictOf(d) !== OUT) matched[m++] = d;
+        }
+        const docs = matched.subarray(Math.min(offset, m), limit === Infinity ? m : Math.min(m, offset + limit));
+        const imprecise = new Uint8Array(docs.length);
+        if (compiled !== null) for (let j = 0; j < docs.length; j++) imprecise[j] = verdictOf(docs[j]!) === IMPRECISE ? 1 : 0;
+        return { docs, scores: new Float64Array(docs.length), imprecise, total: m, mode: 'none', notes };
       }
 
       // Step 1: every word's postings, once. count[d] = how many words document d
@@ -474,12 +601,15 @@ class LunrArchive implements SearchArchive {
       // Step 3: the page.
       const want = limit === Infinity ? kept : Math.min(kept, offset + limit);
       const page = byDate ? this.firstByDate(survivors, want) : this.firstByScore(survivors, want);
-      const hits: Hit[] = [];
-      for (let j = offset; j < page.length; j++) {
-        const d = page[j]!;
-        hits.push(this.hit(d, byDate ? 0 : Math.round(score[d]! * 1000) / 1000, verdictOf(d) === IMPRECISE));
+      const docs = page.subarray(Math.min(offset, page.length));
+      const scores = new Float64Array(docs.length);
+      const imprecise = new Uint8Array(docs.length);
+      for (let j = 0; j < docs.length; j++) {
+        const d = docs[j]!;
+        scores[j] = byDate ? 0 : Math.round(score[d]! * 1000) / 1000;
+        imprecise[j] = verdictOf(d) === IMPRECISE ? 1 : 0;
       }
-      return { hits, total: kept, mode, notes };
+      return { docs, scores, imprecise, total: kept, mode, notes };
     } finally {
       // Leave the work arrays clean for the next query, whatever happened.
       for (let j = 0; j < touchedCount; j++) {
@@ -566,17 +696,39 @@ class LunrArchive implements SearchArchive {
     return heap.sort((a, b) => (worse(a, b) ? 1 : worse(b, a) ? -1 : 0));
   }
 
+  /** A hit whose record is read from the store when first asked for (a page of hits reads only its own records). */
   private hit(d: number, score: number, imprecise: boolean): Hit {
-    const record = this.layout.records[this.layout.docRec[d]!]!;
+    const r = this.layout.docRec[d]!;
     const passage = this.layout.docPassage[d]!;
-    const hit: Hit = { ref: this.layout.ref(d), record, score, imprecise };
+    const store = this.store;
+    let record: Searchable | undefined;
+    const hit = { ref: this.layout.ref(d), id: this.columns.ids[r]!, ordinal: r, score, imprecise } as Hit;
+    Object.defineProperty(hit, 'record', {
+      enumerable: true,
+      configurable: true,
+      get: () => (record ??= store.get(r)),
+    });
     if (passage !== 0) hit.passage = passage;
     return hit;
   }
 }
 
-function compareStrings(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+interface Run {
+  docs: Int32Array;
+  scores: Float64Array;
+  /** 1 where the document's record matched the date filters only imprecisely. */
+  imprecise: Uint8Array;
+  total: number;
+  mode: SearchResult['mode'];
+  notes: string[];
+}
+
+/** YYYYMMDD back to YYYY-MM-DD. */
+function isoDay(n: number): string {
+  const y = Math.floor(n / 10000);
+  const m = Math.floor(n / 100) % 100;
+  const d = n % 100;
+  return `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
 }
 
 /**

@@ -10,10 +10,11 @@
 //   file must not make its record vanish from answers. The report names the
 //   files; the next reload after the fix swaps.
 import { loadData, dataHash, type LoadResult, type Problem } from '../records/load.ts';
-import { archiveFromSaved, createArchive, type ArchiveData, type MatchFilters, type SearchArchive } from './engine.ts';
-import { buildCompactIndex, type BuildOptions } from './rebuild.ts';
-import { loadSavedIndex, saveIndex } from './saved.ts';
-import type { Searchable } from './types.ts';
+import { fingerprint } from '../digest/fingerprint.ts';
+import { archiveFromSaved, createArchive, recordsInOrder, type ArchiveData, type MatchFilters, type SearchArchive } from './engine.ts';
+import type { BuildOptions } from './rebuild.ts';
+import { FileStore } from './store.ts';
+import { buildUnit, loadUnit } from './unit.ts';
 
 /** The subset of pino's logger used here, so core does not depend on pino. */
 export interface Logger {
@@ -55,7 +56,12 @@ export interface OpenOptions {
   logger?: Logger;
   /** How index builds run (default: in a worker thread once the data is big enough; see rebuild.ts). */
   build?: BuildOptions;
+  /** Check the whole record store's checksum in the background after loading it (default true). */
+  verifyRecords?: boolean;
 }
+
+/** How long an archive no longer served keeps its store open for requests that started on it. */
+const RETIRE_MS = 60_000;
 
 const silent: Logger = { info: () => undefined, warn: () => undefined };
 
@@ -64,27 +70,48 @@ export function countsOf(a: SearchArchive): Counts {
   return { incidents: s.incidents, publications: s.publications, sources: s.sources, passages: s.passages };
 }
 
-function recordsById(data: ArchiveData): Map<string, Searchable> {
-  const m = new Map<string, Searchable>();
-  for (const r of [...data.incidents, ...data.publications, ...data.sources]) m.set(r.id, r);
-  return m;
-}
-
 /** Ids added, removed and changed (any field) between two sets of records, each sorted. */
 export function diffRecords(before: ArchiveData, after: ArchiveData): { added: string[]; removed: string[]; changed: string[] } {
-  const a = recordsById(before);
-  const b = recordsById(after);
+  const a = createArchiveLite(before);
+  const b = createArchiveLite(after);
+  return diffArchives(a, b);
+}
+
+function createArchiveLite(data: ArchiveData): Pick<SearchArchive, 'count' | 'recordId' | 'ordinalOf' | 'fingerprint'> {
+  const records = recordsInOrder(data);
+  const byId = new Map(records.map((r, i) => [r.id, i]));
+  return {
+    count: records.length,
+    recordId: (i) => records[i]!.id,
+    ordinalOf: (id) => byId.get(id) ?? -1,
+    fingerprint: (i) => fingerprint(records[i]!),
+  };
+}
+
+/**
+ * Ids added, removed and changed between two archives, by the fingerprints
+ * the record stores keep (sha256 of each record's canonical JSON: any field
+ * that differs changes it), without reading the records.
+ */
+export function diffArchives(
+  before: Pick<SearchArchive, 'count' | 'recordId' | 'ordinalOf' | 'fingerprint'>,
+  after: Pick<SearchArchive, 'count' | 'recordId' | 'ordinalOf' | 'fingerprint'>,
+): { added: string[]; removed: string[]; changed: string[] } {
   const added: string[] = [];
   const removed: string[] = [];
   const changed: string[] = [];
-  for (const [id, r] of b) {
-    const old = a.get(id);
-    if (old === undefined) added.push(id);
-    // Records come from JSON through zod, which rebuilds objects in schema key order, so equal records stringify equally.
-    else if (JSON.stringify(old) !== JSON.stringify(r)) changed.push(id);
+  for (let r = 0; r < after.count; r++) {
+    const id = after.recordId(r);
+    const old = before.ordinalOf(id);
+    if (old < 0) added.push(id);
+    else if (before.fingerprint(old) !== after.fingerprint(r)) changed.push(id);
   }
-  for (const id of a.keys()) if (!b.has(id)) removed.push(id);
-  return { added: added.sort(), removed: removed.sort(), changed: changed.sort() };
+  for (let r = 0; r < before.count; r++) {
+    const id = before.recordId(r);
+    if (after.ordinalOf(id) < 0) removed.push(id);
+  }
+  const cmp = (x: string, y: string): number => (x < y ? -1 : x > y ? 1 : 0);
+  return { added: added.sort(cmp), removed: removed.sort(cmp), changed: changed.sort(cmp) };
 }
 
 async function readData(dataDir: string): Promise<{ data: LoadResult; hash: string } | { error: Problem }> {
@@ -97,35 +124,45 @@ async function readData(dataDir: string): Promise<{ data: LoadResult; hash: stri
   }
 }
 
-/** Reuses the saved index when it matches the data, otherwise builds and saves a new one. */
+/**
+ * Serves the saved unit (index + record store) when it matches the data,
+ * otherwise builds both (the index in the worker), saves them and serves the
+ * records from the new store. When the unit cannot be written, the records
+ * are served from memory (and the next start builds again).
+ */
 async function obtain(
   data: ArchiveData,
   hash: string,
   opts: OpenOptions,
   log: Logger,
+  force = false,
 ): Promise<{ archive: SearchArchive; index: 'loaded' | 'built' }> {
-  const saved = await loadSavedIndex(opts.stateDir, hash);
-  if (saved.ok) {
-    const from = archiveFromSaved(data, saved, { matchFilters: opts.matchFilters });
-    if (from.ok) {
-      from.archive.warm();
-      return { archive: from.archive, index: 'loaded' };
+  if (!force) {
+    const loaded = await loadUnit(opts.stateDir, hash, opts.matchFilters);
+    if (loaded.ok) {
+      loaded.archive.warm();
+      return { archive: loaded.archive, index: 'loaded' };
     }
-    log.warn({ detail: from.detail }, 'saved search index does not match the records; rebuilding');
-  } else if (saved.reason !== 'missing') {
-    log.info({ reason: saved.reason, detail: saved.detail }, 'saved search index not usable; rebuilding');
+    if (loaded.reason !== 'missing') log.info({ reason: loaded.reason, detail: loaded.detail }, 'saved search index not usable; rebuilding');
   }
   // Built off the main thread (rebuild.ts): the archive being served keeps answering meanwhile.
-  const built = await buildCompactIndex(data, { ...opts.build, logger: log });
-  const from = archiveFromSaved(data, { compact: built.compact, dataHash: hash, builtAt: new Date().toISOString() }, { matchFilters: opts.matchFilters });
-  // The builder numbers documents as the engine does; a mismatch is a bug, and the synchronous build is the safe answer.
-  const archive = from.ok ? from.archive : createArchive(data, { dataHash: hash, matchFilters: opts.matchFilters });
-  if (!from.ok) log.warn({ detail: from.detail }, 'built index does not match the records; built again in the main thread');
+  const built = await buildUnit(() => recordsInOrder(data), { stateDir: opts.stateDir, dataHash: hash, ...(opts.build !== undefined ? { build: opts.build } : {}) });
+  let archive: SearchArchive | undefined;
+  if (built.ok) {
+    const loaded = await loadUnit(opts.stateDir, hash, opts.matchFilters);
+    if (loaded.ok) archive = loaded.archive;
+    else log.warn({ reason: loaded.reason, detail: loaded.detail }, 'the index just saved cannot be read back; serving the records from memory');
+  } else {
+    log.warn({ error: built.error }, 'could not save the search index and record store; serving the records from memory');
+  }
+  if (archive === undefined) {
+    const from = archiveFromSaved(data, { compact: built.compact, dataHash: hash, builtAt: new Date().toISOString() }, { matchFilters: opts.matchFilters });
+    // The builder numbers documents as the engine does; a mismatch is a bug, and the synchronous build is the safe answer.
+    archive = from.ok ? from.archive : createArchive(data, { dataHash: hash, matchFilters: opts.matchFilters });
+    if (!from.ok) log.warn({ detail: from.detail }, 'built index does not match the records; built again in the main thread');
+  }
   archive.warm();
   log.info({ ms: built.ms, thread: built.thread, ...countsOf(archive) }, 'search index built');
-  const written = await saveIndex(opts.stateDir, archive);
-  // Not saving only costs a rebuild at the next start; serving goes on.
-  if (!written.ok) log.warn({ error: written.error }, 'could not save the search index');
   return { archive, index: 'built' };
 }
 
@@ -150,19 +187,50 @@ export async function openArchive(opts: OpenOptions): Promise<ArchiveHolder> {
   // Reloads run one after another: two overlapping reloads would race to swap.
   let queue: Promise<unknown> = Promise.resolve();
 
-  const reloadNow = async (): Promise<ReloadReport> => {
+  /** Serves `next`; the archive served before lets go of its store once requests that began with it are long done. */
+  const swap = (next: SearchArchive): void => {
+    const old = current;
+    current = next;
+    watch(next);
+    if (old !== next) setTimeout(() => old.store.close(), RETIRE_MS).unref();
+  };
+  /** A damaged store is never served: a read that finds damage, or the background check, rebuilds. */
+  let rebuilding = false;
+  const damaged = (archive: SearchArchive, detail: string): void => {
+    if (archive !== current || rebuilding) return;
+    rebuilding = true;
+    log.warn({ detail }, 'record store damaged; rebuilding the index and store');
+    const run = queue.then(() => reloadNow(true));
+    queue = run.catch(() => undefined);
+    void run.finally(() => {
+      rebuilding = false;
+    });
+  };
+  const watch = (archive: SearchArchive): void => {
+    const store = archive.store;
+    if (!(store instanceof FileStore)) return;
+    store.onDamage = (detail) => damaged(archive, detail);
+    if (opts.verifyRecords !== false) {
+      void store.verifyRecords().then((v) => {
+        if (!v.ok) damaged(archive, v.detail);
+      });
+    }
+  };
+  watch(current);
+
+  const reloadNow = async (force = false): Promise<ReloadReport> => {
     const next = await readData(opts.dataDir);
     if ('error' in next) return { ok: false, problems: [next.error], counts: countsOf(current), index: 'kept' };
     if (next.data.problems.length > 0) {
       log.warn({ problems: next.data.problems.length }, 'reload: data has problems; keeping the archive being served');
       return { ok: false, problems: next.data.problems, counts: countsOf(current), index: 'kept' };
     }
-    if (next.hash === current.dataHash) {
+    if (next.hash === current.dataHash && !force) {
       return { ok: true, problems: [], changed: { added: [], removed: [], changed: [] }, counts: countsOf(current), index: 'kept' };
     }
-    const { archive, index } = await obtain(next.data, next.hash, opts, log);
-    const changed = diffRecords(current.data, archive.data);
-    current = archive;
+    const { archive, index } = await obtain(next.data, next.hash, opts, log, force);
+    const changed = diffArchives(current, archive);
+    swap(archive);
     log.info({ ...changed, index }, 'reloaded data');
     return { ok: true, problems: [], changed, counts: countsOf(current), index };
   };
@@ -173,7 +241,7 @@ export async function openArchive(opts: OpenOptions): Promise<ArchiveHolder> {
     },
     startup,
     reload() {
-      const run = queue.then(reloadNow);
+      const run = queue.then(() => reloadNow());
       queue = run.catch(() => undefined);
       return run;
     },

@@ -15,7 +15,7 @@ import { Worker } from 'node:worker_threads';
 import { CompactBuilder, type DocMeta } from './build.ts';
 import { decodeTerms, type CompactIndex } from './compact.ts';
 import { documentsOfRecord, FIELDS } from './documents.ts';
-import type { ArchiveData } from './engine.ts';
+import { recordsInOrder, type ArchiveData } from './engine.ts';
 import type { Searchable } from './types.ts';
 
 /** A batch of documents sent to the worker: field texts flattened, FIELDS.length per document. */
@@ -70,18 +70,37 @@ export interface Built {
   ms: number;
 }
 
-function documentCount(data: ArchiveData): number {
-  let n = data.incidents.length + data.publications.length;
-  for (const s of data.sources) n += 1 + s.passages.length;
-  return n;
+/**
+ * The records to index, in the engine's order (incidents, publications,
+ * sources), as a pass that can be started again (the main-thread fallback
+ * starts over). `begin` is called before each pass and `onRecord` with every
+ * record of it: the unit build (unit.ts) writes the record store and the
+ * columns in the same pass, so the records are gone through once.
+ */
+export interface RecordFeed {
+  records(): Iterable<Searchable>;
+  /** Documents the records make, when known (decides 'auto'); unknown means big. */
+  documents?: number;
+  begin?(): void;
+  onRecord?(record: Searchable): void;
 }
 
-function buildHere(data: ArchiveData): CompactIndex {
+function feedOf(data: ArchiveData | RecordFeed): RecordFeed {
+  if ('records' in data && typeof data.records === 'function') return data;
+  const d = data as ArchiveData;
+  let documents = d.incidents.length + d.publications.length;
+  for (const s of d.sources) documents += 1 + s.passages.length;
+  return { records: () => recordsInOrder(d), documents };
+}
+
+function buildHere(feed: RecordFeed): CompactIndex {
   const builder = new CompactBuilder();
   const visit = (fields: string[], meta: DocMeta): void => builder.add(fields, meta);
-  for (const r of data.incidents) documentsOfRecord(r, visit);
-  for (const r of data.publications) documentsOfRecord(r, visit);
-  for (const r of data.sources) documentsOfRecord(r, visit);
+  feed.begin?.();
+  for (const r of feed.records()) {
+    feed.onRecord?.(r);
+    documentsOfRecord(r, visit);
+  }
   return builder.finish();
 }
 
@@ -107,7 +126,8 @@ function workerSource(entryUrl: URL): string {
 }
 
 /** Builds in a worker thread; rejects if the worker cannot start or fails. */
-export async function buildInWorker(data: ArchiveData, batchRecords = 500, workerUrl: URL = WORKER_URL): Promise<CompactIndex> {
+export async function buildInWorker(data: ArchiveData | RecordFeed, batchRecords = 500, workerUrl: URL = WORKER_URL): Promise<CompactIndex> {
+  const feed = feedOf(data);
   const worker = new Worker(workerSource(workerUrl), { eval: true });
   let settle: { resolve: (c: CompactIndex) => void; reject: (e: Error) => void } | undefined;
   let ready: () => void = () => undefined;
@@ -147,13 +167,22 @@ export async function buildInWorker(data: ArchiveData, batchRecords = 500, worke
   });
   try {
     await Promise.race([readyP, result.then(() => undefined)]);
-    const records: Searchable[] = [...data.incidents, ...data.publications, ...data.sources];
     const width = FIELDS.length;
-    for (let start = 0; start < records.length && !failed; start += batchRecords) {
+    feed.begin?.();
+    const it = feed.records()[Symbol.iterator]();
+    for (let done = false; !done && !failed; ) {
       const batch: BuildBatch = { type: 'docs', fieldsPerDoc: width, fields: [], refs: [], recordIds: [], passages: [], days: [] };
-      const end = Math.min(records.length, start + batchRecords);
-      for (let i = start; i < end; i++) {
-        documentsOfRecord(records[i]!, (fields, meta) => {
+      const started = performance.now();
+      // A batch is `batchRecords` records, or less when they take long to prepare: requests wait for no more than a few ms.
+      for (let i = 0; i < batchRecords && performance.now() - started < 20; i++) {
+        const next = it.next();
+        if (next.done === true) {
+          done = true;
+          break;
+        }
+        const record = next.value;
+        feed.onRecord?.(record);
+        documentsOfRecord(record, (fields, meta) => {
           for (const f of fields) batch.fields.push(f);
           batch.refs.push(meta.ref);
           batch.recordIds.push(meta.recordId);
@@ -161,10 +190,11 @@ export async function buildInWorker(data: ArchiveData, batchRecords = 500, worke
           batch.days.push(meta.day);
         });
       }
-      worker.postMessage(batch);
+      if (batch.refs.length > 0) worker.postMessage(batch);
       // Let requests run between batches: the main thread is serving.
       await yieldToLoop();
     }
+    if (failed) return await result;
     worker.postMessage({ type: 'finish' });
     return await result;
   } finally {
@@ -176,13 +206,14 @@ export async function buildInWorker(data: ArchiveData, batchRecords = 500, worke
  * The compact index of the records, built off the main thread when that is
  * worth it. Never rejects for a worker problem: it falls back to building here.
  */
-export async function buildCompactIndex(data: ArchiveData, opts: BuildOptions = {}): Promise<Built> {
+export async function buildCompactIndex(data: ArchiveData | RecordFeed, opts: BuildOptions = {}): Promise<Built> {
   const started = performance.now();
   const thread = opts.thread ?? 'auto';
-  const useWorker = thread === 'worker' || (thread === 'auto' && documentCount(data) >= (opts.workerMinDocs ?? 5000));
+  const feed = feedOf(data);
+  const useWorker = thread === 'worker' || (thread === 'auto' && (feed.documents ?? Infinity) >= (opts.workerMinDocs ?? 5000));
   if (useWorker) {
     try {
-      const compact = await buildInWorker(data, opts.batchRecords, opts.workerUrl);
+      const compact = await buildInWorker(feed, opts.batchRecords, opts.workerUrl);
       return { compact, thread: 'worker', ms: Math.round(performance.now() - started) };
     } catch (err) {
       opts.logger?.warn(
@@ -191,6 +222,6 @@ export async function buildCompactIndex(data: ArchiveData, opts: BuildOptions = 
       );
     }
   }
-  const compact = buildHere(data);
+  const compact = buildHere(feed);
   return { compact, thread: 'main', ms: Math.round(performance.now() - started) };
 }

@@ -45,6 +45,8 @@ export interface SavedIndexHeader {
   fields: ReadonlyArray<{ name: string; boost: number }>;
   dataHash: string;
   builtAt: string;
+  /** The build both files of the unit come from: the record store (store.ts) carries the same id. */
+  unitId: string;
   docCount: number;
   termCount: number;
   refsHash: string;
@@ -56,7 +58,7 @@ export interface SavedIndexHeader {
 }
 
 export type LoadSavedResult =
-  | { ok: true; compact: CompactIndex; dataHash: string; builtAt: string; bytes: number }
+  | { ok: true; compact: CompactIndex; dataHash: string; builtAt: string; unitId: string; bytes: number }
   | { ok: false; reason: 'missing' | 'corrupt' | 'version' | 'stale'; detail: string };
 
 export type SaveResult = { ok: true; file: string; bytes: number } | { ok: false; error: string };
@@ -87,7 +89,7 @@ function sectionBytes(c: CompactIndex): Record<SectionName, Uint8Array> {
 /** Writes the index atomically: a temporary file in the same folder, then rename over the old one. */
 export async function saveIndex(
   stateDir: string,
-  archive: { compact: CompactIndex; dataHash: string; builtAt: string },
+  archive: { compact: CompactIndex; dataHash: string; builtAt: string; unitId?: string },
 ): Promise<SaveResult> {
   const c = archive.compact;
   const parts = sectionBytes(c);
@@ -117,6 +119,7 @@ export async function saveIndex(
     fields: FIELDS,
     dataHash: archive.dataHash,
     builtAt: archive.builtAt,
+    unitId: archive.unitId ?? '',
     docCount: c.docCount,
     termCount: c.terms.length,
     refsHash: c.refsHash,
@@ -214,7 +217,8 @@ export async function loadSavedIndex(stateDir: string, dataHash: string): Promis
   }
   const compact = compactFromBody(json, split.body);
   if (!compact.ok) return { ok: false, reason: 'corrupt', detail: `${file}: ${compact.detail}` };
-  return { ok: true, compact: compact.compact, dataHash: json['dataHash'], builtAt: json['builtAt'], bytes: bytes.byteLength };
+  const unitId = typeof json['unitId'] === 'string' ? json['unitId'] : '';
+  return { ok: true, compact: compact.compact, dataHash: json['dataHash'], builtAt: json['builtAt'], unitId, bytes: bytes.byteLength };
 }
 
 /** Enough for any header (it is a few hundred bytes of JSON). */

@@ -1,6 +1,8 @@
 // Contracts between the query language, the index and the commands. Kept in one
 // small file so each side can be built and tested on its own.
+import type { CountKey, CountResult } from '../counts.ts';
 import type { Incident, Publication, SourceDocument } from '../records/schema.ts';
+import type { CasualtySums } from '../views.ts';
 
 export type RecordKindFilter = 'incident' | 'publication' | 'source';
 export type IncidentCategoryFilter = 'attack' | 'operation';
@@ -66,6 +68,10 @@ export type Searchable = Incident | Publication | SourceDocument;
 /** One hit. For a source passage, `passage` is its number and `record` the source document. */
 export interface Hit {
   ref: string;
+  /** The record's id, and its number in the archive (see Archive.record): known without reading the record. */
+  id?: string;
+  ordinal?: number;
+  /** Read from the record store when first used. */
   record: Searchable;
   passage?: number;
   score: number;
@@ -106,11 +112,43 @@ export interface ArchiveStats {
   builtAt: string;
 }
 
+/**
+ * A query's matching records as numbers (see Archive.record), each once, in
+ * the order search() would list them: what counts, exports, charts and
+ * digests work from, without reading a record they do not show.
+ */
+export interface Selection {
+  records: Int32Array;
+  /** 1 where the record matched the date filters only imprecisely (as Hit.imprecise). */
+  imprecise: Uint8Array;
+  total: number;
+  mode: SearchResult['mode'];
+  notes: string[];
+}
+
 /** What commands need from the index. Implemented by the search engine. */
 export interface Archive {
   search(query: ParsedQuery, options?: SearchOptions): SearchResult;
-  /** Any incident, publication or source by id. */
+  /** search() as record numbers, each record once. */
+  select(query: ParsedQuery, options?: SearchOptions): Selection;
+  /** Any incident, publication or source by id (read from the record store). */
   get(id: string): Searchable | undefined;
+  /** Records are numbered 0 .. count - 1. */
+  readonly count: number;
+  /** The record numbered r, read from the record store: the one accessor for full records. */
+  record(r: number): Searchable;
+  recordId(r: number): string;
+  recordKind(r: number): Searchable['kind'];
+  /** The number of the record with this id, or -1. */
+  ordinalOf(id: string): number;
+  /** The days the record's date can mean, as recordSpan (query/filter.ts) gives them, from the columns; undefined when undated. */
+  span(r: number): { from: string; to: string; exactDay: boolean } | undefined;
+  /** sha256 of the record's canonical JSON (digest/fingerprint.ts), kept with the store. */
+  fingerprint(r: number): string;
+  /** countBy (counts.ts) over the records numbered `ordinals`, from the columns. */
+  countBy(ordinals: ArrayLike<number>, by: CountKey): CountResult;
+  /** sumCasualties (counts.ts) over the incidents numbered `ordinals`, from the columns. */
+  sumCasualties(ordinals: ArrayLike<number>): CasualtySums;
   stats(): ArchiveStats;
   /** Distinct values for autocomplete and for spelling-tolerant matching. */
   vocabulary(): { places: string[]; countries: string[]; outlets: string[]; media: string[]; types: string[]; ids: string[] };
