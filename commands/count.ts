@@ -31,7 +31,7 @@ export const definition = {
 export type Args = ArgsOf<typeof definition>;
 
 /** Counted records listed as entries at most (the rows and sums always cover every counted record). */
-export const MAX_COUNT_ENTRIES = 500;
+export const MAX_COUNT_ENTRIES = 100;
 
 const KIND_PLURAL = { incident: 'incidents', publication: 'publications', source: 'sources' } as const;
 

@@ -66,7 +66,8 @@ export function exportRow(record: Searchable, archive: Archive): ExportRow {
     };
   }
   const first = record.sources[0];
-  const cited = first !== undefined ? archive.get(first.source) : undefined;
+  // The cited source's URL from the archive's columns: an export of many rows never reads the sources themselves.
+  const citedUrl = first !== undefined ? archive.sourceUrl(first.source) : undefined;
   const common = {
     id: record.id,
     kind: record.kind,
@@ -78,7 +79,7 @@ export function exportRow(record: Searchable, archive: Archive): ExportRow {
     summary: record.summary,
     source_id: first?.source ?? null,
     // The id is kept even if the source is missing from the index (data:check reports that); the URL cannot be.
-    source_url: cited?.kind === 'source' ? cited.url : null,
+    source_url: citedUrl ?? null,
     citations: record.sources.length,
   };
   if (record.kind === 'publication') {

@@ -214,6 +214,22 @@ export class RecordColumns {
     return this.sortedCache;
   }
 
+  /**
+   * Takes the id order from the index's ref order (compact.refRank, sorted in
+   * the build worker) instead of sorting a million strings here: a record's
+   * ref is its id, and "#n" refs of passages do not change how ids compare.
+   */
+  adoptIdOrder(refRank: Uint32Array): void {
+    const n = this.count;
+    const slot = new Int32Array(refRank.length).fill(-1);
+    for (let i = 0; i < n; i++) slot[refRank[i + this.passStart[i]!]!] = i;
+    const order = new Uint32Array(n);
+    let k = 0;
+    for (let p = 0; p < slot.length; p++) if (slot[p]! >= 0) order[k++] = slot[p]!;
+    if (k !== n) throw new Error('the index ranks fewer records than the columns hold');
+    this.sortedCache = order;
+  }
+
   /** Record number of an id, or -1. */
   ordinalOf(id: string): number {
     const order = this.sortedIds;
@@ -233,9 +249,13 @@ export class RecordColumns {
   }
 }
 
-/** Every column a record store carries: the filter columns and one per /count key. */
+/** Sources' URLs: what an export row or a citation link needs of a cited source, without reading it. */
+export const SOURCE_URL_COLUMN = 'source:url';
+
+/** Every column a record store carries: the filter columns, one per /count key, and the sources' URLs. */
 export function columnDefs(filterColumns: readonly ColumnDef[]): ColumnDef[] {
   return [
+    { name: SOURCE_URL_COLUMN, values: (r) => (r.kind === 'source' ? [r.url] : []) },
     ...filterColumns.map((d) => ({ name: `filter:${d.name}`, values: d.values })),
     ...COUNT_KEYS.map((by): ColumnDef => ({ name: `count:${by}`, values: (r) => keysOf(r, by) })),
   ];

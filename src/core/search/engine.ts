@@ -21,7 +21,7 @@ import { refsFingerprint, type CompactIndex } from './compact.ts';
 import { FIELDS, forEachDocument, incidentDoc, passageRef, publicationDoc, sourceDocs } from './documents.ts';
 import { expandToken } from './expand.ts';
 import { FILTER_COLUMNS, FilterIndex, IMPRECISE, IN, OUT } from './filter-index.ts';
-import { columnDefs, ColumnsBuilder, KIND_CODE, type RecordColumns } from './columns.ts';
+import { columnDefs, ColumnsBuilder, KIND_CODE, SOURCE_URL_COLUMN, type RecordColumns } from './columns.ts';
 import { countColumns, sumCasualtiesColumns } from './column-counts.ts';
 import { MemoryStore, type RecordStore } from './store.ts';
 import type { CountKey, CountResult } from '../counts.ts';
@@ -336,6 +336,14 @@ class LunrArchive implements SearchArchive {
 
   fingerprint(r: number): string {
     return this.store.fingerprint(r);
+  }
+
+  sourceUrl(id: string): string | undefined {
+    const r = this.columns.ordinalOf(id);
+    if (r < 0) return undefined;
+    const col = this.columns.column(SOURCE_URL_COLUMN);
+    const code = col.codes !== null ? col.codes[r]! : 0;
+    return code === 0 ? undefined : col.values[code - 1];
   }
 
   span(r: number): { from: string; to: string; exactDay: boolean } | undefined {

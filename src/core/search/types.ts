@@ -141,6 +141,8 @@ export interface Archive {
   recordKind(r: number): Searchable['kind'];
   /** The number of the record with this id, or -1. */
   ordinalOf(id: string): number;
+  /** The URL of the source with this id, from the columns (no record read); undefined when it is not a source here. */
+  sourceUrl(id: string): string | undefined;
   /** The days the record's date can mean, as recordSpan (query/filter.ts) gives them, from the columns; undefined when undated. */
   span(r: number): { from: string; to: string; exactDay: boolean } | undefined;
   /** sha256 of the record's canonical JSON (digest/fingerprint.ts), kept with the store. */

@@ -91,7 +91,10 @@ export async function buildUnit(records: () => Iterable<Searchable>, opts: Build
   };
   if (writer === undefined || columns === undefined) return fail(writeError ?? 'the record store was not written');
   try {
-    writer.finish(columns.finish(), { dataHash: opts.dataHash, unitId });
+    const cols = columns.finish();
+    if (cols.passStart[cols.count]! + cols.count !== built.compact.docCount) throw new Error('the index and the records disagree on the number of documents');
+    cols.adoptIdOrder(built.compact.refRank);
+    writer.finish(cols, { dataHash: opts.dataHash, unitId });
     writer.commit();
   } catch (err) {
     return fail(err instanceof Error ? err.message : String(err));
