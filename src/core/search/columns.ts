@@ -13,6 +13,7 @@
 // A new filter or dimension is one more entry there; the builder, the saved
 // form and the queries pick it up.
 import { COUNT_KEYS, figureBounds, isVictimFigure, keysOf, type CountKey } from '../counts.ts';
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { recordSpan } from '../query/filter.ts';
 import type { Figure } from '../records/schema.ts';
 import { uniquePassages } from './documents.ts';
@@ -337,6 +338,20 @@ export class ColumnsBuilder {
   finish(): RecordColumns {
     const columns = new Map<string, ValueColumn>();
     this.defs.forEach((d, i) => columns.set(d.name, this.builders[i]!.finish()));
+    return this.assemble(columns);
+  }
+
+  /** finish(), letting the event loop in between columns (a million records: the main thread is serving meanwhile). */
+  async finishAsync(): Promise<RecordColumns> {
+    const columns = new Map<string, ValueColumn>();
+    for (let i = 0; i < this.defs.length; i++) {
+      columns.set(this.defs[i]!.name, this.builders[i]!.finish());
+      await yieldToLoop();
+    }
+    return this.assemble(columns);
+  }
+
+  private assemble(columns: Map<string, ValueColumn>): RecordColumns {
     const f64 = (a: number[]): Float64Array => Float64Array.from(a);
     return new RecordColumns({
       ids: this.ids,

@@ -146,13 +146,15 @@ async function obtain(
     if (loaded.reason !== 'missing') log.info({ reason: loaded.reason, detail: loaded.detail }, 'saved search index not usable; rebuilding');
   }
   // Built off the main thread (rebuild.ts): the archive being served keeps answering meanwhile.
-  const built = await buildUnit(() => recordsInOrder(data), { stateDir: opts.stateDir, dataHash: hash, ...(opts.build !== undefined ? { build: opts.build } : {}) });
+  const built = await buildUnit(() => recordsInOrder(data), {
+    stateDir: opts.stateDir,
+    dataHash: hash,
+    matchFilters: opts.matchFilters,
+    ...(opts.build !== undefined ? { build: opts.build } : {}),
+  });
   let archive: SearchArchive | undefined;
-  if (built.ok) {
-    const loaded = await loadUnit(opts.stateDir, hash, opts.matchFilters);
-    if (loaded.ok) archive = loaded.archive;
-    else log.warn({ reason: loaded.reason, detail: loaded.detail }, 'the index just saved cannot be read back; serving the records from memory');
-  } else {
+  if (built.ok) archive = built.archive;
+  else {
     log.warn({ error: built.error }, 'could not save the search index and record store; serving the records from memory');
   }
   if (archive === undefined) {

@@ -20,7 +20,7 @@
 // whole record area has one more, which the holder checks in the background
 // after a load (verifyRecords).
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, fstatSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, renameSync, rmSync, write, writeSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
@@ -153,8 +153,12 @@ export class StoreWriter {
     this.used = 0;
   }
 
-  /** Writes the sections and the header; the file stays at its temporary name until commit(). */
-  finish(columns: RecordColumns, meta: { dataHash: string; unitId: string }): void {
+  /**
+   * Writes the sections and the header; the file stays at its temporary name
+   * until commit(). Asynchronous, checksumming and writing in pieces with the
+   * event loop let in between: the main thread is serving meanwhile.
+   */
+  async finish(columns: RecordColumns, meta: { dataHash: string; unitId: string }): Promise<WrittenStore> {
     this.flush();
     if (columns.count !== this.n) throw new Error(`columns have ${columns.count} records, the store ${this.n}`);
     const { json, arrays } = columnsToParts(columns);
@@ -171,10 +175,14 @@ export class StoreWriter {
     let crc = 0;
     const zeros = new Uint8Array(8);
     const chunks: Uint8Array[] = [];
+    const PIECE = 4 << 20;
     for (const [name, bytes] of parts) {
       sections[name] = { offset: rel, bytes: bytes.byteLength };
       chunks.push(bytes);
-      crc = crc32(bytes, crc);
+      for (let at = 0; at < bytes.byteLength; at += PIECE) {
+        crc = crc32(bytes.subarray(at, Math.min(bytes.byteLength, at + PIECE)), crc);
+        await yieldToLoop();
+      }
       rel += bytes.byteLength;
       const pad = align8(rel) - rel;
       if (pad > 0) {
@@ -199,7 +207,10 @@ export class StoreWriter {
     };
     let at = sectionsStart;
     for (const c of chunks) {
-      writeSync(this.fd, c, 0, c.byteLength, at);
+      for (let k = 0; k < c.byteLength; k += PIECE) {
+        const len = Math.min(PIECE, c.byteLength - k);
+        await new Promise<void>((resolve, reject) => write(this.fd, c, k, len, at + k, (err) => (err ? reject(err) : resolve())));
+      }
       at += c.byteLength;
     }
     const head = Buffer.from(JSON.stringify(header), 'utf8');
@@ -212,6 +223,7 @@ export class StoreWriter {
     writeSync(this.fd, trailer, 0, TRAILER, at + head.byteLength);
     closeSync(this.fd);
     this.closed = true;
+    return { offsets, crcs: this.crcs.slice(0, this.n), fingerprints: this.fps.slice(0, this.n * 32), header };
   }
 
   private closed = false;
@@ -231,6 +243,19 @@ export class StoreWriter {
     }
     rmSync(this.tmp, { force: true });
   }
+}
+
+/** What a written store keeps in memory when served: enough to open it without reading it back. */
+export interface WrittenStore {
+  offsets: Float64Array;
+  crcs: Uint32Array;
+  fingerprints: Uint8Array;
+  header: StoreHeader;
+}
+
+/** A store just written (and committed) by this process, opened for reading with the tables it was written with. */
+export function openWrittenStore(file: string, ids: readonly string[], written: WrittenStore): FileStore {
+  return new FileStore(openSync(file, 'r'), file, ids, written.offsets, written.crcs, written.fingerprints, written.header);
 }
 
 export type OpenStoreResult =

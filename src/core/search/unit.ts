@@ -7,12 +7,12 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { archiveFromUnit, type MatchFilters, type SearchArchive } from './engine.ts';
-import { columnDefs, ColumnsBuilder } from './columns.ts';
+import { columnDefs, ColumnsBuilder, type RecordColumns } from './columns.ts';
 import type { CompactIndex } from './compact.ts';
 import { FILTER_COLUMNS } from './filter-index.ts';
 import { buildCompactIndex, type BuildOptions, type RecordFeed } from './rebuild.ts';
 import { loadSavedIndex, saveIndex } from './saved.ts';
-import { openStore, storePath, StoreWriter } from './store.ts';
+import { openStore, openWrittenStore, storePath, StoreWriter, type WrittenStore } from './store.ts';
 import type { Searchable } from './types.ts';
 
 export type LoadUnitResult =
@@ -37,10 +37,12 @@ export interface BuildUnitOptions {
   stateDir: string;
   dataHash: string;
   build?: BuildOptions;
+  /** When given, the result carries the archive over the unit just written (as loadUnit would give it). */
+  matchFilters?: MatchFilters;
 }
 
 export type BuildUnitResult =
-  | { ok: true; compact: CompactIndex; ms: number; thread: 'worker' | 'main'; unitId: string; builtAt: string; indexBytes: number }
+  | { ok: true; compact: CompactIndex; ms: number; thread: 'worker' | 'main'; unitId: string; builtAt: string; indexBytes: number; archive?: SearchArchive }
   | { ok: false; compact: CompactIndex; ms: number; thread: 'worker' | 'main'; error: string };
 
 /**
@@ -90,11 +92,13 @@ export async function buildUnit(records: () => Iterable<Searchable>, opts: Build
     return { ok: false, compact: built.compact, ms: built.ms, thread: built.thread, error };
   };
   if (writer === undefined || columns === undefined) return fail(writeError ?? 'the record store was not written');
+  let cols: RecordColumns;
+  let written: WrittenStore;
   try {
-    const cols = columns.finish();
+    cols = await columns.finishAsync();
     if (cols.passStart[cols.count]! + cols.count !== built.compact.docCount) throw new Error('the index and the records disagree on the number of documents');
     cols.adoptIdOrder(built.compact.refRank);
-    writer.finish(cols, { dataHash: opts.dataHash, unitId });
+    written = await writer.finish(cols, { dataHash: opts.dataHash, unitId });
     writer.commit();
   } catch (err) {
     return fail(err instanceof Error ? err.message : String(err));
@@ -102,5 +106,14 @@ export async function buildUnit(records: () => Iterable<Searchable>, opts: Build
   // The store first, the index second: a crash between the two leaves files whose unit ids differ, which is rebuilt.
   const saved = await saveIndex(opts.stateDir, { compact: built.compact, dataHash: opts.dataHash, builtAt, unitId });
   if (!saved.ok) return fail(saved.error);
-  return { ok: true, compact: built.compact, ms: built.ms, thread: built.thread, unitId, builtAt, indexBytes: saved.bytes };
+  const done = { ok: true as const, compact: built.compact, ms: built.ms, thread: built.thread, unitId, builtAt, indexBytes: saved.bytes };
+  if (opts.matchFilters === undefined) return done;
+  // Served from what was just written, without reading the unit back (the next start reads and checks it).
+  const store = openWrittenStore(file, cols.ids, written);
+  const from = archiveFromUnit(cols, store, { compact: built.compact, dataHash: opts.dataHash, builtAt, unitId }, { matchFilters: opts.matchFilters });
+  if (!from.ok) {
+    store.close();
+    return { ok: false, compact: built.compact, ms: built.ms, thread: built.thread, error: from.detail };
+  }
+  return { ...done, archive: from.archive };
 }
