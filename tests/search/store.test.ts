@@ -112,6 +112,20 @@ describe('a damaged or mismatched store', () => {
     expect((await open()).startup.index).toBe('loaded');
   });
 
+  it('is served at the next start without reading data/ again, with the problems data/ had when it was built', async () => {
+    await writeFile(join(dataDir, 'incidents', 'inc-broken.json'), '{ "kind": "incident", ');
+    const first = await open();
+    expect(first.startup.index).toBe('built');
+    expect(first.startup.ok).toBe(false);
+    const again = await open();
+    expect(again.startup.index).toBe('loaded');
+    expect(again.startup.problems).toEqual(first.startup.problems);
+    expect(await again.reload()).toMatchObject({ ok: false, index: 'kept', problems: first.startup.problems });
+    // Fixing the file changes data/'s hash: the next start builds again, without problems.
+    await rm(join(dataDir, 'incidents', 'inc-broken.json'));
+    expect((await open()).startup).toMatchObject({ ok: true, index: 'built', problems: [] });
+  });
+
   it('is rebuilt when it is cut short, missing, or from another build than the saved index', async () => {
     await open();
     const file = storePath(stateDir);

@@ -135,21 +135,14 @@ async function obtain(
   hash: string,
   opts: OpenOptions,
   log: Logger,
-  force = false,
+  problems: readonly Problem[],
 ): Promise<{ archive: SearchArchive; index: 'loaded' | 'built' }> {
-  if (!force) {
-    const loaded = await loadUnit(opts.stateDir, hash, opts.matchFilters);
-    if (loaded.ok) {
-      loaded.archive.warm();
-      return { archive: loaded.archive, index: 'loaded' };
-    }
-    if (loaded.reason !== 'missing') log.info({ reason: loaded.reason, detail: loaded.detail }, 'saved search index not usable; rebuilding');
-  }
   // Built off the main thread (rebuild.ts): the archive being served keeps answering meanwhile.
   const built = await buildUnit(() => recordsInOrder(data), {
     stateDir: opts.stateDir,
     dataHash: hash,
     matchFilters: opts.matchFilters,
+    problems,
     ...(opts.build !== undefined ? { build: opts.build } : {}),
   });
   let archive: SearchArchive | undefined;
@@ -168,21 +161,58 @@ async function obtain(
   return { archive, index: 'built' };
 }
 
+/** The hash of data/ (cheap: bytes, no parsing), or the problem that kept it from being read. */
+async function readHash(dataDir: string): Promise<{ hash: string } | { error: Problem }> {
+  try {
+    return { hash: await dataHash(dataDir) };
+  } catch (err) {
+    return { error: { file: dataDir, path: '', message: `cannot read data: ${err instanceof Error ? err.message : String(err)}` } };
+  }
+}
+
+/**
+ * The saved unit for data/ as it is now, when there is one: then the records
+ * are not read from data/ at all (data/ hashes the same, so its records and
+ * problems are those the unit was built from; the problems are saved with it).
+ */
+async function fromSavedUnit(
+  hash: string,
+  opts: OpenOptions,
+  log: Logger,
+): Promise<{ archive: SearchArchive; problems: Problem[] } | null> {
+  const loaded = await loadUnit(opts.stateDir, hash, opts.matchFilters);
+  if (loaded.ok) {
+    loaded.archive.warm();
+    return { archive: loaded.archive, problems: loaded.problems };
+  }
+  if (loaded.reason !== 'missing') log.info({ reason: loaded.reason, detail: loaded.detail }, 'saved search index not usable; rebuilding');
+  return null;
+}
+
 export async function openArchive(opts: OpenOptions): Promise<ArchiveHolder> {
   const log = opts.logger ?? silent;
-  const first = await readData(opts.dataDir);
   const empty: ArchiveData = { sources: [], incidents: [], publications: [] };
   let problems: Problem[];
   let obtained: { archive: SearchArchive; index: 'loaded' | 'built' };
-  if ('error' in first) {
-    problems = [first.error];
-    // Nothing readable: serve an empty archive (not saved: it says nothing about data/).
-    obtained = { archive: createArchive(empty, { dataHash: '', matchFilters: opts.matchFilters }), index: 'built' };
+  const hashed = await readHash(opts.dataDir);
+  const saved = 'hash' in hashed ? await fromSavedUnit(hashed.hash, opts, log) : null;
+  if (saved !== null) {
+    problems = saved.problems;
+    obtained = { archive: saved.archive, index: 'loaded' };
   } else {
-    problems = first.data.problems;
-    obtained = await obtain(first.data, first.hash, opts, log);
+    const first = await readData(opts.dataDir);
+    if ('error' in first) {
+      problems = [first.error];
+      // Nothing readable: serve an empty archive (not saved: it says nothing about data/).
+      obtained = { archive: createArchive(empty, { dataHash: '', matchFilters: opts.matchFilters }), index: 'built' };
+    } else {
+      problems = first.data.problems;
+      obtained = await obtain(first.data, first.hash, opts, log, problems);
+    }
   }
   if (problems.length > 0) log.warn({ problems: problems.length }, 'data has problems; serving the records without problems');
+  /** The problems of the data the served archive was built from. */
+  let currentProblems = problems;
 
   let current = obtained.archive;
   const startup: ReloadReport = { ok: problems.length === 0, problems, counts: countsOf(current), index: obtained.index };
@@ -221,16 +251,30 @@ export async function openArchive(opts: OpenOptions): Promise<ArchiveHolder> {
   watch(current);
 
   const reloadNow = async (force = false): Promise<ReloadReport> => {
+    if (!force) {
+      // Unchanged data is found by its hash alone, without reading a million records.
+      const hashed = await readHash(opts.dataDir);
+      if ('error' in hashed) return { ok: false, problems: [hashed.error], counts: countsOf(current), index: 'kept' };
+      if (hashed.hash === current.dataHash) {
+        if (currentProblems.length > 0) return { ok: false, problems: currentProblems, counts: countsOf(current), index: 'kept' };
+        return { ok: true, problems: [], changed: { added: [], removed: [], changed: [] }, counts: countsOf(current), index: 'kept' };
+      }
+    }
     const next = await readData(opts.dataDir);
     if ('error' in next) return { ok: false, problems: [next.error], counts: countsOf(current), index: 'kept' };
-    if (next.data.problems.length > 0) {
+    // A rebuild forced by a damaged store goes ahead with the good records (as at start): the damaged one must not stay.
+    if (next.data.problems.length > 0 && !force) {
       log.warn({ problems: next.data.problems.length }, 'reload: data has problems; keeping the archive being served');
       return { ok: false, problems: next.data.problems, counts: countsOf(current), index: 'kept' };
     }
-    if (next.hash === current.dataHash && !force) {
-      return { ok: true, problems: [], changed: { added: [], removed: [], changed: [] }, counts: countsOf(current), index: 'kept' };
+    let obtained: { archive: SearchArchive; index: 'loaded' | 'built' } | null = null;
+    if (!force) {
+      const saved = await fromSavedUnit(next.hash, opts, log);
+      if (saved !== null) obtained = { archive: saved.archive, index: 'loaded' };
     }
-    const { archive, index } = await obtain(next.data, next.hash, opts, log, force);
+    obtained ??= await obtain(next.data, next.hash, opts, log, next.data.problems);
+    const { archive, index } = obtained;
+    currentProblems = next.data.problems;
     const changed = diffArchives(current, archive);
     swap(archive);
     log.info({ ...changed, index }, 'reloaded data');

@@ -26,6 +26,7 @@ import { join } from 'node:path';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { crc32 } from 'node:zlib';
 import { canonicalJson, fingerprint as fingerprintOf } from '../digest/fingerprint.ts';
+import type { Problem } from '../records/load.ts';
 import { SCHEMA_VERSION } from '../records/schema.ts';
 import { arrayType, columnsFromParts, columnsToParts, type RecordColumns } from './columns.ts';
 import type { Searchable } from './types.ts';
@@ -93,6 +94,8 @@ export interface StoreHeader {
   sectionsBytes: number;
   sectionsCrc: number;
   sections: Record<string, { offset: number; bytes: number }>;
+  /** Problems data/ had when the records were read (their files were left out): the same as long as data/ hashes the same. */
+  problems?: Problem[];
 }
 
 /**
@@ -158,7 +161,7 @@ export class StoreWriter {
    * until commit(). Asynchronous, checksumming and writing in pieces with the
    * event loop let in between: the main thread is serving meanwhile.
    */
-  async finish(columns: RecordColumns, meta: { dataHash: string; unitId: string }): Promise<WrittenStore> {
+  async finish(columns: RecordColumns, meta: { dataHash: string; unitId: string; problems?: readonly Problem[] }): Promise<WrittenStore> {
     this.flush();
     if (columns.count !== this.n) throw new Error(`columns have ${columns.count} records, the store ${this.n}`);
     const { json, arrays } = columnsToParts(columns);
@@ -204,6 +207,7 @@ export class StoreWriter {
       sectionsBytes: rel,
       sectionsCrc: crc,
       sections,
+      problems: [...(meta.problems ?? [])],
     };
     let at = sectionsStart;
     for (const c of chunks) {

@@ -13,10 +13,11 @@ import { FILTER_COLUMNS } from './filter-index.ts';
 import { buildCompactIndex, type BuildOptions, type RecordFeed } from './rebuild.ts';
 import { loadSavedIndex, saveIndex } from './saved.ts';
 import { openStore, openWrittenStore, storePath, StoreWriter, type WrittenStore } from './store.ts';
+import type { Problem } from '../records/load.ts';
 import type { Searchable } from './types.ts';
 
 export type LoadUnitResult =
-  | { ok: true; archive: SearchArchive; bytes: { index: number } }
+  | { ok: true; archive: SearchArchive; bytes: { index: number }; problems: Problem[] }
   | { ok: false; reason: 'missing' | 'corrupt' | 'version' | 'stale'; detail: string };
 
 /** The archive served from the saved unit in `stateDir`, when it is there, whole and built from data/ as it is now. */
@@ -30,13 +31,15 @@ export async function loadUnit(stateDir: string, dataHash: string, matchFilters:
     opened.store.close();
     return from;
   }
-  return { ok: true, archive: from.archive, bytes: { index: saved.bytes } };
+  return { ok: true, archive: from.archive, bytes: { index: saved.bytes }, problems: opened.header.problems ?? [] };
 }
 
 export interface BuildUnitOptions {
   stateDir: string;
   dataHash: string;
   build?: BuildOptions;
+  /** The problems data/ had when these records were read (files left out), saved with the unit. */
+  problems?: readonly Problem[];
   /** When given, the result carries the archive over the unit just written (as loadUnit would give it). */
   matchFilters?: MatchFilters;
 }
@@ -98,7 +101,7 @@ export async function buildUnit(records: () => Iterable<Searchable>, opts: Build
     cols = await columns.finishAsync();
     if (cols.passStart[cols.count]! + cols.count !== built.compact.docCount) throw new Error('the index and the records disagree on the number of documents');
     cols.adoptIdOrder(built.compact.refRank);
-    written = await writer.finish(cols, { dataHash: opts.dataHash, unitId });
+    written = await writer.finish(cols, { dataHash: opts.dataHash, unitId, problems: opts.problems ?? [] });
     writer.commit();
   } catch (err) {
     return fail(err instanceof Error ? err.message : String(err));
