@@ -320,6 +320,36 @@ export const SubscriptionsViewSchema = z.object({
   ),
 });
 
+/** /sources add, list, remove and check: watched WordPress sites and their state. */
+export const WatchesViewSchema = z.object({
+  type: z.literal('watches'),
+  command: z.literal('sources'),
+  action: z.enum(['add', 'list', 'remove', 'check']),
+  /** One sentence: what was done. */
+  message: z.string(),
+  watches: z.array(
+    z.object({
+      /** The number /sources remove and check take. */
+      id: z.number().int(),
+      channelId: z.string(),
+      channelName: z.string().nullable(),
+      site: z.string(),
+      endpoint: z.string(),
+      everyMinutes: z.number().int(),
+      query: z.string(),
+      /** Latest `modified` seen on the site (its local time), null before the first successful poll. */
+      cursor: z.string().nullable(),
+      imported: z.number().int().nonnegative(),
+      lastSuccessAt: z.string().nullable(),
+      lastError: z.string().nullable(),
+      failures: z.number().int().nonnegative(),
+      /** Set when the watch backed off after failing repeatedly (ISO instant). */
+      backedOffAt: z.string().nullable(),
+      nextPollAt: z.string(),
+    }),
+  ),
+});
+
 /** /discuss: a record's card posted where the command was used, and the thread it is discussed in. */
 export const DiscussionViewSchema = z.object({
   type: z.literal('discussion'),
@@ -375,6 +405,7 @@ export const ViewSchema = z.discriminatedUnion('type', [
   ExportViewSchema,
   DigestViewSchema,
   SubscriptionsViewSchema,
+  WatchesViewSchema,
   DiscussionViewSchema,
   ErrorViewSchema,
 ]);
@@ -402,6 +433,7 @@ export type DigestSection = z.infer<typeof DigestSectionSchema>;
 export type DigestView = z.infer<typeof DigestViewSchema>;
 export type SubscriptionsView = z.infer<typeof SubscriptionsViewSchema>;
 export type DiscussionView = z.infer<typeof DiscussionViewSchema>;
+export type WatchesView = z.infer<typeof WatchesViewSchema>;
 export type View = z.infer<typeof ViewSchema>;
 
 export function errorView(command: string | null, code: ErrorCode, message: string, hints: string[] = []): ErrorView {
