@@ -281,7 +281,13 @@ export const DigestViewSchema = z.object({
   notes: z.array(z.string()),
   /** True when there is nothing to report: the digest is one line saying so. */
   empty: z.boolean(),
+  /** New incidents and publications (sources are listed under newSources). */
   newRecords: DigestSectionSchema,
+  /** Source documents new to this subscription since its last digest (e.g. posts of watched sites), each with its link. */
+  newSources: z.object({
+    total: z.number().int().nonnegative(),
+    items: z.array(z.object({ id: z.string(), title: z.string(), url: z.string(), publisher: z.string(), published: z.string() })),
+  }),
   changedRecords: DigestSectionSchema,
   /** Day-precision records of the same month and day in earlier years. */
   onThisDay: DigestSectionSchema,

@@ -40,6 +40,15 @@ export function renderDigestText(view: DigestView): string[] {
   if (view.tracked) {
     lines.push(...wrap(view.since !== null ? `New and changed since the digest of ${view.since}.` : 'New and changed since subscribing.'));
     lines.push(...section(`New records (${view.newRecords.total})`, view.newRecords.entries, view.newRecords.total));
+    const ns = view.newSources;
+    if (ns.total > 0) {
+      lines.push('', `New sources (${ns.total})`);
+      for (const s of ns.items) {
+        lines.push(...wrap(`${s.title} — ${s.publisher}, ${formatPartial(s.published.slice(0, 10))} [${s.id}]`, { first: '  - ', rest: '    ' }));
+        lines.push(...wrap(s.url, { first: '    ', rest: '    ' }));
+      }
+      if (ns.total > ns.items.length) lines.push(...wrap(`…and ${ns.total - ns.items.length} more.`, { first: '  ' }));
+    }
     if (view.changedRecords.total > 0) {
       lines.push(...section(`Changed records (${view.changedRecords.total})`, view.changedRecords.entries, view.changedRecords.total));
     }
