@@ -26,6 +26,8 @@ export interface SitePost {
   /** HTML paragraphs. */
   content: string;
   author: number;
+  /** A real post served as it is (its own link, title, content), e.g. the seed post. */
+  raw?: Record<string, unknown>;
 }
 
 export interface WpDouble {
@@ -39,6 +41,8 @@ export interface WpDouble {
   posts: Map<number, SitePost>;
   /** Publishes a post at the site's clock; returns it. */
   publish(id: number, title: string, paragraphs: string[], at: string): SitePost;
+  /** Serves a real post as it is (its `modified` decides where it comes in the listing). */
+  publishRaw(raw: Record<string, unknown>): SitePost;
   /** Edits a post (title and/or paragraphs) at the site's clock. */
   edit(id: number, changes: { title?: string; paragraphs?: string[] }, at: string): SitePost;
   /** Queues faults for the next requests, in order. */
@@ -65,7 +69,9 @@ export async function startWpDouble(host = 'www.monitor-site.org'): Promise<WpDo
   const sockets = new Set<Socket>();
   let base = '';
 
-  const json = (p: SitePost, embed = false): Record<string, unknown> => ({
+  const json = (p: SitePost, embed = false): Record<string, unknown> =>
+    p.raw !== undefined ? { ...p.raw, ...(embed ? { _embedded: { author: [{ id: p.author, name: `Analyst ${p.author}` }] } } : {}) } : generated(p, embed);
+  const generated = (p: SitePost, embed: boolean): Record<string, unknown> => ({
     id: p.id,
     date: p.date,
     date_gmt: p.date,
@@ -97,6 +103,12 @@ export async function startWpDouble(host = 'www.monitor-site.org'): Promise<WpDo
     json,
     publish(id, title, paragraphs, at) {
       const post = { id, date: at, modified: at, title, content: html(paragraphs), author: 2 };
+      posts.set(id, post);
+      return post;
+    },
+    publishRaw(raw) {
+      const id = raw['id'] as number;
+      const post = { id, date: String(raw['date']), modified: String(raw['modified'] ?? raw['date']), title: '', content: '', author: Number(raw['author'] ?? 1), raw };
       posts.set(id, post);
       return post;
     },
