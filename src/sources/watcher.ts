@@ -400,6 +400,11 @@ export class SourceWatcher {
     for (const pending of this.store.pending()) {
       const ctx = { announcement: pending.id, watch: pending.watchId, kind: pending.kind, source: pending.sourceId };
       let a = pending;
+      // A watch removed meanwhile says nothing more (what it imported stays in the archive).
+      if (this.store.byId(a.watchId)?.active !== true) {
+        this.store.skip(a.id, 'the watch was removed');
+        continue;
+      }
       let channelId = a.channelId;
       if (a.kind === 'update') {
         const origin = a.sourceId === null ? undefined : this.store.byKey(a.watchId, `new:${a.sourceId}`);
