@@ -371,7 +371,7 @@ export class WatchStore {
 
   /** Ends an announcement that cannot or need not be posted (e.g. an update note of a post that has no thread). */
   skip(id: number, reason: string): Announcement {
-    this.db.prepare("UPDATE announcements SET status = 'skipped', last_error = ? WHERE id = ? AND status = 'intent'").run(reason.slice(0, MAX_ERROR), id);
+    this.db.prepare("UPDATE announcements SET status = 'skipped', last_error = ? WHERE id = ? AND status IN ('intent', 'posted')").run(reason.slice(0, MAX_ERROR), id);
     return this.announcement(id);
   }
 
