@@ -53,7 +53,7 @@ interface Setup {
   holder: ArchiveHolder;
   store: WatchStore;
   /** A watcher over a new connection to the state file (a restart), started with real timers. */
-  watcher(poster?: Poster): Promise<SourceWatcher>;
+  watcher(poster?: Poster, timeoutMs?: number): Promise<SourceWatcher>;
   poster: DiscordDigestPoster;
 }
 
@@ -82,7 +82,7 @@ async function start(): Promise<Setup> {
     holder,
     store,
     poster,
-    async watcher(p: Poster = poster) {
+    async watcher(p: Poster = poster, timeoutMs = 10_000) {
       const w = new SourceWatcher({
         store: openWatchStore(dir),
         sourcesDir: watchedSourcesDir(dir),
@@ -91,7 +91,7 @@ async function start(): Promise<Setup> {
         clock: { now: () => new Date() },
         logger: b.log!,
         minuteMs: MINUTE_MS,
-        fetch: { timeoutMs: 500, retries: 0, backoffMs: 1 },
+        fetch: { timeoutMs, retries: 0, backoffMs: 1 },
         retryDelayMs: 100,
         maxSleepMs: 200,
       });
@@ -109,7 +109,7 @@ function sub(name: string, options: Json[]): Json[] {
 
 const channelMessages = (b: Bot, channelId: string): Json[] => b.double.messages.filter((m) => m['channel_id'] === channelId && m['interaction_metadata'] === undefined);
 
-async function until<T>(what: string, check: () => T | undefined | false, ms = 8000): Promise<T> {
+async function until<T>(what: string, check: () => T | undefined | false, ms = 20_000): Promise<T> {
   const deadline = Date.now() + ms;
   for (;;) {
     const v = check();
@@ -177,7 +177,7 @@ describe('the watcher against both doubles', () => {
     s.site.publish(300, 'Claimed attack near Jalalabad airport', ['A claimed attack near Jalalabad airport on Monday.', 'More details follow.'], minute(1000));
     const announcement = await until('the announcement', () => channelMessages(s.bot, ch)[1]);
     // Within one polling interval (plus the jitter, the reload and the post itself).
-    expect(Date.now() - publishedAt).toBeLessThan(INTERVAL_MS * 1.1 + 3000);
+    expect(Date.now() - publishedAt).toBeLessThan(INTERVAL_MS * 1.1 + 5000);
     const content = String(announcement['content']);
     expect(content).toContain('Claimed attack near Jalalabad airport');
     expect(content).toContain('A claimed attack near Jalalabad airport on Monday.');
@@ -245,7 +245,7 @@ describe('the watcher against both doubles', () => {
     await addWatch(s);
     const ch = s.bot.double.channelId;
     s.site.fail('500', '500', 'malformed', 'hang', '500');
-    await s.watcher();
+    await s.watcher(s.poster, 1000);
     const notice = await until('the back-off notice', () => channelMessages(s.bot, ch).find((m) => String(m['content']).includes('failed 5 times in a row')), 15_000);
     expect(String(notice['content'])).toContain('HTTP 500');
     const list = await ask(s.bot, { name: 'sources', options: sub('list', []), memberPermissions: ADMIN_PERMISSIONS });

@@ -49,7 +49,7 @@ function watcher(store: WatchStore, extra: Partial<WatcherOptions> = {}): Source
     clock,
     logger: log,
     random: () => 0.5,
-    fetch: { timeoutMs: 300, retries: 0, backoffMs: 1, maxBytes: 512 * 1024, sleep: async () => undefined },
+    fetch: { timeoutMs: 10_000, retries: 0, backoffMs: 1, maxBytes: 512 * 1024, sleep: async () => undefined },
     ...extra,
   });
 }
@@ -194,7 +194,7 @@ describe('faults and back-off', () => {
     site.publish(1, 'First', ['x'], minute(1));
     const store = openWatchStore();
     const id = addWatch(store, { every: 10 });
-    const w = watcher(store);
+    const w = watcher(store, { fetch: { timeoutMs: 1000, retries: 0, maxBytes: 512 * 1024, sleep: async () => undefined } });
     await w.tick(clock.now());
     const faults = ['500', 'hang', 'malformed', 'oversized', '429', '500', 'not-array'] as const;
     site.retryAfter = 1;
