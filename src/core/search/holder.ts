@@ -10,6 +10,8 @@
 //   file must not make its record vanish from answers. The report names the
 //   files; the next reload after the fix swaps.
 import { loadData, dataHash, type LoadResult, type Problem } from '../records/load.ts';
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { fingerprint } from '../digest/fingerprint.ts';
 import { archiveFromSaved, createArchive, recordsInOrder, type ArchiveData, type MatchFilters, type SearchArchive } from './engine.ts';
 import type { BuildOptions } from './rebuild.ts';
@@ -58,6 +60,13 @@ export interface OpenOptions {
   build?: BuildOptions;
   /** Check the whole record store's checksum in the background after loading it (default true). */
   verifyRecords?: boolean;
+  /**
+   * Further data folders served with dataDir, such as the sources the bot
+   * imports from watched sites (STATE_DIR/sources). Their sources join the
+   * archive; one with the id of a source in dataDir replaces it (the bot's
+   * copy is the site's latest version). A missing folder is simply empty.
+   */
+  overlayDirs?: readonly string[];
 }
 
 /** How long an archive no longer served keeps its store open for requests that started on it. */
@@ -114,7 +123,7 @@ export function diffArchives(
   return { added: added.sort(cmp), removed: removed.sort(cmp), changed: changed.sort(cmp) };
 }
 
-async function readData(dataDir: string): Promise<{ data: LoadResult; hash: string } | { error: Problem }> {
+async function readOne(dataDir: string): Promise<{ data: LoadResult; hash: string } | { error: Problem }> {
   try {
     const [data, hash] = await Promise.all([loadData(dataDir), dataHash(dataDir)]);
     return { data, hash };
@@ -122,6 +131,35 @@ async function readData(dataDir: string): Promise<{ data: LoadResult; hash: stri
     // loadData reports file problems itself; this is the unexpected rest (e.g. permissions on data/).
     return { error: { file: dataDir, path: '', message: `cannot read data: ${err instanceof Error ? err.message : String(err)}` } };
   }
+}
+
+/** The hash of dataDir and the overlay folders together, as readData computes it. */
+function overlayHash(base: string, layers: ReadonlyArray<{ dir: string; hash: string }>): string {
+  const hash = createHash('sha256').update(base);
+  for (const { dir, hash: h } of layers) hash.update(`|${dir.length}:${dir}:${h}`);
+  return hash.digest('hex');
+}
+
+/** dataDir and the overlay folders as one archive's data (see OpenOptions.overlayDirs). */
+async function readData(dataDir: string, overlayDirs: readonly string[] = []): Promise<{ data: LoadResult; hash: string } | { error: Problem }> {
+  const base = await readOne(dataDir);
+  if ('error' in base || overlayDirs.length === 0) return base;
+  let data = base.data;
+  const layers: Array<{ dir: string; hash: string }> = [];
+  for (const dir of overlayDirs) {
+    if (!existsSync(dir)) continue;
+    const layer = await readOne(dir);
+    if ('error' in layer) return layer;
+    const ids = new Set(layer.data.sources.map((s) => s.id));
+    data = {
+      ...data,
+      sources: [...data.sources.filter((s) => !ids.has(s.id)), ...layer.data.sources],
+      problems: [...data.problems, ...layer.data.problems.filter((p) => !p.message.includes('data folder not found'))],
+      files: data.files + layer.data.files,
+    };
+    layers.push({ dir, hash: layer.hash });
+  }
+  return { data, hash: overlayHash(base.hash, layers) };
 }
 
 /**
@@ -161,10 +199,15 @@ async function obtain(
   return { archive, index: 'built' };
 }
 
-/** The hash of data/ (cheap: bytes, no parsing), or the problem that kept it from being read. */
-async function readHash(dataDir: string): Promise<{ hash: string } | { error: Problem }> {
+/** The hash readData would give (cheap: bytes, no parsing), or the problem that kept the data from being read. */
+async function readHash(dataDir: string, overlayDirs: readonly string[] = []): Promise<{ hash: string } | { error: Problem }> {
+  const one = async (dir: string): Promise<string> => dataHash(dir);
   try {
-    return { hash: await dataHash(dataDir) };
+    const base = await one(dataDir);
+    if (overlayDirs.length === 0) return { hash: base };
+    const layers: Array<{ dir: string; hash: string }> = [];
+    for (const dir of overlayDirs) if (existsSync(dir)) layers.push({ dir, hash: await one(dir) });
+    return { hash: overlayHash(base, layers) };
   } catch (err) {
     return { error: { file: dataDir, path: '', message: `cannot read data: ${err instanceof Error ? err.message : String(err)}` } };
   }
@@ -194,13 +237,13 @@ export async function openArchive(opts: OpenOptions): Promise<ArchiveHolder> {
   const empty: ArchiveData = { sources: [], incidents: [], publications: [] };
   let problems: Problem[];
   let obtained: { archive: SearchArchive; index: 'loaded' | 'built' };
-  const hashed = await readHash(opts.dataDir);
+  const hashed = await readHash(opts.dataDir, opts.overlayDirs);
   const saved = 'hash' in hashed ? await fromSavedUnit(hashed.hash, opts, log) : null;
   if (saved !== null) {
     problems = saved.problems;
     obtained = { archive: saved.archive, index: 'loaded' };
   } else {
-    const first = await readData(opts.dataDir);
+    const first = await readData(opts.dataDir, opts.overlayDirs);
     if ('error' in first) {
       problems = [first.error];
       // Nothing readable: serve an empty archive (not saved: it says nothing about data/).
@@ -253,14 +296,14 @@ export async function openArchive(opts: OpenOptions): Promise<ArchiveHolder> {
   const reloadNow = async (force = false): Promise<ReloadReport> => {
     if (!force) {
       // Unchanged data is found by its hash alone, without reading a million records.
-      const hashed = await readHash(opts.dataDir);
+      const hashed = await readHash(opts.dataDir, opts.overlayDirs);
       if ('error' in hashed) return { ok: false, problems: [hashed.error], counts: countsOf(current), index: 'kept' };
       if (hashed.hash === current.dataHash) {
         if (currentProblems.length > 0) return { ok: false, problems: currentProblems, counts: countsOf(current), index: 'kept' };
         return { ok: true, problems: [], changed: { added: [], removed: [], changed: [] }, counts: countsOf(current), index: 'kept' };
       }
     }
-    const next = await readData(opts.dataDir);
+    const next = await readData(opts.dataDir, opts.overlayDirs);
     if ('error' in next) return { ok: false, problems: [next.error], counts: countsOf(current), index: 'kept' };
     // A rebuild forced by a damaged store goes ahead with the good records (as at start): the damaged one must not stay.
     if (next.data.problems.length > 0 && !force) {
