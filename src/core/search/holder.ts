@@ -176,7 +176,11 @@ async function obtain(
   problems: readonly Problem[],
 ): Promise<{ archive: SearchArchive; index: 'loaded' | 'built' }> {
   // Built off the main thread (rebuild.ts): the archive being served keeps answering meanwhile.
+  let documents = data.incidents.length + data.publications.length;
+  for (const s of data.sources) documents += 1 + s.passages.length;
   const built = await buildUnit(() => recordsInOrder(data), {
+    // Known, so that small data is built in this thread (starting a worker costs more than the build).
+    documents,
     stateDir: opts.stateDir,
     dataHash: hash,
     matchFilters: opts.matchFilters,
