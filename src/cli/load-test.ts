@@ -9,8 +9,11 @@
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { runCommand } from '../../commands/index.ts';
 import { matchFilters } from '../core/query/filter.ts';
-import { archiveFromSaved, createArchive, type SearchArchive } from '../core/search/engine.ts';
-import { buildCompactIndex } from '../core/search/rebuild.ts';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createArchive, recordsInOrder, type SearchArchive } from '../core/search/engine.ts';
+import { buildUnit } from '../core/search/unit.ts';
 import { syntheticCorpus } from '../core/search/synthetic.ts';
 import { isErrorView } from '../core/views.ts';
 
@@ -81,14 +84,22 @@ export async function loadTest(opts: LoadTestOptions): Promise<LoadTestResult> {
   let errors = 0;
   const rebuilds: LoadTestResult['rebuilds'] = { finished: 0, ms: [], threads: [] };
 
-  // Rebuild until the end (a rebuild always in progress), swapping each one in.
+  // Rebuild until the end (a rebuild always in progress), swapping each one in, as a reload does:
+  // the index in the worker, the record store and columns written between batches, then served from disk.
+  const stateDir = await mkdtemp(join(tmpdir(), 'archivist-load-'));
+  const retired: SearchArchive[] = [];
   const rebuilder = (async () => {
     while (performance.now() < deadline) {
-      const built = await buildCompactIndex(data, { thread: 'worker' });
-      const from = archiveFromSaved(data, { compact: built.compact, dataHash: `load-${rebuilds.finished + 1}`, builtAt: new Date().toISOString() }, { matchFilters });
-      if (!from.ok) throw new Error(from.detail);
-      from.archive.warm();
-      current = from.archive;
+      const built = await buildUnit(() => recordsInOrder(data), {
+        stateDir,
+        dataHash: `load-${rebuilds.finished + 1}`,
+        build: { thread: 'worker' },
+        matchFilters,
+      });
+      if (!built.ok || built.archive === undefined) throw new Error(built.ok ? 'no archive' : built.error);
+      built.archive.warm();
+      retired.push(current);
+      current = built.archive;
       rebuilds.finished++;
       rebuilds.ms.push(built.ms);
       rebuilds.threads.push(built.thread);
@@ -106,7 +117,12 @@ export async function loadTest(opts: LoadTestOptions): Promise<LoadTestResult> {
       if (isErrorView(view)) errors++;
     }
   };
-  await Promise.all([...Array.from({ length: opts.concurrency }, (_, u) => user(u)), rebuilder]);
+  try {
+    await Promise.all([...Array.from({ length: opts.concurrency }, (_, u) => user(u)), rebuilder]);
+  } finally {
+    for (const a of [...retired, current]) a.store.close();
+    await rm(stateDir, { recursive: true, force: true });
+  }
 
   latencies.sort((a, b) => a - b);
   return {
