@@ -43,6 +43,7 @@ import type {
 import type { ChartAttachment } from '../core/attachments.ts';
 import { renderText } from '../render/text.ts';
 import { renderDigestMessages } from '../core/digest/markdown.ts';
+import { possibleHeading } from '../core/period.ts';
 
 export const LIMITS = {
   content: 2000,
@@ -86,7 +87,7 @@ export interface DiscordReply {
 }
 
 const ZWSP = '\u200B';
-const COLOR = { incident: 0xc0392b, publication: 0x2e86c1, source: 0x7f8c8d, count: 0x8e44ad, info: 0x34495e, ok: 0x27ae60, warn: 0xe67e22 };
+const COLOR = { possible: 0x95a5a6, incident: 0xc0392b, publication: 0x2e86c1, source: 0x7f8c8d, count: 0x8e44ad, info: 0x34495e, ok: 0x27ae60, warn: 0xe67e22 };
 
 // ------------------------------------------------------------------ escaping
 
@@ -390,13 +391,21 @@ function renderList(view: ListView, opts: RenderOptions = {}): DiscordMessage[] 
   head.push(
     `**${plural(view.total, 'result')}** · showing ${start + 1}–${start + view.entries.length} · page ${view.page} of ${view.pageCount}`,
   );
+  if (view.split !== undefined) head.push(`**${safe(view.split.line)}**`);
   if (view.entries.some((e) => e.imprecise)) head.push('≈ marks a date less precise than the period asked for: it may fall partly outside it.');
   const sources = view.sources.map((s) => sourceLine(s, { suppress: true }));
   const content = fitLines([...head, ...(sources.length > 0 ? ['Sources:', ...sources] : [])], LIMITS.content, (n) => `… ${n} more lines`);
   const entries = view.entries.slice(0, LIMITS.embeds);
   // An equal share of the 6000 characters for each entry, so the page is always one message.
   const budget = Math.floor((LIMITS.embedsTotal - 50) / Math.max(1, entries.length));
-  return [message(content, entries.map((e) => entryEmbed(e, budget)))];
+  const split = view.split;
+  // Certain before possible: each possible record's embed says so above its title, in its own colour.
+  const embeds = entries.map((e) => {
+    const embed = entryEmbed(e, budget - (split !== undefined ? 120 : 0));
+    if (split === undefined || !e.imprecise) return embed;
+    return { ...embed, color: COLOR.possible, author: { name: clip(safe(possibleHeading(split)), 100) } };
+  });
+  return [message(content, embeds)];
 }
 
 function countTable(view: CountView): string[] {
@@ -433,6 +442,13 @@ function renderCount(view: CountView, opts: RenderOptions = {}): DiscordMessage[
     fields.push({
       name: 'Casualties',
       value: `Reported for ${plural(c.incidents, 'matching incident')}, summed as ranges. Incidents without a figure are unknown, not zero; one-figure totals are never split.`,
+    });
+  }
+  if (view.split !== undefined) {
+    const rows = (view.possibleRows ?? []).map((r) => `${codeSafe(r.label)}: ${r.count}`);
+    fields.push({
+      name: clip(`Certain and possible (${view.split.period})`, LIMITS.fieldName),
+      value: fitLines([safe(view.split.line), ...(rows.length > 0 ? ['May be in the period, counted apart:', ...rows.map((r) => `• ${r}`)] : [])], LIMITS.fieldValue, (n) => `… ${n} more rows`),
     });
   }
   if (view.notes.length > 0) fields.push({ name: 'Notes', value: fitLines(view.notes.map(safe), LIMITS.fieldValue, (n) => `… ${n} more notes`) });
