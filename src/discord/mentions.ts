@@ -43,7 +43,8 @@ import {
   type SendableChannels,
 } from 'discord.js';
 import type { CommandDeps } from '../../commands/shared/definition.ts';
-import { answerQuestion, ConversationStore, DEFAULT_MAX_THREADS, DEFAULT_TTL_MS, type Answer } from '../core/ask/index.ts';
+import { answerQuestion } from '../../commands/shared/answer.ts';
+import { cleanQuestion, ConversationStore, DEFAULT_MAX_THREADS, DEFAULT_TTL_MS, type Answer } from '../core/ask/index.ts';
 import type { Archive } from '../core/search/types.ts';
 import { errorView, type View } from '../core/views.ts';
 import type { Logger } from '../logger.ts';
@@ -81,17 +82,14 @@ export function mentionsUser(content: string, botId: string): boolean {
 }
 
 /**
- * The question in a message: user, role and channel mentions removed (the
- * bot's own included; none of them is a word of the question), whitespace
- * collapsed. @everyone/@here stay as typed: they are plain text to the
- * reader and are shown escaped if echoed.
+ * The question in a message: only its words (src/core/ask/clean.ts): user,
+ * role and channel mentions, @everyone/@here, custom emoji and the bot's own
+ * name removed, whitespace collapsed. Links are kept, after the words: a
+ * pasted source address is a question of its own (answerQuestion reads it).
  */
-export function questionText(content: string): string {
-  return content
-    .replace(/<@[!&]?\d{1,20}>/g, ' ')
-    .replace(/<#\d{1,20}>/g, ' ')
-    .replace(/\s+/g, ' ')
-    .trim();
+export function questionText(content: string, botNames: readonly string[] = []): string {
+  const clean = cleanQuestion(content, botNames);
+  return [clean.text, ...clean.urls].join(' ').trim();
 }
 
 /**
@@ -227,7 +225,8 @@ export class MentionHandler {
     const started = Date.now();
     const log = this.#deps.log.child({ message: message.id, guild: message.guildId, channel: message.channelId, user: message.author.id, where: where.kind });
     const mentioned = mentionsUser(message.content, botId);
-    const question = questionText(message.content);
+    const me = message.client.user;
+    const question = questionText(message.content, [me.username, ...(me.globalName !== null ? [me.globalName] : []), ...(message.guild?.members.me?.nickname != null ? [message.guild.members.me.nickname] : [])]);
     // In a DM, a thread or a channel reply the conversation is that channel's; a new thread's is keyed once it exists.
     const key = where.kind === 'dm' || where.kind === 'thread' ? message.channelId : undefined;
 
