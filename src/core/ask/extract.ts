@@ -155,6 +155,22 @@ function lockMentions(tokens: readonly Token[], ends: readonly number[]): void {
 }
 
 /**
+ * After "who is", "what do you know about", ...: a name, searched as words
+ * across every field ("Julaybib al-Kabuli" is a person, not the place Kabul).
+ * The name runs to the next preposition other than "of" ("Voice of Khurasan").
+ */
+function lockNames(tokens: readonly Token[], ends: readonly number[]): void {
+  for (const from of ends) {
+    for (let k = from; k < tokens.length; k++) {
+      const t = tokens[k]!;
+      if (t.used) break;
+      if (t.lower !== 'of' && PREPOSITIONS.has(t.lower)) break;
+      if (!STOP_WORDS.has(t.lower)) t.text = true;
+    }
+  }
+}
+
+/**
  * "the Peshawar mosque bombing": one incident described by its own words,
  * searched as words rather than read as filters (a filter would demand that
  * the record's target be "mosque", which an imambargah's is not). A place or
@@ -295,7 +311,8 @@ export function extract(question: string, ctx: ExtractContext): Extraction {
   const mentions = takePhrases(tokens, flagged(MENTION_CUES));
   if (mentions.length > 0) ex.cues.add('search');
   if (takePhrases(tokens, flagged(SEARCH_CUES)).length > 0) ex.cues.add('search');
-  if (takePhrases(tokens, flagged(WHO_CUES)).length > 0) ex.cues.add('search');
+  const who = takePhrases(tokens, flagged(WHO_CUES));
+  if (who.length > 0) ex.cues.add('search');
 
   ex.during = readHijriMonth(tokens, ctx.now);
   const dates = readDates(text, tokens, ctx.now);
@@ -315,6 +332,7 @@ export function extract(question: string, ctx: ExtractContext): Extraction {
   }
 
   lockMentions(tokens, mentions.map((h) => h.start + h.length));
+  lockNames(tokens, who.map((h) => h.start + h.length));
   if (ex.cues.has('search') && !ex.cues.has('count') && !ex.cues.has('timeline')) lockDefiniteDescriptions(tokens, reader.find(tokens, COMMON));
 
   // Outlets first: they decide whether "on Shias" is a target (incidents) or a topic (publications).

@@ -158,6 +158,11 @@ export const PUBLISH_CUES = phrases([
   'produced',
   'came out',
   'come out',
+  'write',
+  'wrote',
+  'written',
+  'writes',
+  'authored',
 ]);
 
 /** "Show them" after a count: list the records just counted. */
@@ -416,6 +421,6 @@ export const STOP_WORDS: ReadonlySet<string> = new Set([
   'committed', 'perpetrated', 'launched', 'total', 'number', 'numbers', 'count', 'recent', 'recently', 'latest', 'newest', 'new',
   'old', 'oldest', 'earliest', 'last', 'first', 'next', 'previous', 'time', 'times', 'date', 'dates', 'period', 'year', 'years',
   'month', 'months', 'day', 'days', 'week', 'weeks', 'ago', 'far', 'so', 'city', 'cities', 'province', 'provinces', 'district',
-  'districts', 'people', 'persons', 'country', 'countries', 'region', 'area', 'town', 'location', 'locations', 'kind', 'kinds', 'type', 'types', 'sort',
+  'districts', 'people', 'persons', 'language', 'languages', 'country', 'countries', 'region', 'area', 'town', 'location', 'locations', 'kind', 'kinds', 'type', 'types', 'sort',
   'sorts', 'group', 'groups', 'militants', 'militant', 'members', 'fighters', 'targeted', 'targetted', 'hit', 'struck',
 ]);
