@@ -20,6 +20,7 @@ export const definition = {
       maxLength: 500,
     },
     { name: 'page', type: 'integer', description: 'Page of results (10 per page)', minValue: 1, maxValue: 1000 },
+    { name: 'order', type: 'string', description: 'newest or oldest first by date, or best match first (relevance)', choices: ['newest', 'oldest', 'relevance'] },
   ],
 } as const satisfies CommandDefinition;
 
@@ -28,7 +29,8 @@ export type Args = ArgsOf<typeof definition>;
 export function handle(args: Args, deps: CommandDeps): View {
   const read = readQuery('search', args.query);
   if (!read.ok) return read.error;
-  const parsed = read.parsed;
+  // The order option wins over an order: in the query.
+  const parsed = args.order !== undefined ? { ...read.parsed, order: args.order } : read.parsed;
   if (isEmptyQuery(parsed)) {
     return errorView('search', 'empty-query', 'There is nothing to search for in that query.', [
       ...parsed.notes,

@@ -26,6 +26,7 @@ export const definition = {
     { name: 'from', type: 'string', description: 'Start date: YYYY, YYYY-MM or YYYY-MM-DD', maxLength: 10 },
     { name: 'to', type: 'string', description: 'End date: YYYY, YYYY-MM or YYYY-MM-DD (inclusive)', maxLength: 10 },
     { name: 'page', type: 'integer', description: 'Page of results (10 per page)', minValue: 1, maxValue: 1000 },
+    { name: 'order', type: 'string', description: 'newest or oldest first by date, or best match first (relevance)', choices: ['newest', 'oldest', 'relevance'] },
     { name: 'chart', type: 'boolean', description: 'Attach a month-by-month chart of incidents and publications (PNG)' },
   ],
 } as const satisfies CommandDefinition;
@@ -37,7 +38,8 @@ export function handle(args: Args, deps: CommandDeps): View {
   if (!read.ok) return read.error;
   const merged = mergeDateOptions('timeline', read.parsed, args.from, args.to);
   if (!merged.ok) return merged.error;
-  const parsed = merged.parsed;
+  // The order option wins over an order: in the query.
+  const parsed = args.order !== undefined ? { ...merged.parsed, order: args.order } : merged.parsed;
   const page = pageOf(args.page);
   const order = parsed.order ?? 'oldest';
   const result = listHits(deps.archive, parsed, {
