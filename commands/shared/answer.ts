@@ -90,7 +90,8 @@ function sourceAnswer(question: string, urls: readonly string[], deps: CommandDe
   const hits: Hit[] = [...sources.map((s) => ({ ref: s.id, record: s, score: 0, imprecise: false })), ...citing];
   const names = sources.map((s) => s.title).join('; ');
   const line = `The source at that address (${names}) and the ${citing.length} record${citing.length === 1 ? '' : 's'} citing it, in date order`;
-  const notes = hits.length > PAGE_SIZE ? [`${hits.length} records in all; the first ${PAGE_SIZE} are shown. Each record's id opens it with /record.`] : [];
+  // One page: no query reproduces "the records citing this source", so there are no Prev/Next buttons to re-run it.
+  const notes = hits.length > PAGE_SIZE ? [`${hits.length} records in all; the first ${PAGE_SIZE} by date are shown. /record id:${sources[0]!.id} shows the source itself.`] : [];
   const view = buildListView({
     command: 'timeline',
     hits: hits.slice(0, PAGE_SIZE),
@@ -100,6 +101,7 @@ function sourceAnswer(question: string, urls: readonly string[], deps: CommandDe
     notes,
     archive: deps.archive,
     filters: {},
+    pageSize: Math.max(PAGE_SIZE, hits.length),
   });
   const understood: Understood = {
     ok: true,

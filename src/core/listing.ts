@@ -23,17 +23,16 @@ export interface ListOptions {
   defaultKinds?: RecordKindFilter[];
 }
 
-/** Newest first: dated records by their first day, latest first (ties keep their order); undated ones last. */
+/**
+ * Newest first: the exact reverse of oldest first for dated records (so ties,
+ * such as three issues dated only to 2022, come last-numbered first too);
+ * records without a date stay last.
+ */
 export function newestFirst(hits: readonly Hit[]): Hit[] {
-  const dated: Array<{ hit: Hit; day: string; i: number }> = [];
+  const dated: Hit[] = [];
   const undated: Hit[] = [];
-  hits.forEach((hit, i) => {
-    const day = isoStart(hit.record);
-    if (day === null) undated.push(hit);
-    else dated.push({ hit, day, i });
-  });
-  dated.sort((a, b) => (a.day < b.day ? 1 : a.day > b.day ? -1 : a.i - b.i));
-  return [...dated.map((d) => d.hit), ...undated];
+  for (const hit of hits) (isoStart(hit.record) === null ? undated : dated).push(hit);
+  return [...dated.reverse(), ...undated];
 }
 
 export function listHits(archive: Archive, parsed: ParsedQuery, opts: ListOptions): ListedHits {

@@ -343,7 +343,10 @@ export function extract(question: string, ctx: ExtractContext): Extraction {
     addName(ex, h, tokens);
     use(tokens, h.start, h.length);
   }
-  for (const h of takePhrases(tokens, CLAIM_PHRASES)) ex.claimed = h.value;
+  for (const h of takePhrases(tokens, CLAIM_PHRASES)) {
+    ex.claimed = h.value;
+    guess(ex, 'claimed', String(h.value), spanWords(tokens, h.start, h.length));
+  }
   // TYPE_PHRASES are all the group's ways of attacking ("suicide bombings").
   for (const h of takePhrases(tokens, TYPE_PHRASES)) {
     push(ex.type, h.value);

@@ -105,7 +105,7 @@ export const WHO_CUES = phrases([
 export const ORDER_PHRASES: ReadonlyArray<readonly [Phrase, 'newest' | 'oldest']> = [
   ...phrases([
     'latest', 'most recent', 'the most recent', 'newest', 'recent', 'recently', 'lately', 'last', 'the last', 'newest first',
-    'latest first', 'most recent first', 'most recently', 'last few', 'the latest',
+    'latest first', 'most recent first', 'most recently', 'last few', 'the latest', 'new', 'anything new', 'whats new',
   ]).map((p) => [p, 'newest'] as const),
   ...phrases(['earliest', 'oldest', 'first', 'the first', 'oldest first', 'earliest first', 'first ever']).map((p) => [p, 'oldest'] as const),
 ];

@@ -57,7 +57,8 @@ export interface QuestionFilters {
 
 /** A filter value the reader guessed from a noun, and the words it came from. */
 export interface GuessedFilter {
-  filter: 'target' | 'medium' | 'type';
+  /** claimed: "who claimed the Kaj bombing?" asks about the claim; loosening drops it rather than making it a word. */
+  filter: 'target' | 'medium' | 'type' | 'claimed';
   value: string;
   /** The words as typed ("mosques"). */
   words: string;
