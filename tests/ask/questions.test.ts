@@ -240,3 +240,34 @@ describe('the question table', () => {
     else expect(line).not.toMatch(/^Nothing with /u);
   });
 });
+
+describe('follow-ups keep the intents and the loosening', () => {
+  function ask(q: string, previous?: Parameters<typeof answerQuestion>[2]) {
+    const answer = answerQuestion(q, deps, previous);
+    if (!answer.ok) throw new Error(answer.notUnderstood.reason);
+    const view = ViewSchema.parse(answer.view);
+    const ids = view.type === 'list' || view.type === 'count' ? view.entries.map((e) => e.id) : [];
+    return { answer, ids };
+  }
+
+  it('GIVEN "latest attacks" THEN "and in Kabul?" is still newest first', () => {
+    const first = ask('latest attacks');
+    const next = ask('and in Kabul?', first.answer.ok ? first.answer.understood : undefined);
+    expect(next.ids[0]).toBe(KAJ);
+    expect(next.answer.readAs).toMatch(/newest first/u);
+  });
+
+  it('GIVEN "how many were killed in Peshawar" THEN "and in Kabul?" still gives casualty figures', () => {
+    const first = ask('how many were killed in Peshawar');
+    const next = ask('and in Kabul?', first.answer.ok ? first.answer.understood : undefined);
+    expect(next.answer.view.type).toBe('count');
+    expect(next.answer.readAs).toMatch(/^Casualty figures/u);
+    expect(next.ids).toEqual(expect.arrayContaining(KABUL_ATTACKS_2022));
+  });
+
+  it('GIVEN "timeline of attacks on Hazaras" THEN "what about 2021?" is loosened the same way', () => {
+    const first = ask('timeline of attacks on Hazaras');
+    const next = ask('what about 2021?', first.answer.ok ? first.answer.understood : undefined);
+    expect(next.ids).toEqual([SYED]);
+  });
+});
