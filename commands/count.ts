@@ -17,7 +17,7 @@ import { SourceNumbering } from '../src/core/citations.ts';
 import type { Incident } from '../src/core/records/schema.ts';
 import { buildEntry } from '../src/core/timeline.ts';
 import { distinctRecords } from '../src/core/search/distinct.ts';
-import { hasPeriod, isPossible, periodSplit } from '../src/core/period.ts';
+import { hasPeriod, periodSplit, possibleTest } from '../src/core/period.ts';
 import type { CountView, View } from '../src/core/views.ts';
 import { withLooser } from './shared/looser.ts';
 import type { ArgsOf, CommandDefinition, CommandDeps } from './shared/definition.ts';
@@ -74,7 +74,8 @@ export function handle(args: Args, deps: CommandDeps): View {
   let possibleRows: CountView['possibleRows'];
   let listed = counted;
   if (hasPeriod(parsed.filters)) {
-    const possible = counted.filter((r) => isPossible(r, impreciseIds.has(r.id), parsed.filters));
+    const only = possibleTest(parsed.filters);
+    const possible = counted.filter((r) => only(r, impreciseIds.has(r.id)));
     const possibleIds = new Set(possible.map((r) => r.id));
     rows = countBy(counted.filter((r) => !possibleIds.has(r.id)), by).rows;
     possibleRows = possible.length > 0 ? countBy(possible, by).rows : [];

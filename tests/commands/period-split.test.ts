@@ -142,3 +142,37 @@ describe('order and looser suggestions', () => {
     expect(count.looser?.line.startsWith('/count by:year query:"')).toBe(true);
   });
 });
+
+describe('possibleTest', () => {
+  it('GIVEN any record and period THEN it agrees with the entry flag (impreciseForFilter)', async () => {
+    const { possibleTest } = await import('../../src/core/period.ts');
+    const { impreciseForFilter } = await import('../../src/core/timeline.ts');
+    const { parseQuery } = await import('../../src/core/query/parse.ts');
+    const records = [...data.incidents, ...data.publications];
+    for (const q of ['year:2022', 'during:ramadan', 'during:muharram 1444', 'from:2022-03 to:2022-08', 'from:2022-08', 'to:2022-04', 'during:ramadan year:2022']) {
+      const filters = parseQuery(q).filters;
+      const only = possibleTest(filters);
+      for (const r of records) expect(only(r, true), `${q} ${r.id}`).toBe(impreciseForFilter(r, true, filters));
+    }
+  });
+});
+
+describe('newest first, page by page', () => {
+  it('GIVEN queries on a synthetic corpus THEN every page equals the same page of all matches sorted newest first', async () => {
+    const { listHits, newestFirst } = await import('../../src/core/listing.ts');
+    const { parseQuery } = await import('../../src/core/query/parse.ts');
+    const { syntheticCorpus } = await import('../../src/core/search/synthetic.ts');
+    const archive = createArchive(syntheticCorpus({ records: 3000, seed: 7 }), { dataHash: 'synthetic', matchFilters });
+    const seed = deps.archive;
+    for (const a of [archive, seed]) {
+      for (const q of ['attack', 'kabul bombing', 'kind:publication', '', 'taliban kind:source', 'shia hazara mosque', 'zzzz']) {
+        const parsed = parseQuery(q);
+        const all = newestFirst(a.search(parsed, { limit: Infinity, order: 'date' }).hits).map((h) => h.ref);
+        for (const offset of [0, 10, Math.max(0, all.length - 5)]) {
+          const page = listHits(a, parsed, { order: 'newest', limit: 10, offset }).hits.map((h) => h.ref);
+          expect(page, `${q} @${offset}`).toEqual(all.slice(offset, offset + 10));
+        }
+      }
+    }
+  });
+});
