@@ -37,6 +37,18 @@ export function inPeriod(filters: Filters): string {
   return /^(since|up to)\b/u.test(label) ? label : `in ${label}`;
 }
 
+// A record's date interval, kept per date object: a long list asks for the same records page after page.
+const intervals = new WeakMap<object, { from: string; to: string }>();
+
+function intervalOf(date: Parameters<typeof dateInterval>[0]): { from: string; to: string } {
+  let hit = intervals.get(date);
+  if (hit === undefined) {
+    hit = dateInterval(date);
+    intervals.set(date, hit);
+  }
+  return hit;
+}
+
 /**
  * A test for "only may fall inside the period", with the period's days worked
  * out once (a month in any year is some two hundred intervals): a record is
@@ -54,7 +66,7 @@ export function possibleTest(filters: Filters): (record: Searchable, engineImpre
   return (record, flag) => {
     if (!flag) return false;
     if (record.kind === 'source' || record.date === undefined) return flag;
-    const { from, to } = dateInterval(record.date);
+    const { from, to } = intervalOf(record.date);
     let lo = 0;
     let hi = sorted.length - 1;
     let at = -1;
