@@ -20,7 +20,7 @@ import type {
 } from '../core/views.ts';
 import { formatPartial } from '../core/records/dates.ts';
 import { possibleHeading } from '../core/period.ts';
-import { renderDigestText, renderSubscriptionsText } from './digest-text.ts';
+import { renderDigestText, renderSubscriptionsText, renderWatchesText } from './digest-text.ts';
 
 export const WIDTH = 80;
 
@@ -386,6 +386,9 @@ export function renderText(view: View): string {
       break;
     case 'subscriptions':
       lines = renderSubscriptionsText(view);
+      break;
+    case 'watches':
+      lines = renderWatchesText(view);
       break;
     case 'discussion':
       lines = renderDiscussion(view);
