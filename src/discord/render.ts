@@ -42,6 +42,7 @@ import type {
 } from '../core/views.ts';
 import type { ChartAttachment } from '../core/attachments.ts';
 import { renderText } from '../render/text.ts';
+import { stripInvisible } from '../core/hygiene.ts';
 import { renderDigestMessages } from '../core/digest/markdown.ts';
 
 export const LIMITS = {
@@ -92,7 +93,7 @@ const COLOR = { incident: 0xc0392b, publication: 0x2e86c1, source: 0x7f8c8d, cou
 
 /** Text from data or users, safe to put where Discord renders markdown. */
 export function safe(text: string): string {
-  let out = escapeMarkdown(text, { heading: true, bulletedList: true, numberedList: true });
+  let out = escapeMarkdown(stripInvisible(text), { heading: true, bulletedList: true, numberedList: true });
   // Masked links: with both brackets escaped, `[x](url)` is shown as typed (the URL may still auto-link, visibly).
   out = out.replace(/[[\]]/g, '\\$&');
   // Line-start forms escapeMarkdown leaves: block quotes and subtext.
@@ -102,7 +103,8 @@ export function safe(text: string): string {
 
 /** Mentions shown as typed. Also used for text in code blocks and footers, where markdown is not rendered. */
 export function literalMentions(text: string): string {
-  return text.replace(/@(everyone|here)/gi, `@${ZWSP}$1`).replace(/<(?=[@#/:]|a:|t:)/g, `<${ZWSP}`);
+  // Bidi controls and other invisible format characters first: nothing shown reads differently from what it says.
+  return stripInvisible(text).replace(/@(everyone|here)/gi, `@${ZWSP}$1`).replace(/<(?=[@#/:]|a:|t:)/g, `<${ZWSP}`);
 }
 
 /** Text for inside a code block: no backtick can close it, no mention forms. */
