@@ -89,8 +89,8 @@ export interface RouterDeps {
   attachments?: DiscordAttachmentLimits;
 }
 
-/** Commands that only read a record or two: answered directly. Any other command is deferred first. */
-const QUICK = new Set(['record', 'cite', 'about', 'help']);
+/** Commands whose answer is small and fixed: answered directly. Any other command, and every one that can touch a record (of any size), is deferred first. */
+const QUICK = new Set(['about', 'help']);
 
 const PERMISSION_BITS: { readonly [R in Requirement]: bigint } = { 'manage-server': PermissionFlagsBits.ManageGuild };
 const PERMISSION_NAMES: { readonly [R in Requirement]: string } = { 'manage-server': 'Manage Server' };
