@@ -58,6 +58,12 @@ export interface Invocation {
 
 export interface Route {
   name: string;
+  /**
+   * The command only reads (search, record, …): a paging button may run it
+   * again. Absent or false: it changes something (reload, subscribe, post),
+   * so its buttons page through its kept reply and never run it again.
+   */
+  readOnly?: boolean;
   /** Who may run it; checked against the member's permissions on every invocation, buttons included. */
   requires?: Requirement;
   /** Acknowledge before running, because the handler may take longer than about a second. */
@@ -87,6 +93,25 @@ export interface RouterDeps {
   services?: Omit<Partial<CommandDeps>, 'archive' | 'now' | 'caller'>;
   /** Attachment limits (default 8 MiB per file, 10 parts per export); a server's smaller limit still wins. */
   attachments?: DiscordAttachmentLimits;
+}
+
+/**
+ * The commands that only read the archive. Only these are ever run again by a
+ * button; every other command (today /reload, /digest, /discuss, and any
+ * added later unless listed here) pages through the reply it gave.
+ */
+export const READ_ONLY_COMMANDS: ReadonlySet<string> = new Set(['search', 'timeline', 'count', 'export', 'record', 'cite', 'about', 'help']);
+
+/** The longest text autocomplete looks at when an option declares no maxLength. */
+const AUTOCOMPLETE_MAX_CHARS = 200;
+
+/** maxLength of an option of a command (or of one of its sub-commands), when declared. */
+function declaredMaxLength(name: string, option: string): number | undefined {
+  const definition = [...COMMANDS, ...BOT_COMMANDS].map((c) => c.definition).find((d) => d.name === name);
+  if (definition === undefined) return undefined;
+  const options = [...definition.options, ...(definition.subcommands ?? []).flatMap((sub) => sub.options)];
+  const found = options.find((o) => o.name === option);
+  return found !== undefined && 'maxLength' in found && typeof found.maxLength === 'number' ? found.maxLength : undefined;
 }
 
 /** Commands whose answer is small and fixed: answered directly. Any other command, and every one that can touch a record (of any size), is deferred first. */
@@ -123,6 +148,7 @@ export class InteractionRouter {
       this.register({
         name,
         ...(requires !== undefined ? { requires } : {}),
+        readOnly: READ_ONLY_COMMANDS.has(name),
         defer: !QUICK.has(name),
         run: (raw, invocation) => runCommand(name, raw, commandDeps(invocation)),
       });
@@ -246,17 +272,25 @@ export class InteractionRouter {
    * what the buttons re-run the command with.
    */
   #message(
-    command: string,
+    route: Route,
     options: { [name: string]: string },
     view: View,
     part: number,
     attached: RenderOptions = {},
+    keptKey?: string,
   ): { message: DiscordMessage & { components: APIActionRowComponent<APIButtonComponent>[] }; ephemeral: boolean } {
+    const command = route.name;
     const reply = renderDiscord(view, attached);
     const index = Math.min(Math.max(1, part), reply.parts.length);
     const message = reply.parts[index - 1]!;
-    let row: ReturnType<Paging['row']> | undefined;
-    if (view.type === 'list' && view.pageCount > 1) row = this.#paging.row(command, options, 'page', view.page, view.pageCount);
+    let row: { row: APIActionRowComponent<APIButtonComponent>; remembered: boolean } | undefined;
+    if (route.readOnly !== true) {
+      // A command that changed something is never run again: its buttons page through this reply, kept in memory.
+      if (reply.parts.length > 1) {
+        const key = keptKey ?? this.#paging.keep(command, view);
+        row = { row: this.#paging.keptRow(command, key, index, reply.parts.length), remembered: false };
+      }
+    } else if (view.type === 'list' && view.pageCount > 1) row = this.#paging.row(command, options, 'page', view.page, view.pageCount);
     else if (reply.parts.length > 1) row = this.#paging.row(command, options, 'part', index, reply.parts.length);
     let content = message.content;
     if (row?.remembered === true) {
@@ -298,7 +332,7 @@ export class InteractionRouter {
       }
       // Files go with the first message only; parts of an export that do not fit it follow as further messages.
       const files = await prepareAttachments(view, limitsFor(this.#deps.attachments ?? {}, interaction.attachmentSizeLimit), log);
-      const { message, ephemeral } = this.#message(route.name, options, view, 1, {
+      const { message, ephemeral } = this.#message(route, options, view, 1, {
         attached: files.attached,
         following: files.following,
         attachmentNotes: files.notes,
@@ -340,6 +374,17 @@ export class InteractionRouter {
       await this.#replyError(interaction, unknownCommand(command));
       return { outcome: 'unknown-command', ackMs: Date.now() - started };
     }
+    if (decoded.state.kept !== undefined) return this.#keptPart(interaction, route, decoded.state.kept, target.n, log, started);
+    if (route.readOnly !== true) {
+      // A forged (or old) button naming a command that changes something: it is never run from a button.
+      await this.#replyError(
+        interaction,
+        errorView(null, 'bad-page', `This button would run /${command} again; buttons never run a command that changes something.`, [
+          `Run /${command} yourself if that is what you meant.`,
+        ]),
+      );
+      return { outcome: 'not-rerun', ackMs: Date.now() - started };
+    }
     if (!this.#permitted(interaction, route)) {
       await this.#replyError(interaction, this.#refusal(route));
       return { outcome: 'forbidden', ackMs: Date.now() - started };
@@ -363,7 +408,7 @@ export class InteractionRouter {
       // chart (which covers every page) stays, and part 1 shows it again from the file already there.
       const onMessage = new Set(interaction.message.attachments.map((a) => a.name));
       const attached = chartNames(view).filter((name) => onMessage.has(name));
-      const { message } = this.#message(route.name, options, view, target.kind === 'part' ? target.n : 1, { attached });
+      const { message } = this.#message(route, options, view, target.kind === 'part' ? target.n : 1, { attached });
       if (route.defer) {
         await interaction.editReply(message);
       } else {
@@ -378,12 +423,40 @@ export class InteractionRouter {
     }
   }
 
+  /** Shows part `n` of a kept reply: nothing runs again, the message is updated in place. */
+  async #keptPart(interaction: ButtonInteraction, route: Route, key: string, n: number, log: Logger, started: number): Promise<object> {
+    const view = this.#paging.kept(key) as View | undefined;
+    if (view === undefined) {
+      await this.#replyError(
+        interaction,
+        errorView(null, 'bad-page', 'These buttons stopped working: the reply they page through is no longer kept (the bot restarted, or it is too old).', [
+          `Run /${route.name} again to see it whole.`,
+        ]),
+      );
+      return { outcome: 'expired', ackMs: Date.now() - started };
+    }
+    try {
+      const { message } = this.#message(route, {}, view, n, {}, key);
+      await interaction.update(message);
+      return { outcome: 'ok', ackMs: Date.now() - started, command: route.name, target: `kept part ${n}` };
+    } catch (err) {
+      log.error({ err }, 'could not deliver the reply');
+      await this.#apologise(interaction, log);
+      return { outcome: 'failed' };
+    }
+  }
+
   async #autocomplete(interaction: AutocompleteInteraction, log: Logger): Promise<void> {
     let choices: { name: string; value: string }[] = [];
     try {
       const focused = interaction.options.getFocused(true);
-      if (this.#routes.has(interaction.commandName)) {
-        choices = suggest(focused.name, String(focused.value), { ...this.#deps.services, archive: this.#deps.archive(), now: this.#deps.now ?? (() => new Date()) })
+      const typed = String(focused.value);
+      // Checked before any work, as a slash option's maxLength is: text longer than the option takes gets no suggestions.
+      const max = Math.min(declaredMaxLength(interaction.commandName, focused.name) ?? AUTOCOMPLETE_MAX_CHARS, 500);
+      if (typed.length > max) {
+        log.debug({ length: typed.length, max }, 'autocomplete text longer than the option takes: no suggestions');
+      } else if (this.#routes.has(interaction.commandName)) {
+        choices = suggest(focused.name, typed, { ...this.#deps.services, archive: this.#deps.archive(), now: this.#deps.now ?? (() => new Date()) })
           // suggest keeps to Discord's limits already; cut again so a change there cannot become an API error.
           .filter((s) => s.name.length >= 1 && s.name.length <= 100 && s.value.length <= 100)
           .slice(0, MAX_SUGGESTIONS);
