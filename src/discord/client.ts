@@ -23,6 +23,7 @@ import { Client, Events, GatewayIntentBits, Options, Partials, RESTEvents, type 
 import type { DiscordSettings } from '../config.ts';
 import type { ArchiveHolder } from '../core/search/holder.ts';
 import type { Logger } from '../logger.ts';
+import { Throttle, type ThrottleLimits } from './guard.ts';
 import { MentionHandler } from './mentions.ts';
 import { Paging } from './paging.ts';
 import { InteractionRouter, type RouterDeps } from './router.ts';
@@ -38,6 +39,8 @@ export interface DiscordTransportOptions {
   services?: RouterDeps['services'];
   /** How long stop() waits for replies in flight (ms). */
   drainTimeoutMs?: number;
+  /** Limits for posting on members' behalf (/discuss, answers to mentions); DEFAULT_THROTTLE otherwise. */
+  throttle?: Partial<ThrottleLimits>;
 }
 
 export interface DiscordTransport {
@@ -118,7 +121,10 @@ export function createDiscordTransport(opts: DiscordTransportOptions): DiscordTr
   );
   // One Paging for both: Prev/Next on an answer to a mention are pressed like a slash command's.
   const paging = new Paging();
+  // One throttle for everything posted on a member's behalf, so /discuss and mentions share a member's allowance.
+  const throttle = new Throttle(opts.throttle ?? {});
   const router = new InteractionRouter({
+    throttle,
     archive: () => opts.holder.current,
     reload: () => opts.holder.reload(),
     log,
@@ -132,6 +138,7 @@ export function createDiscordTransport(opts: DiscordTransportOptions): DiscordTr
         archive: () => opts.holder.current,
         log: log.child({ feature: 'mentions' }),
         paging,
+        throttle,
         ...(opts.now !== undefined ? { now: opts.now } : {}),
       })
     : null;
@@ -139,7 +146,12 @@ export function createDiscordTransport(opts: DiscordTransportOptions): DiscordTr
   const onInteraction = (interaction: Interaction): void => void router.handle(interaction);
   client.on(Events.InteractionCreate, onInteraction);
   const onMessage = (message: Message): void => void mentions?.handle(message);
-  if (mentions !== null) client.on(Events.MessageCreate, onMessage);
+  // The raw event comes first and carries the author's roles, which discord.js drops with its member cache off.
+  const onRaw = (packet: { t?: string | null; d?: unknown }): void => mentions?.noteRaw(packet);
+  if (mentions !== null) {
+    client.on(Events.Raw, onRaw);
+    client.on(Events.MessageCreate, onMessage);
+  }
   // Without an 'error' listener an EventEmitter error would throw and end the process.
   client.on(Events.Error, (err) => log.error({ err }, 'discord client error'));
   client.on(Events.Warn, (message) => log.warn({ detail: message }, 'discord client warning'));
@@ -194,6 +206,7 @@ export function createDiscordTransport(opts: DiscordTransportOptions): DiscordTr
         if (!drained || !answered) log.warn('replies still in flight at shutdown were abandoned');
         client.off(Events.InteractionCreate, onInteraction);
         client.off(Events.MessageCreate, onMessage);
+        client.off(Events.Raw, onRaw);
         await client.destroy();
         log.info('disconnected from Discord');
       })();

@@ -40,6 +40,7 @@ import { attachmentsOf } from '../render/attachments.ts';
 import { requirementOf } from './definitions.ts';
 import { optionStrings, rawOptions } from './options.ts';
 import { Paging } from './paging.ts';
+import { missingPermissions, postingRequirement, Throttle, throttledMessage } from './guard.ts';
 import { chartNames, limitsFor, prepareAttachments, type DiscordAttachmentLimits } from './attachments.ts';
 import { clip, LIMITS, renderDiscord, type DiscordMessage, type RenderOptions } from './render.ts';
 
@@ -93,7 +94,16 @@ export interface RouterDeps {
   services?: Omit<Partial<CommandDeps>, 'archive' | 'now' | 'caller'>;
   /** Attachment limits (default 8 MiB per file, 10 parts per export); a server's smaller limit still wins. */
   attachments?: DiscordAttachmentLimits;
+  /** Throttle for commands that post on a member's behalf (POSTING_COMMANDS); shared with the mention handler. */
+  throttle?: Throttle;
 }
+
+/**
+ * Commands that post or open threads on the member's behalf: the member's own
+ * permissions in the channel must allow it, and the throttles apply
+ * (src/discord/guard.ts).
+ */
+export const POSTING_COMMANDS: ReadonlySet<string> = new Set(['discuss']);
 
 /**
  * The commands that only read the archive. Only these are ever run again by a
@@ -131,9 +141,11 @@ export class InteractionRouter {
   readonly #deps: RouterDeps;
   readonly #paging: Paging;
   readonly #inFlight = new InFlight();
+  readonly #throttle: Throttle;
 
   constructor(deps: RouterDeps) {
     this.#deps = deps;
+    this.#throttle = deps.throttle ?? new Throttle();
     this.#paging = deps.paging ?? new Paging();
     const now = deps.now ?? (() => new Date());
     const commandDeps = (invocation: Invocation): CommandDeps => ({
@@ -249,6 +261,40 @@ export class InteractionRouter {
     return interaction.memberPermissions?.has(PERMISSION_BITS[route.requires]) === true;
   }
 
+  /**
+   * For a command that posts on the member's behalf: a refusal when the member
+   * may not post (or open threads) in this channel themselves, or has hit a
+   * throttle; null when it may go ahead (and then it counts towards the throttles).
+   */
+  #postingRefusal(interaction: ChatInputCommandInteraction, route: Route): { view: View; outcome: string } | null {
+    if (!POSTING_COMMANDS.has(route.name)) return null;
+    // Outside a server there is no channel permission to check (the command itself says it needs a server).
+    const permissions = interaction.memberPermissions;
+    if (permissions !== null && interaction.inGuild()) {
+      const inThread = interaction.channel?.isThread() === true;
+      const missing = missingPermissions(permissions.bitfield, postingRequirement(inThread));
+      if (missing.length > 0) {
+        const what = inThread ? 'posts in this thread' : 'posts in this channel and opens a public thread';
+        return {
+          outcome: 'forbidden',
+          view: errorView(route.name, 'forbidden', `/${route.name} ${what} for you, and you do not have ${missing.join(' and ')} here.`, [
+            'Use /record to see the record just for you, or ask a moderator for the permission.',
+          ]),
+        };
+      }
+    }
+    const taken = this.#throttle.take(interaction.user.id, interaction.channelId);
+    if (!taken.ok) {
+      return {
+        outcome: 'throttled',
+        view: errorView(route.name, 'unavailable', throttledMessage(taken, this.#throttle.limits, `posts for /${route.name}`), [
+          'Use /record meanwhile: it answers only you and has no limit.',
+        ]),
+      };
+    }
+    return null;
+  }
+
   #refusal(route: Route): View {
     const requirement = route.requires ?? 'manage-server';
     return errorView(route.name, 'forbidden', `/${route.name} is only for members with the ${PERMISSION_NAMES[requirement]} permission.`, [
@@ -312,6 +358,11 @@ export class InteractionRouter {
     if (!this.#permitted(interaction, route)) {
       await this.#replyError(interaction, this.#refusal(route));
       return { outcome: 'forbidden', ackMs: Date.now() - started };
+    }
+    const posting = this.#postingRefusal(interaction, route);
+    if (posting !== null) {
+      await this.#replyError(interaction, posting.view);
+      return { outcome: posting.outcome, ackMs: Date.now() - started };
     }
     const raw = rawOptions(interaction.options.data);
     let ackMs: number | undefined;

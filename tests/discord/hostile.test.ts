@@ -5,10 +5,12 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { PermissionFlagsBits } from 'discord.js';
 import { SqliteDigestService } from '../../src/digest/service.ts';
+import { DiscordDiscussions } from '../../src/discord/discuss.ts';
 import { MAX_PARTS } from '../../src/discord/render.ts';
 import { openStore, tempStateDir } from '../digest/helpers.ts';
-import { payloadOf, type Json } from './double/index.ts';
+import { payloadOf, type DiscordDouble, type Json, type RecordedCall } from './double/index.ts';
 import { ADMIN_PERMISSIONS, ask, buttonsOf, dataCopy, isCallback, logLine, openHolder, startBot, str, tempDir, textsOf, type Bot } from './harness.ts';
 
 const EPHEMERAL = 1 << 6;
@@ -118,5 +120,92 @@ describe('finding 8: buttons and autocomplete are checked like slash options', (
     // Refused before any work: the log says the text was longer than the option takes (500 for query).
     const refused = await logLine(b, (l) => l['msg'] === 'autocomplete text longer than the option takes: no suggestions');
     expect(refused).toMatchObject({ length: 50_009, max: 500 });
+  });
+});
+
+const HUMAN = { id: '500000000000000007', username: 'member', discriminator: '0', global_name: 'member', avatar: null, public_flags: 0 };
+const ONLY_VIEW_AND_COMMANDS = String(PermissionFlagsBits.ViewChannel | PermissionFlagsBits.UseApplicationCommands);
+const POSTER = String(
+  PermissionFlagsBits.ViewChannel | PermissionFlagsBits.UseApplicationCommands | PermissionFlagsBits.SendMessages | PermissionFlagsBits.CreatePublicThreads | PermissionFlagsBits.EmbedLinks,
+);
+const RECORD = 'inc-2022-03-04-peshawar-imambargah-bombing';
+const isPostIn = (channelId: string) => (c: RecordedCall) => c.method === 'POST' && c.path === `/channels/${channelId}/messages`;
+const isThreadOpen = (c: RecordedCall) => c.method === 'POST' && /^\/channels\/\d+\/messages\/\d+\/threads$/.test(c.path);
+const settle = (ms = 200) => new Promise((r) => setTimeout(r, ms));
+
+async function startPosting(messageContent = false): Promise<Bot> {
+  const data = await dataCopy();
+  const state = await tempDir('archivist-hostile-state-');
+  cleanups.push(data.remove, state.remove);
+  bot = await startBot(await openHolder(data.path, state.path), {
+    messageContent,
+    services: ({ log, client }) => ({ discussions: new DiscordDiscussions(client, log) }),
+  });
+  return bot;
+}
+
+function mention(d: DiscordDouble, text: string): Json {
+  const base = d.seedMessage({ channelId: d.channelId, content: `<@${d.botUserId}> ${text}`, author: HUMAN });
+  return {
+    ...base,
+    type: 0,
+    channel_type: 0,
+    member: { roles: [], joined_at: new Date().toISOString(), deaf: false, mute: false, flags: 0 },
+    mention_everyone: false,
+    mention_roles: [],
+    mentions: [{ id: d.botUserId, username: 'Archivist', discriminator: '0000', avatar: null, bot: true, public_flags: 0 }],
+  };
+}
+
+describe('finding 2: posting on a member\'s behalf checks their permissions and is throttled', () => {
+  it('GIVEN a member with only View Channel and Use Application Commands THEN /discuss is refused ephemerally, naming what they lack; nothing is posted', async () => {
+    const b = await startPosting();
+    for (let i = 0; i < 3; i++) {
+      const a = await ask(b, { name: 'discuss', options: [str('record', RECORD)], memberPermissions: ONLY_VIEW_AND_COMMANDS, userId: HUMAN.id });
+      expect((a.message['flags'] as number) & EPHEMERAL).toBe(EPHEMERAL);
+      expect(String(a.message['content'])).toContain('you do not have Send Messages and Create Public Threads here');
+    }
+    expect(b.double.calls.filter(isPostIn(b.double.channelId))).toHaveLength(0);
+    expect(b.double.calls.filter(isThreadOpen)).toHaveLength(0);
+  });
+
+  it('GIVEN a member who may post, running /discuss again and again THEN the first 3 post, the rest get a polite ephemeral wait', async () => {
+    const b = await startPosting();
+    const replies: Json[] = [];
+    for (let i = 0; i < 5; i++) {
+      replies.push((await ask(b, { name: 'discuss', options: [str('record', RECORD)], memberPermissions: POSTER, userId: HUMAN.id })).message);
+    }
+    expect(b.double.calls.filter(isThreadOpen)).toHaveLength(3);
+    for (const m of replies.slice(3)) {
+      expect((m['flags'] as number) & EPHEMERAL).toBe(EPHEMERAL);
+      expect(String(m['content'])).toMatch(/Please wait \d+ s: the bot posts for \/discuss at most 3 times per member in a minute/);
+    }
+  });
+
+  it('GIVEN members who may not create public threads (the @everyone role lacks it) THEN a mention is answered in the channel, no thread opened', async () => {
+    const b = await startPosting(true);
+    const d = b.double;
+    const guild = b.transport.client.guilds.cache.get(d.guildId)!;
+    const everyone = guild.roles.everyone;
+    const without = (everyone.permissions.bitfield & ~PermissionFlagsBits.CreatePublicThreads).toString();
+    d.dispatch('GUILD_ROLE_UPDATE', { guild_id: d.guildId, role: { id: d.guildId, name: '@everyone', color: 0, hoist: false, position: 0, permissions: without, managed: false, mentionable: false, flags: 0 } });
+    await settle(100);
+    const msg = mention(d, 'how many attacks in Kabul in 2022?');
+    d.dispatch('MESSAGE_CREATE', msg);
+    const answer = await d.waitForCall(isPostIn(d.channelId), 5000);
+    expect((payloadOf(answer.body)['message_reference'] as Json)['message_id']).toBe(msg['id']);
+    expect(d.calls.filter(isThreadOpen)).toHaveLength(0);
+  });
+
+  it('GIVEN one member mentioning the bot six times in a row THEN three answers, one short "please wait" reply, then silence', async () => {
+    const b = await startPosting(true);
+    const d = b.double;
+    for (let i = 0; i < 6; i++) d.dispatch('MESSAGE_CREATE', mention(d, `how many attacks in Kabul in ${2015 + i}?`));
+    await d.waitForCall(() => d.calls.filter(isThreadOpen).length >= 3, 5000);
+    await settle(500);
+    expect(d.calls.filter(isThreadOpen)).toHaveLength(3);
+    const inChannel = d.calls.filter(isPostIn(d.channelId)).map((c) => String(payloadOf(c.body)['content']));
+    expect(inChannel).toHaveLength(1);
+    expect(inChannel[0]).toMatch(/^Please wait \d+ s: the bot answers questions at most 3 times per member in a minute/);
   });
 });
