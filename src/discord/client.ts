@@ -23,6 +23,7 @@ import { Client, Events, GatewayIntentBits, Options, Partials, RESTEvents, type 
 import type { DiscordSettings } from '../config.ts';
 import type { ArchiveHolder } from '../core/search/holder.ts';
 import type { Logger } from '../logger.ts';
+import { FATAL_CLOSE_CODES } from '../exit-codes.ts';
 import { Throttle, type ThrottleLimits } from './guard.ts';
 import { MentionHandler } from './mentions.ts';
 import { Paging } from './paging.ts';
@@ -39,6 +40,12 @@ export interface DiscordTransportOptions {
   services?: RouterDeps['services'];
   /** How long stop() waits for replies in flight (ms). */
   drainTimeoutMs?: number;
+  /**
+   * Called once when Discord ends the session for good (a gateway close code
+   * Discord documents as fatal, e.g. 4004 token reset, 4014 disallowed
+   * intent): discord.js will not reconnect, so the process should stop.
+   */
+  onFatal?: (fatal: { code: number; cause: string; fix: string }) => void;
   /** Limits for posting on members' behalf (/discuss, answers to mentions); DEFAULT_THROTTLE otherwise. */
   throttle?: Partial<ThrottleLimits>;
 }
@@ -155,7 +162,17 @@ export function createDiscordTransport(opts: DiscordTransportOptions): DiscordTr
   // Without an 'error' listener an EventEmitter error would throw and end the process.
   client.on(Events.Error, (err) => log.error({ err }, 'discord client error'));
   client.on(Events.Warn, (message) => log.warn({ detail: message }, 'discord client warning'));
-  client.on(Events.ShardDisconnect, (event, shard) => log.warn({ shard, code: event.code }, 'gateway disconnected'));
+  let fatal = false;
+  client.on(Events.ShardDisconnect, (event, shard) => {
+    const known = FATAL_CLOSE_CODES.get(event.code);
+    if (known !== undefined && opts.onFatal !== undefined) {
+      // The caller logs the one error line and stops; a warning here would only say the same thing less clearly.
+      if (!fatal) opts.onFatal({ code: event.code, ...known });
+      fatal = true;
+      return;
+    }
+    log.warn({ shard, code: event.code }, 'gateway disconnected');
+  });
   client.on(Events.ShardReconnecting, (shard) => log.info({ shard }, 'gateway reconnecting'));
   client.on(Events.ShardResume, (shard, replayed) => log.info({ shard, replayed }, 'gateway session resumed'));
   client.on(Events.ShardError, (err, shard) => log.warn({ err, shard }, 'gateway connection error'));
