@@ -4,11 +4,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { runCommand } from '../../commands/index.ts';
-import type { CitationRef, Entry, View } from '../../src/core/views.ts';
+import { errorView, type CitationRef, type Entry, type View } from '../../src/core/views.ts';
 import { chunkLines, clip, linkTarget, MAX_PARTS, MAX_SHOWN_TEXT, renderDiscord, safe, type DiscordMessage } from '../../src/discord/render.ts';
 import { checkMessagePayload } from './double/body.ts';
 import type { Json } from './double/index.ts';
 import { as, deps } from '../commands/helpers.ts';
+import { renderText } from '../../src/render/text.ts';
 
 /** The message as Discord receives it, checked the way Discord checks it. */
 function expectWithinLimits(m: DiscordMessage): void {
@@ -325,5 +326,16 @@ describe('rendering cost bounded by what is shown', () => {
     const text = reply.parts.map(allText).join('\n');
     expect(text).toContain('Kabul evil x y');
     expect(text).not.toMatch(/[\u202a-\u202e\u2066-\u2069\u200e\u200f]|\u{E0041}/u);
+  });
+});
+
+describe('bidi controls in every renderer of user-supplied text', () => {
+  it('GIVEN a view whose text holds U+202E and an isolate THEN neither the console text nor the Discord reply holds them', () => {
+    const view = errorView('search', 'bad-query', 'Unknown place "\u202Elubak\u202C" \u2067here\u2069', ['Try place:\u202Ekabul']);
+    expect(renderText(view)).toContain('lubak');
+    expect(renderText(view)).not.toMatch(/[\u202a-\u202e\u2066-\u2069]/);
+    const discord = renderDiscord(view).parts.map(allText).join('\n');
+    expect(discord).toContain('lubak');
+    expect(discord).not.toMatch(/[\u202a-\u202e\u2066-\u2069]/);
   });
 });
