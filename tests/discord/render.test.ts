@@ -4,7 +4,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { runCommand } from '../../commands/index.ts';
-import { errorView, type CitationRef, type Entry, type View } from '../../src/core/views.ts';
+import { errorView as makeError, type CitationRef, type Entry, type View } from '../../src/core/views.ts';
 import { chunkLines, clip, linkTarget, MAX_PARTS, MAX_SHOWN_TEXT, renderDiscord, safe, type DiscordMessage } from '../../src/discord/render.ts';
 import { checkMessagePayload } from './double/body.ts';
 import type { Json } from './double/index.ts';
@@ -331,7 +331,7 @@ describe('rendering cost bounded by what is shown', () => {
 
 describe('bidi controls in every renderer of user-supplied text', () => {
   it('GIVEN a view whose text holds U+202E and an isolate THEN neither the console text nor the Discord reply holds them', () => {
-    const view = errorView('search', 'bad-query', 'Unknown place "\u202Elubak\u202C" \u2067here\u2069', ['Try place:\u202Ekabul']);
+    const view = makeError('search', 'bad-query', 'Unknown place "\u202Elubak\u202C" \u2067here\u2069', ['Try place:\u202Ekabul']);
     expect(renderText(view)).toContain('lubak');
     expect(renderText(view)).not.toMatch(/[\u202a-\u202e\u2066-\u2069]/);
     const discord = renderDiscord(view).parts.map(allText).join('\n');
