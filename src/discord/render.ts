@@ -107,9 +107,12 @@ export const MAX_SHOWN_TEXT = LIMITS.description;
  */
 export const MAX_PARTS = 10;
 
-/** Text from data or users, safe to put where Discord renders markdown; cut to `max` characters first (see MAX_SHOWN_TEXT). */
-export function safe(text: string, max: number = MAX_SHOWN_TEXT): string {
-  let out = escapeMarkdown(stripInvisible(clip(text, max)), { heading: true, bulletedList: true, numberedList: true });
+/**
+ * Text from data or users, safe to put where Discord renders markdown; cut to
+ * MAX_SHOWN_TEXT characters first. One parameter only, so `.map(safe)` stays safe.
+ */
+export function safe(text: string): string {
+  let out = escapeMarkdown(stripInvisible(clip(text, MAX_SHOWN_TEXT)), { heading: true, bulletedList: true, numberedList: true });
   // Masked links: with both brackets escaped, `[x](url)` is shown as typed (the URL may still auto-link, visibly).
   out = out.replace(/[[\]]/g, '\\$&');
   // Line-start forms escapeMarkdown leaves: block quotes and subtext.
