@@ -3,6 +3,7 @@
 // broken, preferably after a '/'), and control characters from data or user
 // input are neutralised so a record cannot move the cursor or recolour the
 // terminal.
+import { stripInvisible } from '../core/hygiene.ts';
 import type {
   AboutView,
   CitationRef,
@@ -397,5 +398,6 @@ export function renderText(view: View): string {
       lines = renderError(view);
       break;
   }
-  return lines.join('\n');
+  // Bidi controls and invisible format characters from data or the question never reach the terminal.
+  return stripInvisible(lines.join('\n'));
 }
