@@ -6,7 +6,9 @@ import { COUNT_KEYS, countNotes, defaultKindsFor, DISCLAIMER, KEY_KINDS, KEY_NOU
 import { countChart } from '../src/core/charts.ts';
 import { SourceNumbering } from '../src/core/citations.ts';
 import { buildEntry } from '../src/core/timeline.ts';
-import type { View } from '../src/core/views.ts';
+import { hasPeriod, periodSplit, possibleTest } from '../src/core/period.ts';
+import type { CountView, View } from '../src/core/views.ts';
+import { withLooser } from './shared/looser.ts';
 import type { ArgsOf, CommandDefinition, CommandDeps } from './shared/definition.ts';
 import { mergeDateOptions, modeNotes, readAs, readQuery } from './shared/query.ts';
 
@@ -71,9 +73,29 @@ export function handle(args: Args, deps: CommandDeps): View {
     const kinds = KEY_KINDS[by].map((k) => KIND_PLURAL[k]).join(' and ');
     notes.push(`by:${by} counts ${kinds} only; ${left} other matching record${left === 1 ? ' was' : 's were'} left out.`);
   }
+  // Counted from the columns (search/column-counts.ts): no record is read.
   const counts = archive.countBy(counted, by);
   notes.push(...countNotes(counts, by));
-
+  // Certain before possible: with a period named, rows count the records certainly inside it, possibleRows the rest.
+  // Only records the engine marked imprecise can be possible, so only those are read.
+  let rows = counts.rows;
+  let split: CountView['split'];
+  let possibleRows: CountView['possibleRows'];
+  let listed: ArrayLike<number> = counted;
+  const impreciseOf = new Map<number, boolean>();
+  for (let i = 0; i < counted.length; i++) if (countedImprecise[i] === 1) impreciseOf.set(counted[i]!, true);
+  if (hasPeriod(parsed.filters)) {
+    const only = possibleTest(parsed.filters);
+    const possibleSet = new Set<number>();
+    for (const r of impreciseOf.keys()) if (only(archive.record(r), true)) possibleSet.add(r);
+    // Both kept in the counted (date) order.
+    const possible = Array.from(counted.filter((r) => possibleSet.has(r)));
+    const certain = counted.filter((r) => !possibleSet.has(r));
+    rows = archive.countBy(certain, by).rows;
+    possibleRows = possible.length > 0 ? archive.countBy(possible, by).rows : [];
+    split = periodSplit(parsed.filters, counted.length - possible.length, possible.map((r) => archive.record(r)));
+    listed = [...certain, ...possible];
+  }
   const incidents = incidentsAll.subarray(0, nIncidents);
   const casualties = incidents.length > 0 ? archive.sumCasualties(incidents) : null;
   if (casualties !== null && casualties.excluded > 0) {
@@ -83,33 +105,36 @@ export function handle(args: Args, deps: CommandDeps): View {
     );
   }
   // The entries show what the rows are made of; past MAX_COUNT_ENTRIES they would be a full export, which /export makes.
-  const shown = Math.min(counted.length, MAX_COUNT_ENTRIES);
-  if (counted.length > shown) {
-    notes.push(`The first ${shown} of the ${counted.length} counted records are listed; /export with the same query gives them all.`);
+  const shown = Math.min(listed.length, MAX_COUNT_ENTRIES);
+  if (listed.length > shown) {
+    notes.push(`The first ${shown} of the ${listed.length} counted records are listed; /export with the same query gives them all.`);
   }
   if (counted.length === 0) {
     notes.push(left > 0 ? `None of the matching records can be counted by ${KEY_NOUN[by]}.` : 'No records matched.');
   }
 
   // The chart shows the same rows; when there is nothing to draw, a note says why instead.
-  const chart = args.chart === true ? countChart({ by, rows: counts.rows, total: counts.total, readAs: readAs(parsed), range: parsed.filters }) : null;
+  const chart = args.chart === true ? countChart({ by, rows, total: counts.total, readAs: readAs(parsed), range: parsed.filters }) : null;
   if (chart !== null && !chart.ok) notes.push(chart.note);
 
   const numbering = new SourceNumbering();
-  return {
+  const view: CountView = {
     type: 'count',
     command: 'count',
     by,
     readAs: readAs(parsed),
     notes,
     total: counts.total,
-    rows: counts.rows,
+    rows,
     casualties,
     disclaimer: DISCLAIMER,
-    entries: Array.from(counted.subarray(0, shown), (r, i) =>
-      buildEntry({ ref: archive.recordId(r), record: archive.record(r), score: 0, imprecise: countedImprecise[i] === 1 }, archive, numbering, parsed.filters),
-    ),
+    entries: Array.from({ length: shown }, (_, i) => {
+      const r = listed[i]!;
+      return buildEntry({ ref: archive.recordId(r), record: archive.record(r), score: 0, imprecise: impreciseOf.has(r) }, archive, numbering, parsed.filters);
+    }),
     sources: numbering.list(),
     ...(chart?.ok === true ? { attachments: [chart.attachment] } : {}),
+    ...(split !== undefined ? { split, possibleRows: possibleRows ?? [] } : {}),
   };
+  return withLooser(view, 'count', parsed, deps, { defaultKinds: defaultKindsFor(by), prefix: `by:${by} ` });
 }

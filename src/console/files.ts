@@ -2,7 +2,7 @@
 // write them into an output folder (./out by default), then say where they
 // are. An existing file is never overwritten: a second chart of the same name
 // gets -2, -3, …, so one session's earlier answers stay on disk.
-import { mkdir, open, rm, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, rm, writeFile, type FileHandle } from 'node:fs/promises';
 import type { ExportAttachment } from '../core/attachments.ts';
 import { basename, extname, join } from 'node:path';
 import type { View } from '../core/views.ts';
@@ -19,6 +19,49 @@ export interface WrittenFiles {
   errors: { name: string; message: string }[];
 }
 
+/** Why a file-system call failed, in words a user can act on. */
+export function writeFailure(err: unknown): string {
+  const code = err instanceof Error ? (err as NodeJS.ErrnoException).code : undefined;
+  switch (code) {
+    case 'ENOSPC':
+      return 'the disk is full';
+    case 'EDQUOT':
+      return 'the disk quota is used up';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'EROFS':
+      return 'the file system is read-only';
+    case 'ENOTDIR':
+      return 'a file is in the way where a folder should be';
+    case 'EEXIST':
+      return 'something that is not a folder is in the way';
+    case 'ENAMETOOLONG':
+      return 'the path is too long';
+    default:
+      return code !== undefined ? `error ${code}` : err instanceof Error ? err.message : String(err);
+  }
+}
+
+/** Writes `bytes` as `name` in `dir`, or as name-2, name-3, … when taken; returns the path used. */
+async function writeNew(dir: string, name: string, bytes: Buffer): Promise<string> {
+  const ext = extname(name);
+  const stem = name.slice(0, name.length - ext.length);
+  for (let n = 1; ; n++) {
+    const path = join(dir, n === 1 ? name : `${stem}-${n}${ext}`);
+    try {
+      await writeFile(path, bytes, { flag: 'wx' });
+      return path;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || n >= 1000) {
+        // A write cut short (a full disk) leaves no half file behind; one that was never created is not touched.
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') await rm(path, { force: true }).catch(() => undefined);
+        throw err;
+      }
+    }
+  }
+}
+
 /** Creates `name` in `dir`, or name-2, name-3, … when taken; returns the path used and the open file. */
 async function createNew(dir: string, name: string): Promise<{ path: string; file: FileHandle }> {
   const ext = extname(name);
@@ -33,25 +76,14 @@ async function createNew(dir: string, name: string): Promise<{ path: string; fil
   }
 }
 
-/** Writes `bytes` as `name` in `dir`, or as name-2, name-3, … when taken; returns the path used. */
-async function writeNew(dir: string, name: string, bytes: Buffer): Promise<string> {
-  const { path, file } = await createNew(dir, name);
-  try {
-    await file.writeFile(bytes);
-  } finally {
-    await file.close();
-  }
-  return path;
-}
-
-/** An export as one file, written row by row as the rows are read (a full export never sits in memory). */
+/** An export as one file, written row by row as the rows are read (a full export never sits in memory); a file cut short is removed. */
 async function streamExport(dir: string, spec: ExportAttachment): Promise<string> {
   const { path, file } = await createNew(dir, basename(spec.name));
   try {
     await writeExport(spec, { write: async (chunk) => void (await file.write(chunk, null, 'utf8')) });
   } catch (err) {
     await file.close();
-    await rm(path, { force: true });
+    await rm(path, { force: true }).catch(() => undefined);
     throw err;
   }
   await file.close();
@@ -68,14 +100,20 @@ export async function writeAttachments(view: View, outDir: string, log?: Logger)
   const specs = attachmentsOf(view);
   const written: WrittenFiles = { paths: [], errors: [] };
   if (specs.length === 0) return written;
-  await mkdir(outDir, { recursive: true });
+  try {
+    await mkdir(outDir, { recursive: true });
+  } catch (err) {
+    // Nothing can be written: every attachment is reported, none is lost silently.
+    const why = `The folder ${outDir} cannot be created (${writeFailure(err)}). Choose another folder with --out.`;
+    for (const spec of specs) written.errors.push({ name: spec.name, message: why });
+    return written;
+  }
   for (const spec of specs) {
     if (spec.kind === 'export') {
       try {
         written.paths.push(await streamExport(outDir, spec));
       } catch (err) {
-        log?.error({ err, attachment: spec.name }, 'export failed to write');
-        written.errors.push({ name: spec.name, message: `It could not be written: ${err instanceof Error ? err.message : String(err)}` });
+        written.errors.push({ name: basename(spec.name), message: `It could not be written in ${outDir}: ${writeFailure(err)}.` });
       }
       continue;
     }
@@ -92,7 +130,13 @@ export async function writeAttachments(view: View, outDir: string, log?: Logger)
       continue;
     }
     // Names come from the handlers, but a path separator must never let one escape the folder.
-    for (const file of result.files) written.paths.push(await writeNew(outDir, basename(file.name), file.bytes));
+    for (const file of result.files) {
+      try {
+        written.paths.push(await writeNew(outDir, basename(file.name), file.bytes));
+      } catch (err) {
+        written.errors.push({ name: basename(file.name), message: `It could not be written in ${outDir}: ${writeFailure(err)}.` });
+      }
+    }
   }
   return written;
 }

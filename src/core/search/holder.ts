@@ -12,6 +12,7 @@
 import { loadData, dataHash, type LoadResult, type Problem } from '../records/load.ts';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { displayPath } from '../records/read.ts';
 import { fingerprint } from '../digest/fingerprint.ts';
 import { archiveFromSaved, createArchive, recordsInOrder, type ArchiveData, type MatchFilters, type SearchArchive } from './engine.ts';
 import type { BuildOptions } from './rebuild.ts';
@@ -126,10 +127,13 @@ export function diffArchives(
 async function readOne(dataDir: string): Promise<{ data: LoadResult; hash: string } | { error: Problem }> {
   try {
     const [data, hash] = await Promise.all([loadData(dataDir), dataHash(dataDir)]);
+    // Replies and logs name files relative to the data folder, never by an absolute server path.
+    data.problems = data.problems.map((p) => ({ ...p, file: displayPath(dataDir, p.file) }));
     return { data, hash };
   } catch (err) {
     // loadData reports file problems itself; this is the unexpected rest (e.g. permissions on data/).
-    return { error: { file: dataDir, path: '', message: `cannot read data: ${err instanceof Error ? err.message : String(err)}` } };
+    const code = err instanceof Error ? (err as NodeJS.ErrnoException).code : undefined;
+    return { error: { file: 'the data folder', path: '', message: `cannot read data: ${code !== undefined ? `error ${code}` : 'failed'}` } };
   }
 }
 
@@ -213,7 +217,9 @@ async function readHash(dataDir: string, overlayDirs: readonly string[] = []): P
     for (const dir of overlayDirs) if (existsSync(dir)) layers.push({ dir, hash: await one(dir) });
     return { hash: overlayHash(base, layers) };
   } catch (err) {
-    return { error: { file: dataDir, path: '', message: `cannot read data: ${err instanceof Error ? err.message : String(err)}` } };
+    // As readOne: no absolute server path in replies and logs.
+    const code = err instanceof Error ? (err as NodeJS.ErrnoException).code : undefined;
+    return { error: { file: 'the data folder', path: '', message: `cannot read data: ${code !== undefined ? `error ${code}` : 'failed'}` } };
   }
 }
 
