@@ -56,7 +56,11 @@ export type BuildUnitResult =
  * still the index of the records (the caller can serve them from memory).
  */
 export async function buildUnit(records: () => Iterable<Searchable>, opts: BuildUnitOptions & { documents?: number }): Promise<BuildUnitResult> {
-  await mkdir(opts.stateDir, { recursive: true });
+  // A state folder that cannot be made (a file in the way, permissions) only means nothing is saved: the build goes on.
+  const dirError = await mkdir(opts.stateDir, { recursive: true }).then(
+    () => undefined,
+    (err: unknown) => (err instanceof Error ? err.message : String(err)),
+  );
   const unitId = randomBytes(8).toString('hex');
   const file = storePath(opts.stateDir);
   let writer: StoreWriter | undefined;
@@ -70,6 +74,7 @@ export async function buildUnit(records: () => Iterable<Searchable>, opts: Build
       writeError = undefined;
       columns = new ColumnsBuilder(columnDefs(FILTER_COLUMNS));
       try {
+        if (dirError !== undefined) throw new Error(dirError);
         writer = new StoreWriter(file);
       } catch (err) {
         writer = undefined;
