@@ -144,7 +144,7 @@ function anyName(values: readonly string[], candidates: ReadonlyArray<string | u
 
 function incidentFields(r: Incident, f: Filters): boolean {
   if (given(f.outlet) || given(f.medium) || given(f.language)) return false;
-  if (given(f.category) && !f.category.includes(r.category)) return false;
+  if (given(f.category) && !(f.category as readonly string[]).includes(r.category)) return false;
   if (given(f.place) && !anyName(f.place, [r.place.site, r.place.place, r.place.district, r.place.province])) return false;
   if (given(f.country) && !anyName(f.country, [r.place.country])) return false;
   if (given(f.type) && !anyName(f.type, r.attackTypes)) return false;

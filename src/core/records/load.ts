@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import type { z } from 'zod';
 import { schemaForFolder, type DataFolder, type Incident, type Publication, type SourceDocument } from './schema.ts';
 import { crossCheck } from './check.ts';
+import { hashDatasets, loadDatasets } from './datasets.ts';
 
 /** Something wrong with one file. `path` is a JSON path (`date.start`, `sources[0].quote`), '' for the whole file. */
 export interface Problem {
@@ -32,6 +33,8 @@ export interface LoadResult {
 export interface Entry<T> {
   file: string;
   record: T;
+  /** A dataset record whose quotes were already checked against its stored row (datasets.ts). */
+  rowChecked?: boolean;
 }
 
 /** A file that was read but not accepted; `id` is its id when it had one, else its file name without `.json`. */
@@ -206,6 +209,14 @@ export async function loadData(dir: string): Promise<LoadResult> {
     }
   }
 
+  // Imported event datasets (data/datasets/<key>/): a release is a source, each stored row an incident.
+  const datasets = await loadDatasets(dir);
+  files += datasets.files;
+  problems.push(...datasets.problems);
+  parsed.sources.push(...datasets.sources);
+  parsed.incidents.push(...datasets.incidents);
+  parsed.rejected.push(...datasets.rejected);
+
   const checked = crossCheck(parsed);
   problems.push(...checked.problems);
   const keep = <T>(entries: Entry<T>[]): T[] => entries.filter((e) => !checked.rejected.has(e.file)).map((e) => e.record);
@@ -245,5 +256,6 @@ export async function dataHash(dir: string): Promise<string> {
       hash.update(bytes);
     }
   }
+  await hashDatasets(dir, hash);
   return hash.digest('hex');
 }

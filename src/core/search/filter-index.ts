@@ -188,7 +188,7 @@ export class FilterIndex {
       if (given(country)) restrict(this.country, (c) => country.some((p) => nameMatchesWithin(p, c)), i0, i1);
       if (given(type)) restrict(this.type, (c) => type.some((p) => nameMatchesWithin(p, c)), i0, i1);
       if (given(target)) restrict(this.target, (pair) => target.some((t) => targetMatches(t, pair)), i0, i1);
-      if (given(category)) restrict(this.category, (c) => category.includes(c), i0, i1);
+      if (given(category)) restrict(this.category, (c) => (category as readonly string[]).includes(c), i0, i1);
       if (f.claimed !== undefined) {
         const want = f.claimed ? 1 : 0;
         for (let r = i0; r < i1; r++) if (this.claimed[r] !== want) v[r] = OUT;
