@@ -10,7 +10,7 @@
 // byte array per filter. tests/search/filter-index.test.ts checks that both
 // agree on generated queries.
 import type { Incident, Publication } from '../records/schema.ts';
-import { filterIntervals, languageMatches, matchFilters, recordSpan, resolveMedium, targetMatches, type RecordSpan } from '../query/filter.ts';
+import { actorNames, filterIntervals, languageMatches, matchFilters, recordSpan, resolveMedium, targetMatches, type RecordSpan } from '../query/filter.ts';
 import { nameMatchesWithin } from '../query/names.ts';
 import type { Filters, Searchable } from './types.ts';
 
@@ -79,6 +79,9 @@ export class FilterIndex {
   private readonly outlet = new Facet<string>();
   private readonly medium = new Facet<Publication['medium']>();
   private readonly language = new Facet<string>();
+  private readonly dataset = new Facet<string>();
+  private readonly actor = new Facet<string>();
+  private readonly violence = new Facet<string>();
   private readonly claimed: Uint8Array;
   /** Per record: first and last day (YYYYMMDD), -1 when undated; exact = dated to one day. */
   private readonly spanFrom: Int32Array;
@@ -116,6 +119,12 @@ export class FilterIndex {
         this.target.add(`${r.target ?? ''}\u0000${r.targetType ?? ''}`, [r.target, r.targetType], i);
         this.category.add(r.category, r.category, i);
         this.claimed[i] = r.claim?.status === 'claimed' ? 1 : 0;
+        if (r.dataset !== undefined) {
+          this.dataset.add(r.dataset.key, r.dataset.key, i);
+          this.dataset.add(r.dataset.release, r.dataset.release, i);
+        }
+        for (const a of actorNames(r)) this.actor.add(a, a, i);
+        if (r.violence !== undefined) this.violence.add(r.violence, r.violence, i);
       } else if (r.kind === 'publication') {
         if (r.outlet !== undefined) this.outlet.add(r.outlet, r.outlet, i);
         this.medium.add(r.medium, r.medium, i);
@@ -169,7 +178,8 @@ export class FilterIndex {
     v.fill(OUT);
     // Which kinds the given filters can apply to at all (matchFilters: incidentFields, publicationFields, sourceFields).
     const pubOnly = given(f.outlet) || given(f.medium) || given(f.language);
-    const incOnly = given(f.place) || given(f.country) || given(f.type) || given(f.target) || given(f.category) || f.claimed !== undefined;
+    const incOnly =
+      given(f.place) || given(f.country) || given(f.type) || given(f.target) || given(f.category) || f.claimed !== undefined || given(f.dataset) || given(f.actor) || given(f.violence);
     if (!pubOnly) v.fill(IN, i0, i1);
     if (!incOnly) v.fill(IN, i1, p1);
     if (!pubOnly && !incOnly) v.fill(IN, p1, n);
@@ -189,6 +199,10 @@ export class FilterIndex {
       if (given(type)) restrict(this.type, (c) => type.some((p) => nameMatchesWithin(p, c)), i0, i1);
       if (given(target)) restrict(this.target, (pair) => target.some((t) => targetMatches(t, pair)), i0, i1);
       if (given(category)) restrict(this.category, (c) => (category as readonly string[]).includes(c), i0, i1);
+      const { dataset, actor, violence } = f;
+      if (given(dataset)) restrict(this.dataset, (c) => dataset.some((p) => nameMatchesWithin(p, c)), i0, i1);
+      if (given(actor)) restrict(this.actor, (c) => actor.some((p) => nameMatchesWithin(p, c)), i0, i1);
+      if (given(violence)) restrict(this.violence, (c) => violence.some((p) => nameMatchesWithin(p, c)), i0, i1);
       if (f.claimed !== undefined) {
         const want = f.claimed ? 1 : 0;
         for (let r = i0; r < i1; r++) if (this.claimed[r] !== want) v[r] = OUT;
