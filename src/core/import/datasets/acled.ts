@@ -79,7 +79,7 @@ export function translateAcled(row: Row, release: DatasetRelease): Translation {
   const country = r.required('country');
   const eventType = r.required('event_type');
   r.required('actor1');
-  const quote = pickQuote(row, ['notes', 'source', 'location']);
+  const quote = pickQuote(row, ['notes', 'source', 'actor1', 'event_type', 'location']);
   if (quote === undefined) r.problem('notes', 'no text of 8 or more characters to quote');
   if (r.problems.length > 0 || rowId === undefined || day === undefined || timePrec === undefined || geoPrec === undefined || quote === undefined) {
     return { ok: false, ...(rowId !== undefined ? { rowId } : {}), problems: r.problems };
