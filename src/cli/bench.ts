@@ -20,6 +20,8 @@
 // then `rounds` more times; p50/p95 are over the warm runs.
 // Targets (issue 7) at 100k records: our p95 <= 25 ms and >= 40x plain lunr's,
 // load <= 1 s, heap after load <= 300 MB, full rebuild <= 10 s off the main thread.
+// --import [--rows 400000] [--keep <dir>]: dataset import throughput and memory
+// on a GED-shaped synthetic file (see bench-import.ts).
 // --load: 20 concurrent /search calls through runCommand for 30 s while the
 // index is rebuilt in the worker (see loadTest below).
 import { spawn } from 'node:child_process';
@@ -38,6 +40,7 @@ import { loadSavedIndex, saveIndex } from '../core/search/saved.ts';
 import { syntheticCorpus } from '../core/search/synthetic.ts';
 import type { Filters, RecordKindFilter, Searchable } from '../core/search/types.ts';
 import { loadTest } from './load-test.ts';
+import { importBench, importChild } from './bench-import.ts';
 
 const SEED = 20240322;
 
@@ -291,6 +294,21 @@ async function main(argv: string[]): Promise<void> {
   if (argv[0] === '--child') {
     const result = await child(JSON.parse(argv[1]!) as ChildArgs);
     process.stdout.write(JSON.stringify(result));
+    return;
+  }
+  if (argv[0] === '--import-child') {
+    process.stdout.write(JSON.stringify(await importChild(JSON.parse(argv[1]!) as Parameters<typeof importChild>[0])));
+    return;
+  }
+  if (argv.includes('--import')) {
+    const keep = option(argv, '--keep');
+    const result = await importBench({
+      rows: Number(option(argv, '--rows') ?? 400000),
+      ...(keep !== undefined ? { keep } : {}),
+      self: fileURLToPath(import.meta.url),
+      log: (line) => process.stderr.write(`bench --import: ${line}\n`),
+    });
+    process.stdout.write(`${JSON.stringify(result)}\n`);
     return;
   }
   if (argv.includes('--load')) {

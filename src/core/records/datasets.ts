@@ -14,6 +14,7 @@ import { explainQuoteMismatch } from './check.ts';
 import type { Entry, Problem, Rejected } from './load.ts';
 import { Id, Incident, SourceDocument } from './schema.ts';
 import { normaliseForQuote } from './text.ts';
+import { DATASET_FIELDS, datasetCodes } from './codebooks.ts';
 
 export const DATASETS_FOLDER = 'datasets';
 export const MANIFEST = 'manifest.json';
@@ -37,6 +38,8 @@ export const Manifest = z
     importedAt: z.iso.datetime(),
     /** The mapping file a csv import used, kept so a re-import reads the sheet the same way. */
     mapping: z.unknown().optional(),
+    /** For csv: the cells a record shows as its codes, with their meanings ([column, meaning]). */
+    codeFields: z.array(z.tuple([z.string().min(1), z.string().min(1)])).optional(),
     source: SourceDocument,
   })
   .strict();
@@ -143,7 +146,11 @@ export function checkLine(text: string, manifest: Manifest, file: string): { ok:
     if (mismatch !== undefined) problems.push({ file, path: `record.sources[${i}].quote`, message: `${mismatch} (the stored row)` });
   });
   if (!r.sources.some((c) => c.source === releaseId)) problems.push({ file, path: 'record.sources', message: `the record does not cite its release "${releaseId}"` });
-  return problems.length > 0 ? { ok: false, id: r.id, problems } : { ok: true, record: r };
+  if (problems.length > 0) return { ok: false, id: r.id, problems };
+  // The record's codes are its row's cells, read here rather than stored twice.
+  const fields = manifest.format === 'csv' ? (manifest.codeFields ?? []) : DATASET_FIELDS[manifest.format];
+  r.dataset!.codes = datasetCodes(fields, row);
+  return { ok: true, record: r };
 }
 
 /** Every dataset folder: its release as a source, and each stored row's record, checked against the row. */

@@ -40,7 +40,7 @@ describe('re-importing', () => {
       expect(report.changes).toEqual(
         expect.arrayContaining([
           { id: `ucdp-ged-${rows[55]!['id']}`, change: 'added' },
-          { id: `ucdp-ged-${rows[7]!['id']}`, change: 'updated', fields: expect.arrayContaining(['casualties', 'dataset']) },
+          { id: `ucdp-ged-${rows[7]!['id']}`, change: 'updated', fields: expect.arrayContaining(['casualties', 'summary']) },
           { id: `ucdp-ged-${rows[3]!['id']}`, change: 'removed' },
         ]),
       );

@@ -15,21 +15,16 @@
 //   sub_event_type -> attack types; disorder_type -> violence; notes ->
 //   summary and quote.
 import type { DatasetRelease, Incident, Place } from '../../records/schema.ts';
-import { actors, addDays, code, dateFromSpan, joinParts, monthEnd, pickQuote, recordId, releaseId, RowReader, isRealDay, type DatasetFormat, type Row, type Translation } from './common.ts';
+import { ACLED_GEO_PRECISION, ACLED_TIME_PRECISION } from '../../records/codebooks.ts';
+import { actors, addDays, dateFromSpan, joinParts, monthEnd, pickQuote, recordId, releaseId, RowReader, isRealDay, type DatasetFormat, type Row, type Translation } from './common.ts';
 
 export const ACLED_KEY = 'acled';
 
-const TIME_PRECISION = new Map<number, string>([
-  [1, 'the source reports the day of the event'],
-  [2, 'the source reports only the week; event_date is a day within it'],
-  [3, 'the source reports only the month; event_date is a day within it'],
-]);
+const TIME_PRECISION = ACLED_TIME_PRECISION;
 
-const GEO_PRECISION = new Map<number, { precision: Place['precision']; meaning: string }>([
-  [1, { precision: 'city', meaning: 'the source names the town; coordinates are that town' }],
-  [2, { precision: 'district', meaning: 'the source names part of a region near a town; coordinates are of that town' }],
-  [3, { precision: 'province', meaning: 'the source names only a larger region; coordinates are of a stand-in location in it' }],
-]);
+const GEO_PRECISION = new Map<number, { precision: Place['precision']; meaning: string }>(
+  ([[1, 'city'], [2, 'district'], [3, 'province']] as const).map(([n, precision]) => [n, { precision, meaning: ACLED_GEO_PRECISION.get(n)! }]),
+);
 
 const REQUIRED = ['event_id_cnty', 'event_date', 'time_precision', 'event_type', 'actor1', 'country', 'geo_precision', 'fatalities'];
 
@@ -128,22 +123,8 @@ export function translateAcled(row: Row, release: DatasetRelease): Translation {
       key: ACLED_KEY,
       release: releaseId(release.key, release.version),
       row: rowId,
-      codes: [
-        ...code(row, 'event_date'),
-        ...code(row, 'time_precision', timePrec.value),
-        ...code(row, 'geo_precision', geoPrec.value.meaning),
-        ...code(row, 'fatalities', 'conservative count of reported fatalities'),
-        ...code(row, 'event_type'),
-        ...code(row, 'sub_event_type'),
-        ...code(row, 'disorder_type'),
-        ...code(row, 'inter1', 'actor 1 type code'),
-        ...code(row, 'inter2', 'actor 2 type code'),
-        ...code(row, 'interaction', 'interaction code of the two actor types'),
-        ...code(row, 'latitude'),
-        ...code(row, 'longitude'),
-        ...code(row, 'source'),
-        ...code(row, 'source_scale'),
-      ],
+      // The row's codes are read from the stored row when it is loaded (records/codebooks.ts).
+      codes: [],
     },
   };
   return { ok: true, record, rowId };

@@ -2,7 +2,7 @@
 // column name; a translation turns one row into one incident record plus the
 // problems found, each naming the column. Nothing is invented: a blank cell or
 // an "unknown" code leaves the field absent, as in hand-written records.
-import type { Actor, DatasetCode, DatasetRelease, Figure, Incident, SourceDocument } from '../../records/schema.ts';
+import type { Actor, DatasetRelease, Figure, Incident, SourceDocument } from '../../records/schema.ts';
 
 /** One CSV row: column name -> cell text, exactly as in the file. */
 export type Row = Readonly<Record<string, string>>;
@@ -157,13 +157,6 @@ export function dateFromSpan(start: string, end: string, label?: string): Incide
   if (start.slice(8) === '01' && end === monthEnd(start)) return { start: start.slice(0, 7), precision: 'month', ...withLabel };
   if (start.slice(5) === '01-01' && end === `${start.slice(0, 4)}-12-31`) return { start: start.slice(0, 4), precision: 'year', ...withLabel };
   return { start, end, precision: 'range', ...withLabel };
-}
-
-/** A code kept as the dataset wrote it, with its codebook meaning. */
-export function code(row: Row, field: string, meaning?: string): DatasetCode[] {
-  const v = row[field];
-  if (v === undefined || v.trim() === '') return [];
-  return [{ field, value: v.trim(), ...(meaning !== undefined ? { meaning } : {}) }];
 }
 
 /** A figure from whole numbers; undefined when the dataset gives none. */

@@ -18,38 +18,23 @@
 // - type_of_violence 1-3 -> violence: state-based conflict, non-state
 //   conflict, one-sided violence; side_a and side_b -> actors.
 import type { DatasetRelease, Incident, Place } from '../../records/schema.ts';
-import { actors, code, dateFromSpan, joinParts, pickQuote, recordId, releaseId, RowReader, type DatasetFormat, type Row, type Translation } from './common.ts';
+import { GED_DATE_PREC, GED_EVENT_CLARITY, GED_VIOLENCE, GED_WHERE_PREC } from '../../records/codebooks.ts';
+import { actors, dateFromSpan, joinParts, pickQuote, recordId, releaseId, RowReader, type DatasetFormat, type Row, type Translation } from './common.ts';
 
 export const GED_KEY = 'ucdp-ged';
 
-const DATE_PREC = new Map<number, string>([
-  [1, 'exact date of the event is known'],
-  [2, 'date known only within a 2–6 day range'],
-  [3, 'only the week of the event is known'],
-  [4, 'date known only within an 8–30 day range, or only the month'],
-  [5, 'date known only within a range of more than 30 days, or only the year'],
-]);
+const DATE_PREC = GED_DATE_PREC;
 
-const WHERE_PREC = new Map<number, { precision: Place['precision']; meaning: string }>([
-  [1, { precision: 'site', meaning: 'exact location of the event is known' }],
-  [2, { precision: 'city', meaning: 'event within about 25 km of a known point' }],
-  [3, { precision: 'district', meaning: 'only the second-order administrative division is known' }],
-  [4, { precision: 'province', meaning: 'only the first-order administrative division is known' }],
-  [5, { precision: 'region', meaning: 'only a linear feature or area (river, road, border region) is known' }],
-  [6, { precision: 'country', meaning: 'only the country is known' }],
-  [7, { precision: 'region', meaning: 'international waters or airspace' }],
-]);
+const WHERE_PREC = new Map<number, { precision: Place['precision']; meaning: string }>(
+  ([[1, 'site'], [2, 'city'], [3, 'district'], [4, 'province'], [5, 'region'], [6, 'country'], [7, 'region']] as const).map(([n, precision]) => [
+    n,
+    { precision, meaning: GED_WHERE_PREC.get(n)! },
+  ]),
+);
 
-export const GED_VIOLENCE = new Map<number, string>([
-  [1, 'state-based conflict'],
-  [2, 'non-state conflict'],
-  [3, 'one-sided violence'],
-]);
+export { GED_VIOLENCE };
 
-const EVENT_CLARITY = new Map<number, string>([
-  [1, 'high clarity: the event is clearly described'],
-  [2, 'lower clarity: an aggregate or summary of several events'],
-]);
+const EVENT_CLARITY = GED_EVENT_CLARITY;
 
 const QUOTE_COLUMNS = ['source_headline', 'source_article', 'source_original', 'where_description', 'dyad_name', 'conflict_name'];
 
@@ -149,24 +134,8 @@ export function translateGed(row: Row, release: DatasetRelease): Translation {
       key: GED_KEY,
       release: releaseId(release.key, release.version),
       row: rowId,
-      codes: [
-        ...code(row, 'date_prec', datePrec.value),
-        ...code(row, 'where_prec', where.meaning),
-        ...code(row, 'event_clarity', r.int('event_clarity') !== undefined ? EVENT_CLARITY.get(r.int('event_clarity')!) : undefined),
-        ...code(row, 'type_of_violence', violenceLabel),
-        ...code(row, 'best', 'best estimate of deaths'),
-        ...code(row, 'low', 'lowest reliable estimate of deaths'),
-        ...code(row, 'high', 'highest reliable estimate of deaths'),
-        ...code(row, 'deaths_a', 'deaths of side A'),
-        ...code(row, 'deaths_b', 'deaths of side B'),
-        ...code(row, 'deaths_civilians', 'civilian deaths'),
-        ...code(row, 'deaths_unknown', 'deaths of unknown status'),
-        ...code(row, 'latitude'),
-        ...code(row, 'longitude'),
-        ...code(row, 'conflict_name'),
-        ...code(row, 'dyad_name'),
-        ...code(row, 'number_of_sources'),
-      ],
+      // The row's codes are read from the stored row when it is loaded (records/codebooks.ts).
+      codes: [],
     },
   };
   return { ok: true, record, rowId };

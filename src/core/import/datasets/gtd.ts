@@ -15,42 +15,18 @@
 //   (1 yes, 0 no, -9 unknown) with claimmode 1-10, attack/target/weapon types,
 //   nkill/nwound (blank = unknown), gname, summary and scite1-3 are kept.
 import type { Claim, DatasetRelease, Incident, Place } from '../../records/schema.ts';
-import { actors, code, dateFromSpan, exactFigure, isRealDay, joinParts, monthEnd, pickQuote, recordId, releaseId, RowReader, type DatasetFormat, type Row, type Translation } from './common.ts';
+import { GTD_CLAIM_MODE, GTD_DOUBT, GTD_SPECIFICITY, GTD_YES_NO_UNKNOWN } from '../../records/codebooks.ts';
+import { actors, dateFromSpan, exactFigure, isRealDay, joinParts, monthEnd, pickQuote, recordId, releaseId, RowReader, type DatasetFormat, type Row, type Translation } from './common.ts';
 
 export const GTD_KEY = 'gtd';
 
-const SPECIFICITY = new Map<number, { precision: Place['precision']; meaning: string }>([
-  [1, { precision: 'city', meaning: 'in a city/village/town; coordinates are of that place' }],
-  [2, { precision: 'city', meaning: 'in a city/village/town without coordinates; coordinates are of the smallest region' }],
-  [3, { precision: 'district', meaning: 'not in a city/village/town; coordinates are of the smallest region identified' }],
-  [4, { precision: 'province', meaning: 'no second-order region identified; coordinates are of the first-order region' }],
-  [5, { precision: 'country', meaning: 'no first-order region identified; coordinates unknown' }],
-]);
+const SPECIFICITY = new Map<number, { precision: Place['precision']; meaning: string }>(
+  ([[1, 'city'], [2, 'city'], [3, 'district'], [4, 'province'], [5, 'country']] as const).map(([n, precision]) => [n, { precision, meaning: GTD_SPECIFICITY.get(n)! }]),
+);
 
-const YES_NO_UNKNOWN = new Map<number, string>([
-  [1, 'yes'],
-  [0, 'no'],
-  [-9, 'unknown'],
-]);
-
-const DOUBT = new Map<number, string>([
-  [1, 'yes: there is doubt that the incident is an act of terrorism'],
-  [0, 'no: essentially no doubt that it is terrorism'],
-  [-9, 'unknown (not recorded)'],
-]);
-
-const CLAIM_MODE = new Map<number, string>([
-  [1, 'letter'],
-  [2, 'call (post-incident)'],
-  [3, 'call (pre-incident)'],
-  [4, 'e-mail'],
-  [5, 'note left at scene'],
-  [6, 'video'],
-  [7, 'posted to website, blog or social media'],
-  [8, 'personal claim'],
-  [9, 'other'],
-  [10, 'unknown'],
-]);
+const YES_NO_UNKNOWN = GTD_YES_NO_UNKNOWN;
+const DOUBT = GTD_DOUBT;
+const CLAIM_MODE = GTD_CLAIM_MODE;
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
@@ -201,34 +177,8 @@ export function translateGtd(row: Row, release: DatasetRelease): Translation {
       key: GTD_KEY,
       release: releaseId(release.key, release.version),
       row: rowId,
-      codes: [
-        ...code(row, 'iyear'),
-        ...code(row, 'imonth', month === 0 ? 'month unknown' : undefined),
-        ...code(row, 'iday', day === 0 ? 'day unknown' : undefined),
-        ...code(row, 'approxdate', 'approximate date as the coders wrote it'),
-        ...code(row, 'extended', r.text('extended') === '1' ? 'the incident lasted more than 24 hours' : undefined),
-        ...code(row, 'resolution'),
-        ...code(row, 'specificity', spec.value.meaning),
-        ...code(row, 'vicinity', r.text('vicinity') === '1' ? 'in the immediate vicinity of the city' : undefined),
-        ...code(row, 'latitude'),
-        ...code(row, 'longitude'),
-        ...code(row, 'doubtterr', doubt?.value),
-        ...code(row, 'alternative_txt'),
-        ...code(row, 'claimed', claimed?.value),
-        ...code(row, 'claimmode', claimMode?.value),
-        ...code(row, 'weaptype1_txt'),
-        ...code(row, 'weapsubtype1_txt'),
-        ...code(row, 'weaptype2_txt'),
-        ...code(row, 'weapdetail'),
-        ...code(row, 'targsubtype1_txt'),
-        ...code(row, 'nkill', 'confirmed fatalities, victims and perpetrators'),
-        ...code(row, 'nkillter', 'perpetrator fatalities'),
-        ...code(row, 'nwound', 'confirmed non-fatal injuries'),
-        ...code(row, 'scite1'),
-        ...code(row, 'scite2'),
-        ...code(row, 'scite3'),
-        ...code(row, 'dbsource'),
-      ],
+      // The row's codes are read from the stored row when it is loaded (records/codebooks.ts).
+      codes: [],
     },
   };
   return { ok: true, record, rowId };

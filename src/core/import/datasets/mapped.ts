@@ -3,7 +3,7 @@
 // The README shows a complete mapping file.
 import { z } from 'zod';
 import { Id, IncidentCategory, type DatasetRelease, type Figure, type Incident, type Place } from '../../records/schema.ts';
-import { actors, code, isRealDay, joinParts, recordId, releaseId, RowReader, slug, type DatasetFormat, type Row, type Translation } from './common.ts';
+import { actors, isRealDay, joinParts, recordId, releaseId, RowReader, slug, type DatasetFormat, type Row, type Translation } from './common.ts';
 
 const Column = z.string().min(1, 'a column name');
 
@@ -52,6 +52,11 @@ export const Mapping = z
   })
   .strict();
 export type Mapping = z.infer<typeof Mapping>;
+
+/** The cells a mapped record shows as its dataset codes: the date as written and the source URL. */
+export function mappedCodeFields(m: Mapping): Array<readonly [string, string]> {
+  return [[m.date.column, `date as written (format ${m.date.format})`] as const, ...(m.url !== undefined ? [[m.url, 'source URL'] as const] : [])];
+}
 
 /** Every column a mapping names, for checking the file's header. */
 export function mappedColumns(m: Mapping): string[] {
@@ -211,7 +216,8 @@ export function translateMapped(row: Row, m: Mapping, parse: DateParser, release
       key: m.dataset.key,
       release: releaseId(release.key, release.version),
       row: rowId,
-      codes: [...code(row, m.date.column, `date as written (format ${m.date.format})`), ...(m.url !== undefined ? code(row, m.url, 'source URL') : [])],
+      // The row's codes are read from the stored row when it is loaded (mappedCodeFields).
+      codes: [],
     },
   };
   return { ok: true, record, rowId };

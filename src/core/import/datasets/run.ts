@@ -25,7 +25,7 @@ import { releaseSource, type DatasetFormat, type Row, type RowProblem } from './
 import { gedFormat } from './ged.ts';
 import { acledFormat } from './acled.ts';
 import { gtdFormat } from './gtd.ts';
-import { mappedFormat, type Mapping } from './mapped.ts';
+import { mappedCodeFields, mappedFormat, type Mapping } from './mapped.ts';
 
 export interface WhereClause {
   key: string;
@@ -326,7 +326,7 @@ export async function importDataset(req: ImportRequest): Promise<ImportReport> {
       if (old === undefined) {
         counts.imported++;
         if (changes.length < MAX_CHANGES) changes.push({ id: record.id, change: 'added' });
-      } else if (old.hash === sha1(text)) counts.unchanged++;
+      } else if (old.hash === sha1(text)) counts.unchanged++; // (hashed only when there is a stored row to compare with)
       else {
         counts.updated++;
         if (updatedSample.size < MAX_CHANGES) updatedSample.set(t.rowId, record);
@@ -376,7 +376,7 @@ export async function importDataset(req: ImportRequest): Promise<ImportReport> {
     count: writer.lines,
     file: basename(req.file),
     importedAt: req.now.toISOString(),
-    ...(req.mapping !== undefined ? { mapping: req.mapping } : {}),
+    ...(req.mapping !== undefined ? { mapping: req.mapping, codeFields: mappedCodeFields(req.mapping).map(([f, m]) => [f, m] as [string, string]) } : {}),
     source: releaseSource(format.release, req.now.toISOString().replace(/\.\d{3}Z$/, ''), writer.lines),
   };
   await rename(tmp, recordsFile);
