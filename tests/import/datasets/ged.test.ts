@@ -7,8 +7,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handle as countHandle } from '../../../commands/count.ts';
 import { handle as recordHandle } from '../../../commands/record.ts';
 import { handle as citeHandle } from '../../../commands/cite.ts';
+import { handle as exportHandle } from '../../../commands/export.ts';
+import { handle as timelineHandle } from '../../../commands/timeline.ts';
 import { parseQuery } from '../../../src/core/query/parse.ts';
-import type { CountView, RecordView } from '../../../src/core/views.ts';
+import type { CountView, ExportView, RecordView } from '../../../src/core/views.ts';
 import { archiveOf, csvRows, GED, lineOf, removeDir, run, sample, tally, tempDir } from './helpers.ts';
 
 let dir: string;
@@ -101,6 +103,14 @@ describe('importing the GED sample', () => {
     const syria = rows.filter((r) => r['side_a'] === 'Government of Syria' || r['side_b'] === 'Government of Syria').length;
     expect(syria).toBeGreaterThan(0);
     expect(search('actor:"Government of Syria"')).toBe(syria);
+  });
+
+  it('/export and /timeline treat the imported events as records', () => {
+    const exported = exportHandle({ format: 'csv', query: 'dataset:ucdp-ged' }, loaded.deps) as ExportView;
+    expect(exported.total).toBe(1000);
+    expect(exported.kinds.incidents).toBe(1000);
+    const timeline = timelineHandle({ query: 'dataset:ucdp-ged' }, loaded.deps);
+    expect((timeline as { total: number }).total).toBe(1000);
   });
 
   it('/cite gives the dataset\'s required citation', () => {
