@@ -154,7 +154,9 @@ export async function importBench(opts: { rows: number; keep?: string; self: str
     const phases: Record<string, unknown>[] = [];
     for (const phase of ['import', 'reimport', 'load'] as const) {
       opts.log(`${phase}…`);
-      phases.push(await runChild(opts.self, { phase, file, dataDir }));
+      const result = await runChild(opts.self, { phase, file, dataDir });
+      opts.log(JSON.stringify(result));
+      phases.push(result);
     }
     const ndjsonBytes = (await stat(join(dataDir, 'datasets', 'ucdp-ged', 'records.ndjson'))).size;
     return { bench: 'import', rows: opts.rows, csvMb: Math.round(csvBytes / 2 ** 20), ndjsonMb: Math.round(ndjsonBytes / 2 ** 20), target: { rowsPerSecond: 20000 }, phases, ...(opts.keep !== undefined ? { dataDir } : {}) };

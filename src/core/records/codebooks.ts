@@ -169,7 +169,9 @@ export function datasetCodes(fields: readonly FieldSpec[], row: Readonly<Record<
     let m: string | undefined;
     if (typeof meaning === 'string') m = meaning;
     else if (meaning !== undefined) {
-      const n = /^-?\d+(?:\.0*)?$/.test(value) ? Math.trunc(Number(value)) : NaN;
+      // "2", "2.0" and "-9" are codes; Number() of anything else is not an integer.
+      const x = Number(value);
+      const n = Number.isInteger(x) ? x : NaN;
       m = meaning.get(n);
     }
     out.push({ field, value, ...(m !== undefined ? { meaning: m } : {}) });

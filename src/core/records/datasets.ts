@@ -8,7 +8,6 @@ import { createHash, type Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { z } from 'zod';
 import { explainQuoteMismatch } from './check.ts';
 import type { Entry, Problem, Rejected } from './load.ts';
@@ -103,14 +102,27 @@ export async function readManifest(folder: string): Promise<{ ok: true; manifest
   return { ok: true, manifest: parsed.data };
 }
 
-/** Reads lines of a file one at a time (the file is never held whole). */
+/**
+ * Reads lines of a file one at a time (the file is never held whole). Chunks
+ * are split with indexOf rather than node:readline, which at 2-3 KB lines
+ * cost as much as parsing them.
+ */
 export async function* readLines(file: string): AsyncGenerator<{ n: number; text: string }> {
-  const rl = createInterface({ input: createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity });
   let n = 0;
-  for await (const text of rl) {
-    n++;
-    yield { n, text };
+  let rest = '';
+  for await (const chunk of createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 })) {
+    const text = rest === '' ? (chunk as string) : rest + (chunk as string);
+    let start = 0;
+    let nl = text.indexOf('\n', start);
+    while (nl >= 0) {
+      n++;
+      yield { n, text: text.charCodeAt(nl - 1) === 13 ? text.slice(start, nl - 1) : text.slice(start, nl) };
+      start = nl + 1;
+      nl = text.indexOf('\n', start);
+    }
+    rest = text.slice(start);
   }
+  if (rest !== '') yield { n: n + 1, text: rest };
 }
 
 /** Checks one stored line; the record when it is sound, else its problems. */

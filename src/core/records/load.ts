@@ -212,13 +212,14 @@ export async function loadData(dir: string): Promise<LoadResult> {
   // Imported event datasets (data/datasets/<key>/): a release is a source, each stored row an incident.
   const datasets = await loadDatasets(dir);
   files += datasets.files;
-  problems.push(...datasets.problems);
-  parsed.sources.push(...datasets.sources);
-  parsed.incidents.push(...datasets.incidents);
-  parsed.rejected.push(...datasets.rejected);
+  // Loops, not push(...list): a dataset has hundreds of thousands of rows, more than a call takes as arguments.
+  for (const p of datasets.problems) problems.push(p);
+  for (const e of datasets.sources) parsed.sources.push(e);
+  for (const e of datasets.incidents) parsed.incidents.push(e);
+  for (const r of datasets.rejected) parsed.rejected.push(r);
 
   const checked = crossCheck(parsed);
-  problems.push(...checked.problems);
+  for (const p of checked.problems) problems.push(p);
   const keep = <T>(entries: Entry<T>[]): T[] => entries.filter((e) => !checked.rejected.has(e.file)).map((e) => e.record);
   // Stable sort: a file's problems stay in the order they were found.
   problems.sort((a, b) => compareStrings(a.file, b.file));

@@ -165,3 +165,21 @@ describe('shared pieces', () => {
     expect(parseFigure('many')).toBeUndefined();
   });
 });
+
+describe('readLines', () => {
+  it('gives each line once with its number, across chunk boundaries, CRLF or not, with or without a final newline', async () => {
+    const { readLines } = await import('../../../src/core/records/datasets.ts');
+    const dir = await tempDir('lines');
+    try {
+      const long = 'x'.repeat(3 << 20);
+      const file = path.join(dir, 'l.ndjson');
+      await writeFile(file, `a\r\n${long}\nb\n\nc`);
+      const got: Array<{ n: number; text: string }> = [];
+      for await (const l of readLines(file)) got.push(l);
+      expect(got.map((l) => [l.n, l.text.length > 10 ? 'long' : l.text])).toEqual([[1, 'a'], [2, 'long'], [3, 'b'], [4, ''], [5, 'c']]);
+      expect(got[1]!.text).toBe(long);
+    } finally {
+      await removeDir(dir);
+    }
+  });
+});
