@@ -99,6 +99,18 @@ describe('re-importing', () => {
   });
 });
 
+describe('an import that imports nothing', () => {
+  it('leaves no dataset folder behind, so the data folder still loads', async () => {
+    await withDir('nothing', async (dir, write) => {
+      const file = await write('ged231.csv', rows.slice(0, 3).map((r) => ({ ...r, date_start: 'soon' })));
+      const report = await run({ format: 'ucdp-ged', file, dataDir: path.join(dir, 'data') });
+      expect(report.counts).toMatchObject({ read: 3, imported: 0, rejected: 3 });
+      const { data } = await archiveOf(path.join(dir, 'data'));
+      expect(data.problems.filter((p) => p.file.includes('datasets'))).toEqual([]);
+    });
+  });
+});
+
 describe('data:check on stored rows', () => {
   it('names the file line and field of a quote that is not in its row, a record that is not its row, and a wrong count', async () => {
     await withDir('tamper', async (dir, write) => {

@@ -6,7 +6,7 @@
 // nothing when nothing changed.
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
-import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { parse } from 'csv-parse';
 import { Incident as IncidentSchema, type Incident } from '../../records/schema.ts';
@@ -365,6 +365,8 @@ export async function importDataset(req: ImportRequest): Promise<ImportReport> {
   const changed = counts.imported + counts.updated + counts.removed > 0;
   if (failure !== undefined || !changed) {
     await rm(tmp, { force: true });
+    // A first import that wrote nothing leaves no empty dataset folder behind (loadData would ask for its manifest).
+    if (existing === undefined) await rmdir(folder).catch(() => undefined);
     if (failure !== undefined) return { ok: false, message: failure };
     return { ok: true, counts, problems, changes, folder, release: version, written: false };
   }
