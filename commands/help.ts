@@ -9,12 +9,13 @@ import * as digest from './digest.ts';
 import * as export_ from './export.ts';
 import * as record from './record.ts';
 import * as search from './search.ts';
+import * as sources from './sources.ts';
 import * as timeline from './timeline.ts';
 import { usage, type ArgsOf, type CommandDefinition, type CommandDeps } from './shared/definition.ts';
 
 // help cannot import the registry (the registry imports help), so it lists the definitions itself;
 // tests/commands/index.test.ts checks this list matches the registry.
-const TOPICS = ['search', 'timeline', 'count', 'export', 'record', 'cite', 'about', 'digest', 'help', 'query'] as const;
+const TOPICS = ['search', 'timeline', 'count', 'export', 'record', 'cite', 'about', 'digest', 'sources', 'help', 'query'] as const;
 
 export const definition = {
   name: 'help',
@@ -33,6 +34,7 @@ const DEFINITIONS: readonly CommandDefinition[] = [
   cite.definition,
   about.definition,
   digest.definition,
+  sources.definition,
   definition,
 ];
 
@@ -70,6 +72,7 @@ const COMMAND_EXAMPLES: { readonly [name: string]: readonly string[] } = {
     '/digest preview channel:#osint',
     '/digest status',
   ],
+  sources: ['/sources add url:https://www.thekhorasandiary.com channel:#osint every:30', '/sources list', '/sources check watch:1', '/sources remove watch:1'],
   help: ['/help topic:query'],
 };
 

@@ -12,6 +12,7 @@ import * as help from './help.ts';
 import * as record from './record.ts';
 import * as reload from './reload.ts';
 import * as search from './search.ts';
+import * as sources from './sources.ts';
 import * as timeline from './timeline.ts';
 import { validateArgs, type ParsedArgs, type RawOptions } from './shared/args.ts';
 import type { Command, CommandDefinition, CommandDeps } from './shared/definition.ts';
@@ -30,6 +31,7 @@ const cite_ = cite satisfies Command<typeof cite.definition>;
 const about_ = about satisfies Command<typeof about.definition>;
 const help_ = help satisfies Command<typeof help.definition>;
 const digest_ = digest satisfies Command<typeof digest.definition>;
+const sources_ = sources satisfies Command<typeof sources.definition>;
 
 /** A command whose argument types have been erased; only `runCommand` calls it, after validating the args. */
 interface RegisteredCommand {
@@ -40,7 +42,7 @@ interface RegisteredCommand {
 }
 
 /** In the order /help lists them. */
-export const COMMANDS: readonly RegisteredCommand[] = [search_, timeline_, count_, exportCommand, record_, cite_, about_, digest_, help_];
+export const COMMANDS: readonly RegisteredCommand[] = [search_, timeline_, count_, exportCommand, record_, cite_, about_, digest_, sources_, help_];
 
 export const DEFINITIONS: readonly CommandDefinition[] = COMMANDS.map((c) => c.definition);
 

@@ -12,6 +12,10 @@ import { SqliteDigestService } from './digest/service.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { openStateDb } from './state/db.ts';
 import { DigestStore } from './state/store.ts';
+import { watchedSourcesDir } from './sources/paths.ts';
+import { SqliteSourcesService } from './sources/service.ts';
+import { SourceWatcher } from './sources/watcher.ts';
+import { WatchStore } from './state/watch-store.ts';
 
 /** The digest store for the bot, or undefined (logged) when it cannot be opened: the bot still answers, and /digest says why it cannot. */
 function openBotStore(stateDir: string, log: Logger): DigestStore | undefined {
@@ -36,11 +40,20 @@ async function runBot(settings: DiscordSettings, cfg: Config, holder: ArchiveHol
 
   const store = openBotStore(cfg.stateDir, log);
   let runner: DigestRunner | undefined;
+  let watcher: SourceWatcher | undefined;
   // A subscription change re-arms the scheduler, so a new time takes effect without a restart.
   const digest = store !== undefined ? new SqliteDigestService({ store, onChange: () => runner?.rearm() }) : undefined;
+  // Watched sites share the state file; a change re-arms the watcher, so a new watch is polled at once.
+  const watches = store !== undefined ? new WatchStore(store.db) : undefined;
+  const sources = watches !== undefined ? new SqliteSourcesService({ store: watches, onChange: () => watcher?.rearm() }) : undefined;
   // The transport creates the client after taking its services: /discuss reaches the client when it runs.
   const discussions = new DiscordDiscussions(() => transport.client, log);
-  const transport = createDiscordTransport({ settings, holder, log, services: { ...(digest !== undefined ? { digest } : {}), discussions } });
+  const transport = createDiscordTransport({
+    settings,
+    holder,
+    log,
+    services: { ...(digest !== undefined ? { digest } : {}), ...(sources !== undefined ? { sources } : {}), discussions },
+  });
   if (store !== undefined) {
     const digestLog = log.child({ module: 'digest' });
     runner = new DigestRunner({
@@ -49,6 +62,17 @@ async function runBot(settings: DiscordSettings, cfg: Config, holder: ArchiveHol
       poster: new DiscordDigestPoster(transport.client, { log: digestLog }),
       clock: { now: () => new Date() },
       logger: digestLog,
+    });
+  }
+  if (watches !== undefined) {
+    const watchLog = log.child({ module: 'sources' });
+    watcher = new SourceWatcher({
+      store: watches,
+      sourcesDir: watchedSourcesDir(cfg.stateDir),
+      holder,
+      poster: new DiscordDigestPoster(transport.client, { log: watchLog }),
+      clock: { now: () => new Date() },
+      logger: watchLog,
     });
   }
 
@@ -61,7 +85,9 @@ async function runBot(settings: DiscordSettings, cfg: Config, holder: ArchiveHol
     (stopping ??= (async () => {
       // The scheduler first: a digest being posted needs the client, which transport.stop() destroys.
       runner?.stop();
+      watcher?.stop();
       await runner?.idle();
+      await watcher?.idle();
       await transport.stop();
       // Last: interactions in flight may still write subscriptions.
       store?.close();
@@ -70,7 +96,19 @@ async function runBot(settings: DiscordSettings, cfg: Config, holder: ArchiveHol
   transport.start().then(
     async () => {
       // A signal during the connection: shutting down already, so no digests.
-      if (runner === undefined || stopping !== undefined) return;
+      if (stopping !== undefined) return;
+      if (watcher !== undefined) {
+        // Finishes announcements a previous run left pending, polls what is due, then arms its timer.
+        const w = watcher;
+        w.start().then(
+          (outcomes) => log.info({ polled: outcomes.length, nextWake: w.nextWake()?.toISOString() ?? null }, 'source watcher started'),
+          (err: unknown) => {
+            log.error({ err }, 'source watcher start failed; it retries at its next wake-up');
+            w.rearm();
+          },
+        );
+      }
+      if (runner === undefined) return;
       try {
         // Catches up on a digest missed while the bot was down (within the lateness limit), then arms the timer.
         const outcomes = await runner.start();
@@ -120,7 +158,7 @@ async function main(): Promise<number> {
   const s = holder.current.stats();
   const digest = openConsoleDigest(cfg, log);
   await runRepl({
-    ...(digest !== undefined ? { digest: digest.service } : {}),
+    ...(digest !== undefined ? { digest: digest.service, sources: digest.sources } : {}),
     archive: () => holder.current,
     input: process.stdin,
     output: process.stdout,

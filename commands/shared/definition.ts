@@ -8,6 +8,7 @@ import type { Archive } from '../../src/core/search/types.ts';
 import type { View } from '../../src/core/views.ts';
 import type { DigestService } from '../../src/core/digest/service.ts';
 import type { DiscussionService } from '../../src/core/discussion.ts';
+import type { SourcesService } from '../../src/core/sources/service.ts';
 import type { Requirement } from './bot.ts';
 
 /**
@@ -81,6 +82,8 @@ export interface CommandDeps {
   digest?: DigestService;
   /** Posting a record's card and opening a thread on it (/discuss); only the Discord transport has it. */
   discussions?: DiscussionService;
+  /** The watched sites (/sources); absent when the transport has no state store. */
+  sources?: SourcesService;
   caller?: Caller;
 }
 

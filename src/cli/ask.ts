@@ -68,10 +68,10 @@ async function main(): Promise<number> {
   const log = await createLogger({ level: config.config.logLevel });
   const holder = await openLocalArchive(config.config, log);
   const askLog = log.child({ module: 'ask' });
-  // Only /digest needs the state file; other lines do not create or lock it.
-  const digest = /^\/?digest(\s|$)/i.test(args.line.trim()) ? openConsoleDigest(config.config, log) : undefined;
+  // Only /digest and /sources need the state file; other lines do not create or lock it.
+  const digest = /^\/?(digest|sources)(\s|$)/i.test(args.line.trim()) ? openConsoleDigest(config.config, log) : undefined;
   // A line not starting with '/' (and not a command) is a question in plain words.
-  const answer = answerConsoleLine(args.line, { archive: holder.current, now: () => new Date(), ...(digest !== undefined ? { digest: digest.service } : {}) }, askLog);
+  const answer = answerConsoleLine(args.line, { archive: holder.current, now: () => new Date(), ...(digest !== undefined ? { digest: digest.service, sources: digest.sources } : {}) }, askLog);
   const view = answer.view;
   digest?.close();
   const written = await writeAttachments(view, args.out, askLog);

@@ -13,6 +13,7 @@ const OPTIONS = {
   publisher: { type: 'string' },
   timeout: { type: 'string', default: '20000' },
   retries: { type: 'string', default: '3' },
+  'imported-at': { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
 } as const satisfies ParseArgsConfig['options'];
 
@@ -23,6 +24,7 @@ const USAGE = `usage: npm run -s import:wp -- (--file <path> | --url <wp-json po
   --publisher <name>   publisher name (default: the one on file, else the site's host)
   --timeout <ms>       per-request timeout for --url (default: 20000)
   --retries <n>        retries per page for --url on network errors, 5xx, 429 (default: 3)
+  --imported-at <iso>  record this instant as origin.importedAt instead of now (reproducible imports)
   -h, --help           show this help`;
 
 type Out = (line: string) => void;
@@ -54,6 +56,10 @@ async function run(argv: string[], out: Out, err: Out): Promise<number> {
   if (timeoutMs === undefined || timeoutMs < 1) return usage(`--timeout "${values.timeout}" is not a positive number of milliseconds`);
   const retries = wholeNumber(values.retries);
   if (retries === undefined || retries > 10) return usage(`--retries "${values.retries}" is not a whole number from 0 to 10`);
+  const importedAt = values['imported-at'];
+  if (importedAt !== undefined && (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/.test(importedAt) || Number.isNaN(Date.parse(importedAt)))) {
+    return usage(`--imported-at "${importedAt}" is not an ISO instant such as 2026-11-30T10:00:00.000Z`);
+  }
 
   let posts: unknown[];
   let pagesFailed = 0;
@@ -85,6 +91,7 @@ async function run(argv: string[], out: Out, err: Out): Promise<number> {
   const report = await importPosts(posts, {
     dataDir: values.data,
     ...(values.publisher === undefined ? {} : { publisher: values.publisher.trim() }),
+    ...(importedAt === undefined ? {} : { now: new Date(importedAt) }),
   });
   for (const outcome of report.outcomes) (outcome.ok ? out : err)(describeOutcome(outcome));
   out(summaryLine(report.counts) + (pagesFailed > 0 ? `, pages failed ${pagesFailed}` : ''));

@@ -6,10 +6,18 @@ import { matchFilters } from '../core/query/filter.ts';
 import { formatProblem } from '../core/records/load.ts';
 import { openArchive, type ArchiveHolder } from '../core/search/holder.ts';
 import type { Logger } from '../logger.ts';
+import { watchedSourcesDir } from '../sources/paths.ts';
 
 export async function openLocalArchive(config: Config, log: Logger): Promise<ArchiveHolder> {
   const archiveLog = log.child({ module: 'archive' });
-  const holder = await openArchive({ dataDir: config.dataDir, stateDir: config.stateDir, matchFilters, logger: archiveLog });
+  // The sources the bot imported from watched sites are served with data/ (see src/sources/paths.ts).
+  const holder = await openArchive({
+    dataDir: config.dataDir,
+    stateDir: config.stateDir,
+    overlayDirs: [watchedSourcesDir(config.stateDir)],
+    matchFilters,
+    logger: archiveLog,
+  });
   for (const problem of holder.startup.problems) archiveLog.warn({ problem: formatProblem(problem) }, 'record left out of the index');
   return holder;
 }

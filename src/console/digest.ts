@@ -8,9 +8,15 @@ import { SqliteDigestService } from '../digest/service.ts';
 import type { Logger } from '../logger.ts';
 import { openStateDb } from '../state/db.ts';
 import { DigestStore } from '../state/store.ts';
+import type { SourcesService } from '../core/sources/service.ts';
+import { SqliteSourcesService } from '../sources/service.ts';
+import { WatchStore } from '../state/watch-store.ts';
 
 /** The digest service over the state file, or undefined (logged) when it cannot be opened: the rest of the console still works. */
-export function openConsoleDigest(config: Pick<Config, 'stateDir'>, log: Logger): { service: DigestService; close(): void } | undefined {
+export function openConsoleDigest(
+  config: Pick<Config, 'stateDir'>,
+  log: Logger,
+): { service: DigestService; sources: SourcesService; close(): void } | undefined {
   const opened = openStateDb(config.stateDir);
   if (!opened.ok) {
     log.warn({ path: opened.path, reason: opened.reason, detail: opened.message }, 'state store not available; /digest will say so');
@@ -18,5 +24,6 @@ export function openConsoleDigest(config: Pick<Config, 'stateDir'>, log: Logger)
   }
   if (opened.migratedFrom !== opened.version) log.info({ path: opened.path, from: opened.migratedFrom, to: opened.version }, 'state store migrated');
   const store = new DigestStore(opened.db);
-  return { service: new SqliteDigestService({ store }), close: () => store.close() };
+  // The watched sites live in the same file: /sources list and check work offline too.
+  return { service: new SqliteDigestService({ store }), sources: new SqliteSourcesService({ store: new WatchStore(opened.db) }), close: () => store.close() };
 }

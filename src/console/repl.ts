@@ -8,6 +8,7 @@ import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import type { CommandDeps } from '../../commands/shared/definition.ts';
 import type { DigestService } from '../core/digest/service.ts';
+import type { SourcesService } from '../core/sources/service.ts';
 import type { Archive } from '../core/search/types.ts';
 import type { Logger } from '../logger.ts';
 import type { Understood } from '../core/ask/types.ts';
@@ -26,6 +27,8 @@ export interface ReplOptions {
   outDir?: string;
   /** The digest store, for /digest status and preview (absent: /digest says it is unavailable). */
   digest?: DigestService;
+  /** The watched sites, for /sources (absent: /sources says it is unavailable). */
+  sources?: SourcesService;
 }
 
 export const PROMPT = 'archivist> ';
@@ -42,6 +45,7 @@ export function runRepl(opts: ReplOptions): Promise<void> {
     archive: opts.archive(),
     now: opts.now ?? (() => new Date()),
     ...(opts.digest !== undefined ? { digest: opts.digest } : {}),
+    ...(opts.sources !== undefined ? { sources: opts.sources } : {}),
   });
 
   if (opts.banner !== undefined) write(opts.banner);

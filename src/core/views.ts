@@ -281,7 +281,13 @@ export const DigestViewSchema = z.object({
   notes: z.array(z.string()),
   /** True when there is nothing to report: the digest is one line saying so. */
   empty: z.boolean(),
+  /** New incidents and publications (sources are listed under newSources). */
   newRecords: DigestSectionSchema,
+  /** Source documents new to this subscription since its last digest (e.g. posts of watched sites), each with its link. */
+  newSources: z.object({
+    total: z.number().int().nonnegative(),
+    items: z.array(z.object({ id: z.string(), title: z.string(), url: z.string(), publisher: z.string(), published: z.string() })),
+  }),
   changedRecords: DigestSectionSchema,
   /** Day-precision records of the same month and day in earlier years. */
   onThisDay: DigestSectionSchema,
@@ -316,6 +322,36 @@ export const SubscriptionsViewSchema = z.object({
       nextLocal: z.string().nullable(),
       /** The latest run: its local date and status, and the last error if it failed. */
       lastRun: z.object({ localDate: z.string(), status: z.string(), error: z.string().nullable() }).nullable(),
+    }),
+  ),
+});
+
+/** /sources add, list, remove and check: watched WordPress sites and their state. */
+export const WatchesViewSchema = z.object({
+  type: z.literal('watches'),
+  command: z.literal('sources'),
+  action: z.enum(['add', 'list', 'remove', 'check']),
+  /** One sentence: what was done. */
+  message: z.string(),
+  watches: z.array(
+    z.object({
+      /** The number /sources remove and check take. */
+      id: z.number().int(),
+      channelId: z.string(),
+      channelName: z.string().nullable(),
+      site: z.string(),
+      endpoint: z.string(),
+      everyMinutes: z.number().int(),
+      query: z.string(),
+      /** Latest `modified` seen on the site (its local time), null before the first successful poll. */
+      cursor: z.string().nullable(),
+      imported: z.number().int().nonnegative(),
+      lastSuccessAt: z.string().nullable(),
+      lastError: z.string().nullable(),
+      failures: z.number().int().nonnegative(),
+      /** Set when the watch backed off after failing repeatedly (ISO instant). */
+      backedOffAt: z.string().nullable(),
+      nextPollAt: z.string(),
     }),
   ),
 });
@@ -375,6 +411,7 @@ export const ViewSchema = z.discriminatedUnion('type', [
   ExportViewSchema,
   DigestViewSchema,
   SubscriptionsViewSchema,
+  WatchesViewSchema,
   DiscussionViewSchema,
   ErrorViewSchema,
 ]);
@@ -402,6 +439,7 @@ export type DigestSection = z.infer<typeof DigestSectionSchema>;
 export type DigestView = z.infer<typeof DigestViewSchema>;
 export type SubscriptionsView = z.infer<typeof SubscriptionsViewSchema>;
 export type DiscussionView = z.infer<typeof DiscussionViewSchema>;
+export type WatchesView = z.infer<typeof WatchesViewSchema>;
 export type View = z.infer<typeof ViewSchema>;
 
 export function errorView(command: string | null, code: ErrorCode, message: string, hints: string[] = []): ErrorView {

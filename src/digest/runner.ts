@@ -39,54 +39,21 @@ import { parseQuery } from '../core/query/parse.ts';
 import type { Archive } from '../core/search/types.ts';
 import type { DigestView } from '../core/views.ts';
 import type { DigestRun, DigestStore, Subscription } from '../state/store.ts';
+import { describeError as describe, MAX_NONCE, openThreadOnce, partNonce, PostError, sendParts, type Ledger, type Poster, type PostMessage } from '../jobs/post-once.ts';
+import { TickScheduler, type Timers } from '../jobs/scheduler.ts';
 import { localDateOf, nextFire, previousFire } from './schedule.ts';
 
-export interface DigestMessage {
-  /** Markdown, at most 2000 characters. */
-  content: string;
-}
-
-export interface DigestPoster {
-  /**
-   * Sends one message to the channel with `nonce` (at most 25 characters) and
-   * enforce_nonce, so that sending again with the same nonce returns the
-   * message already created instead of a second one.
-   */
-  post(channelId: string, message: DigestMessage, nonce: string): Promise<{ messageId: string }>;
-  /**
-   * Opens a public thread on the message. If the message already has a
-   * thread (a crash after opening it), returns that thread: on Discord a
-   * message's thread has the message's id.
-   */
-  openThread(channelId: string, messageId: string, name: string): Promise<{ threadId: string }>;
-  /** Optional: the id of a message already sent with this nonce and content after `after`, if the transport can find it. */
-  findPosted?(channelId: string, message: DigestMessage, nonce: string, after: Date): Promise<string | null>;
-}
-
-/**
- * What a poster throws for an expected failure. `permanent`: retrying cannot
- * help (the channel was deleted, the bot lost access); the run is marked
- * failed instead of retried.
- */
-export class DigestPostError extends Error {
-  readonly permanent: boolean;
-  constructor(message: string, options: { permanent: boolean; cause?: unknown }) {
-    super(message, { cause: options.cause });
-    this.name = 'DigestPostError';
-    this.permanent = options.permanent;
-  }
-}
+// The poster and the exactly-once sending are shared with the source watcher (src/jobs/post-once.ts).
+export type DigestMessage = PostMessage;
+export type DigestPoster = Poster;
+export { PostError as DigestPostError, partNonce };
+export type { Timers };
 
 /** The subset of pino's logger the runner uses. */
 export interface DigestLogger {
   info(obj: object, msg: string): void;
   warn(obj: object, msg: string): void;
   error(obj: object, msg: string): void;
-}
-
-export interface Timers {
-  setTimeout(fn: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
 }
 
 export interface RunnerOptions {
@@ -105,7 +72,7 @@ export interface RunnerOptions {
 export const CATCH_UP_LIMIT_MS = 6 * 3_600_000;
 export const RETRY_DELAY_MS = 5 * 60_000;
 const MAX_SLEEP_MS = 3_600_000;
-const MAX_NONCE = 25;
+
 
 export type Outcome = 'completed' | 'skipped' | 'failed' | 'retry';
 
@@ -126,42 +93,17 @@ export function runNonce(subscriptionId: number, localDate: string): string {
   return `d${createHash('sha256').update(`${subscriptionId}|${localDate}`).digest('hex').slice(0, MAX_NONCE - 4)}`;
 }
 
-/** The nonce of part `index` of a run ("d12-20261127-0"). */
-export function partNonce(nonce: string, index: number): string {
-  const n = `${nonce}-${index}`;
-  if (n.length > MAX_NONCE) throw new RangeError(`nonce ${n} is longer than ${MAX_NONCE} characters`);
-  return n;
-}
-
-function describe(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
-
-const defaultTimers: Timers = {
-  setTimeout: (fn, ms) => {
-    const t = setTimeout(fn, ms);
-    // The scheduler alone should not keep a process alive (the Discord client does).
-    t.unref();
-    return t;
-  },
-  clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
-};
-
 export class DigestRunner {
   private readonly store: DigestStore;
   private readonly archive: () => Archive;
   private readonly poster: DigestPoster;
   private readonly clock: { now(): Date };
   private readonly log: DigestLogger;
-  private readonly timers: Timers;
   private readonly render: (view: DigestView) => string[];
   private readonly retryDelayMs: number;
   /** Runs in progress by "subscription:date": a tick during a slow post joins it instead of starting another. */
   private readonly inFlight = new Map<string, Promise<RunOutcome>>();
-  private timer: unknown;
-  /** The tick the timer started last, so shutdown (and tests) can wait for it. */
-  private ticking: Promise<unknown> = Promise.resolve();
-  private running = false;
+  private readonly scheduler: TickScheduler;
   private retryPending = false;
 
   constructor(opts: RunnerOptions) {
@@ -170,59 +112,47 @@ export class DigestRunner {
     this.poster = opts.poster;
     this.clock = opts.clock;
     this.log = opts.logger;
-    this.timers = opts.timers ?? defaultTimers;
+    this.scheduler = new TickScheduler({
+      clock: this.clock,
+      nextWake: (now) => this.nextWake(now),
+      tick: (now) => this.tick(now),
+      logger: this.log,
+      what: 'digest tick failed',
+      maxSleepMs: MAX_SLEEP_MS,
+      ...(opts.timers !== undefined ? { timers: opts.timers } : {}),
+    });
     this.render = opts.render ?? ((view) => renderDigestMessages(view));
     this.retryDelayMs = opts.retryDelayMs ?? RETRY_DELAY_MS;
   }
 
   /** Catches up on digests missed while stopped (see tick), then arms the timer. */
   async start(): Promise<RunOutcome[]> {
-    this.running = true;
     const outcomes = await this.tick(this.clock.now());
-    this.arm();
+    this.scheduler.start();
     return outcomes;
   }
 
   stop(): void {
-    this.running = false;
-    if (this.timer !== undefined) this.timers.clearTimeout(this.timer);
-    this.timer = undefined;
+    this.scheduler.stop();
   }
 
   /** Re-computes the next wake-up (after a subscription changed). No effect when stopped. */
   rearm(): void {
-    this.arm();
+    this.scheduler.arm();
   }
 
   /** When the timer will next wake the runner; undefined when stopped or nothing is subscribed. */
   nextWake(now: Date = this.clock.now()): Date | undefined {
-    if (!this.running) return undefined;
+    if (!this.scheduler.running) return undefined;
     let wake = now.getTime() + MAX_SLEEP_MS;
     for (const sub of this.store.active()) wake = Math.min(wake, nextFire(sub.time, sub.timezone, now).getTime());
     if (this.retryPending) wake = Math.min(wake, now.getTime() + this.retryDelayMs);
     return new Date(wake);
   }
 
-  private arm(): void {
-    if (this.timer !== undefined) this.timers.clearTimeout(this.timer);
-    this.timer = undefined;
-    if (!this.running) return;
-    const now = this.clock.now();
-    const wake = this.nextWake(now);
-    if (wake === undefined) return;
-    this.timer = this.timers.setTimeout(() => this.wake(), Math.max(0, wake.getTime() - now.getTime()));
-  }
-
-  private wake(): void {
-    this.timer = undefined;
-    this.ticking = this.tick(this.clock.now())
-      .catch((err: unknown) => this.log.error({ err }, 'digest tick failed'))
-      .finally(() => this.arm());
-  }
-
   /** Resolves when the tick the timer started, and every run in progress, has finished (for shutdown: stop(), then await idle()). */
   async idle(): Promise<void> {
-    await this.ticking;
+    await this.scheduler.idle();
     await Promise.allSettled([...this.inFlight.values()]);
   }
 
@@ -297,7 +227,7 @@ export class DigestRunner {
       this.log.info({ ...ctx, messages: run.messageIds.length, thread: run.threadId }, 'digest posted');
       return { ...base, outcome: 'completed', messages: run.messageIds.length };
     } catch (err) {
-      const permanent = err instanceof DigestPostError && err.permanent;
+      const permanent = err instanceof PostError && err.permanent;
       const failed = this.store.recordFailure(run.id, describe(err), permanent);
       if (permanent) {
         this.log.error({ ...ctx, err: describe(err), attempts: failed.attempts }, 'digest failed: giving up');
@@ -328,32 +258,24 @@ export class DigestRunner {
     return { ok: true, messages: messages.length > 0 ? messages : [`Digest ${localDate}: nothing to report.`], covered: built.covered };
   }
 
+  /** The run's record, as the shared exactly-once sending writes it. */
+  private ledger(runId: number): Ledger<DigestRun> {
+    return {
+      recordPart: (index, messageId) => this.store.recordPart(runId, index, messageId),
+      markPosted: () => this.store.markPosted(runId, this.clock.now().toISOString()),
+      recordThread: (threadId) => this.store.recordThread(runId, threadId),
+    };
+  }
+
   /** Sends the parts not yet recorded, recording each id as soon as it is known. */
-  private async send(sub: Subscription, run: DigestRun, due: Date): Promise<DigestRun> {
-    let current = run;
-    for (let i = current.messageIds.length; i < current.messages.length; i++) {
-      const message = { content: current.messages[i]! };
-      const nonce = partNonce(current.nonce, i);
-      const found = this.poster.findPosted === undefined ? null : await this.poster.findPosted(sub.channelId, message, nonce, due);
-      const messageId = found ?? (await this.poster.post(sub.channelId, message, nonce)).messageId;
-      current = this.store.recordPart(current.id, i, messageId);
-    }
-    return current.status === 'intent' ? this.store.markPosted(current.id, this.clock.now().toISOString()) : current;
+  private send(sub: Subscription, run: DigestRun, due: Date): Promise<DigestRun> {
+    return sendParts(this.poster, sub.channelId, run, this.ledger(run.id), due);
   }
 
   /** Opens the discussion thread on the first message, unless recorded already. A thread the bot may not open does not undo the digest. */
-  private async thread(sub: Subscription, run: DigestRun, localDate: string, ctx: object): Promise<DigestRun> {
-    const first = run.messageIds[0];
-    if (run.threadId !== null || first === undefined) return run;
-    try {
-      const { threadId } = await this.poster.openThread(sub.channelId, first, threadName(localDate));
-      return this.store.recordThread(run.id, threadId);
-    } catch (err) {
-      if (err instanceof DigestPostError && err.permanent) {
-        this.log.warn({ ...ctx, err: describe(err) }, 'digest posted without a thread: cannot open one');
-        return run;
-      }
-      throw err;
-    }
+  private thread(sub: Subscription, run: DigestRun, localDate: string, ctx: object): Promise<DigestRun> {
+    return openThreadOnce(this.poster, sub.channelId, run, this.ledger(run.id), threadName(localDate), (err) =>
+      this.log.warn({ ...ctx, err: describe(err) }, 'digest posted without a thread: cannot open one'),
+    );
   }
 }

@@ -638,6 +638,9 @@ export function renderDiscord(view: View, opts: RenderOptions = {}): DiscordRepl
     case 'subscriptions':
       // A new or ended subscription is news for the channel; the status list is for the asker.
       return { parts: renderSubscriptions(view), ephemeral: view.action === 'status' };
+    case 'watches':
+      // A watch added or removed is news for the channel; the list and a check are for the asker.
+      return { parts: renderWatches(view), ephemeral: view.action === 'list' || view.action === 'check' };
     case 'discussion':
       // The card and its thread are public already; this only tells the asker where they are.
       return { parts: renderDiscussion(view), ephemeral: true };
@@ -684,6 +687,35 @@ function renderSubscriptions(view: Extract<View, { type: 'subscriptions' }>): Di
       if (s.lastRun !== null) {
         lines.push(`  Last: ${safe(s.lastRun.localDate)} ${safe(s.lastRun.status)}${s.lastRun.error !== null ? ` — ${safe(s.lastRun.error)}` : ''}`);
       }
+    }
+  }
+  return [message(fitLines(lines, LIMITS.content, (n) => `… ${n} more lines`), [])];
+}
+
+/** Watched sites, a few lines each; channel mentions of the watches' channels kept (they never ping), all other text escaped. */
+function renderWatches(view: Extract<View, { type: 'watches' }>): DiscordMessage[] {
+  const ids = new Set(view.watches.map((w) => w.channelId).filter((id) => /^\d{1,20}$/.test(id)));
+  const channel = (id: string): string => (ids.has(id) ? `<#${id}>` : `\`${codeSafe(id)}\``);
+  const withChannels = (text: string): string => safe(text).replace(/<\u200B#(\d{1,20})>/g, (m, id: string) => (ids.has(id) ? `<#${id}>` : m));
+  const when = (iso: string | null): string => {
+    const t = iso === null ? Number.NaN : Date.parse(iso);
+    return Number.isNaN(t) ? 'never' : `<t:${Math.floor(t / 1000)}:R>`;
+  };
+  const lines = [withChannels(view.message)];
+  if (view.action !== 'remove') {
+    for (const w of view.watches) {
+      const scope = w.query === '' ? '' : `, only posts containing \`${codeSafe(w.query)}\``;
+      lines.push(`**${w.id}.** ${safe(w.site)} → ${channel(w.channelId)} — every ${w.everyMinutes} min${scope}, ${w.imported} imported`);
+      const state =
+        w.backedOffAt !== null
+          ? `⚠️ backed off after ${w.failures} failures in a row`
+          : w.failures > 0
+            ? `${w.failures} failure${w.failures === 1 ? '' : 's'} in a row`
+            : w.lastSuccessAt !== null
+              ? 'OK'
+              : 'not polled yet';
+      lines.push(`  ${state}; last success ${when(w.lastSuccessAt)}; next poll ${when(w.nextPollAt)}`);
+      if (w.lastError !== null) lines.push(`  Last error: ${safe(clip(w.lastError, 300))}`);
     }
   }
   return [message(fitLines(lines, LIMITS.content, (n) => `… ${n} more lines`), [])];

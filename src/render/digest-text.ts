@@ -4,7 +4,7 @@
 // in the Discord messages, so the preview reads like the real post.
 import { countsLine, emptyDigestLine, OBSERVANCE_DAYS } from '../core/digest/content.ts';
 import { formatPartial } from '../core/records/dates.ts';
-import type { DigestView, Entry, SubscriptionsView } from '../core/views.ts';
+import type { DigestView, Entry, SubscriptionsView, WatchesView } from '../core/views.ts';
 import { wrap } from './text.ts';
 
 function itemLines(e: Entry, extra = ''): string[] {
@@ -40,6 +40,15 @@ export function renderDigestText(view: DigestView): string[] {
   if (view.tracked) {
     lines.push(...wrap(view.since !== null ? `New and changed since the digest of ${view.since}.` : 'New and changed since subscribing.'));
     lines.push(...section(`New records (${view.newRecords.total})`, view.newRecords.entries, view.newRecords.total));
+    const ns = view.newSources;
+    if (ns.total > 0) {
+      lines.push('', `New sources (${ns.total})`);
+      for (const s of ns.items) {
+        lines.push(...wrap(`${s.title} — ${s.publisher}, ${formatPartial(s.published.slice(0, 10))} [${s.id}]`, { first: '  - ', rest: '    ' }));
+        lines.push(...wrap(s.url, { first: '    ', rest: '    ' }));
+      }
+      if (ns.total > ns.items.length) lines.push(...wrap(`…and ${ns.total - ns.items.length} more.`, { first: '  ' }));
+    }
     if (view.changedRecords.total > 0) {
       lines.push(...section(`Changed records (${view.changedRecords.total})`, view.changedRecords.entries, view.changedRecords.total));
     }
@@ -94,6 +103,31 @@ export function renderSubscriptionsText(view: SubscriptionsView): string[] {
       const err = s.lastRun.error !== null ? ` — ${s.lastRun.error}` : '';
       lines.push(...wrap(`Last: ${s.lastRun.localDate} ${s.lastRun.status}${err}`, { first: '    ', rest: '      ' }));
     }
+  }
+  return lines;
+}
+
+/** /sources: what was done, then each watch with how its polling goes. */
+export function renderWatchesText(view: WatchesView): string[] {
+  const lines = wrap(view.message);
+  if (view.action === 'remove') return lines;
+  for (const w of view.watches) {
+    lines.push('');
+    const channel = `${w.channelName !== null ? `#${w.channelName} ` : ''}(channel ${w.channelId})`;
+    lines.push(...wrap(`${w.id}. ${w.site} -> ${channel}`, { first: '  ', rest: '    ' }));
+    lines.push(...wrap(`Every ${w.everyMinutes} min${w.query !== '' ? `, only posts containing: ${w.query}` : ''}; ${w.imported} post${w.imported === 1 ? '' : 's'} imported`, { first: '    ', rest: '      ' }));
+    lines.push(...wrap(`Polls ${w.endpoint}`, { first: '    ', rest: '      ' }));
+    const state =
+      w.backedOffAt !== null
+        ? `BACKED OFF since ${w.backedOffAt} after ${w.failures} failures in a row`
+        : w.failures > 0
+          ? `${w.failures} failure${w.failures === 1 ? '' : 's'} in a row`
+          : w.lastSuccessAt !== null
+            ? 'OK'
+            : 'not polled yet';
+    lines.push(...wrap(`State: ${state}; last success ${w.lastSuccessAt ?? 'never'}; next poll ${w.nextPollAt}`, { first: '    ', rest: '      ' }));
+    if (w.lastError !== null) lines.push(...wrap(`Last error: ${w.lastError}`, { first: '    ', rest: '      ' }));
+    if (w.cursor !== null) lines.push(...wrap(`Seen up to: ${w.cursor} (site time)`, { first: '    ', rest: '      ' }));
   }
   return lines;
 }

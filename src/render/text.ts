@@ -19,7 +19,7 @@ import type {
   View,
 } from '../core/views.ts';
 import { formatPartial } from '../core/records/dates.ts';
-import { renderDigestText, renderSubscriptionsText } from './digest-text.ts';
+import { renderDigestText, renderSubscriptionsText, renderWatchesText } from './digest-text.ts';
 
 export const WIDTH = 80;
 
@@ -361,6 +361,9 @@ export function renderText(view: View): string {
       break;
     case 'subscriptions':
       lines = renderSubscriptionsText(view);
+      break;
+    case 'watches':
+      lines = renderWatchesText(view);
       break;
     case 'discussion':
       lines = renderDiscussion(view);

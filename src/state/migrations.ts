@@ -14,6 +14,19 @@
 //   the same post instead of building a different one.
 // - fingerprints: what each subscription has already reported, so "new" and
 //   "changed" are computed from the records themselves, not from dates.
+//
+// Issue 13, watching WordPress sites (src/sources/watcher.ts):
+// - watches: a site's posts endpoint polled for a channel, with its cursor
+//   (latest `modified` seen), conditional-request validators, last success,
+//   last error, failures in a row and when it backed off. Removing keeps the
+//   row (active = 0): its posts and announcements refer to it.
+// - watch_posts: each post a watch has taken in, with the fingerprint of its
+//   content, so "new" and "updated" come from the store, not from whether a
+//   file happened to be written before a crash.
+// - announcements: the outbox of messages a watch posts (a new post with its
+//   thread, a note in that thread for an edit, a summary, a back-off notice),
+//   each written as an intent with its nonce and exact text before anything
+//   is sent, in the same transaction that advances the cursor.
 
 export interface Migration {
   version: number;
@@ -101,6 +114,78 @@ export const MIGRATIONS: readonly Migration[] = [
 
       ALTER TABLE fingerprints ADD COLUMN last_reported_at TEXT;
       UPDATE fingerprints SET last_reported_at = first_reported_at;
+    `,
+  },
+  {
+    version: 3,
+    description: 'watched WordPress sites, the posts they took in, and their announcements',
+    sql: `
+      CREATE TABLE watches (
+        id              INTEGER PRIMARY KEY,
+        guild_id        TEXT NOT NULL,
+        channel_id      TEXT NOT NULL,
+        channel_name    TEXT,
+        -- The wp/v2/posts URL polled (the user's own filters kept), and its host for display.
+        endpoint        TEXT NOT NULL,
+        site            TEXT NOT NULL,
+        every_minutes   INTEGER NOT NULL CHECK (every_minutes >= 5),
+        query           TEXT NOT NULL DEFAULT '',
+        created_by      TEXT NOT NULL,
+        created_at      TEXT NOT NULL,
+        active          INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
+        -- The latest 'modified' value seen (the site's local time, as WordPress gives it).
+        cursor          TEXT,
+        etag            TEXT,
+        last_modified   TEXT,
+        next_poll_at    TEXT NOT NULL,
+        last_poll_at    TEXT,
+        last_success_at TEXT,
+        last_error      TEXT,
+        failures        INTEGER NOT NULL DEFAULT 0,
+        backed_off_at   TEXT,
+        -- Successful polls so far: the first one takes in the back catalogue silently.
+        polls           INTEGER NOT NULL DEFAULT 0,
+        imported        INTEGER NOT NULL DEFAULT 0
+      );
+      CREATE UNIQUE INDEX watches_channel_endpoint ON watches (channel_id, endpoint) WHERE active = 1;
+      CREATE INDEX watches_guild ON watches (guild_id);
+
+      CREATE TABLE watch_posts (
+        watch_id      INTEGER NOT NULL REFERENCES watches (id),
+        source_id     TEXT NOT NULL,
+        post_id       INTEGER NOT NULL,
+        fingerprint   TEXT NOT NULL,
+        modified      TEXT,
+        title         TEXT NOT NULL,
+        url           TEXT NOT NULL,
+        first_seen_at TEXT NOT NULL,
+        last_seen_at  TEXT NOT NULL,
+        PRIMARY KEY (watch_id, source_id)
+      ) WITHOUT ROWID;
+
+      CREATE TABLE announcements (
+        id            INTEGER PRIMARY KEY,
+        watch_id      INTEGER NOT NULL REFERENCES watches (id),
+        -- Unique per watch: 'new:<source>', 'update:<source>:<fingerprint>', 'summary:<at>', 'backoff:<at>', 'recovered:<at>'.
+        key           TEXT NOT NULL,
+        kind          TEXT NOT NULL CHECK (kind IN ('announce', 'update', 'summary', 'backoff', 'recovered')),
+        source_id     TEXT,
+        -- Where it goes; NULL for an update note, which goes to the thread of the post's announcement.
+        channel_id    TEXT,
+        thread_name   TEXT,
+        nonce         TEXT NOT NULL,
+        messages      TEXT NOT NULL,
+        message_ids   TEXT NOT NULL DEFAULT '[]',
+        thread_id     TEXT,
+        status        TEXT NOT NULL CHECK (status IN ('intent', 'posted', 'completed', 'failed', 'skipped')),
+        attempts      INTEGER NOT NULL DEFAULT 0,
+        last_error    TEXT,
+        planned_at    TEXT NOT NULL,
+        posted_at     TEXT,
+        completed_at  TEXT,
+        UNIQUE (watch_id, key)
+      );
+      CREATE INDEX announcements_pending ON announcements (status) WHERE status IN ('intent', 'posted');
     `,
   },
 ];

@@ -42,7 +42,9 @@ describe('new and changed records', () => {
 
   it('GIVEN nothing reported before THEN every record in scope is new, newest first, undated last, and all are covered', () => {
     const { view, covered } = digest([c, a, b]);
-    expect(ids(view.newRecords.entries)).toEqual(['inc-b', 'inc-a', 'src-a', 'pub-c']);
+    expect(ids(view.newRecords.entries)).toEqual(['inc-b', 'inc-a', 'pub-c']);
+    // The source is new too, listed with its link under New sources rather than among the records.
+    expect(view.newSources.items.map((s) => [s.id, s.url])).toEqual([['src-a', SOURCE.url]]);
     expect(view.changedRecords.total).toBe(0);
     expect(covered.map((x) => x.id).sort()).toEqual(['inc-a', 'inc-b', 'pub-c', 'src-a']);
     expect(covered.find((x) => x.id === 'inc-a')?.fingerprint).toBe(fingerprint(a));
@@ -69,7 +71,9 @@ describe('new and changed records', () => {
     const many = Array.from({ length: MAX_LISTED + 25 }, (_, i) => attack(`inc-${i}`, day(addDays('2025-01-01', i))));
     const { view, covered } = digest(many);
     expect(view.newRecords.entries).toHaveLength(MAX_LISTED);
-    expect(view.newRecords.total).toBe(MAX_LISTED + 26);
+    // 40 incidents; the archive's one source is counted under New sources.
+    expect(view.newRecords.total).toBe(MAX_LISTED + 25);
+    expect(view.newSources.total).toBe(1);
     expect(covered).toHaveLength(MAX_LISTED + 26);
   });
 

@@ -23,6 +23,18 @@ function view(records: Incident[], localDate = '2026-03-04', sources = undefined
 }
 
 describe('renderDigestMessages', () => {
+  it('GIVEN sources new since the last digest THEN a New sources section lists each with its link, in Discord and console text', () => {
+    const fresh = source('monitor-site-7', ['A new post about [brackets] and *stars*.'], { title: 'Fresh *post* from a watched site', url: 'https://monitor-site.org/7/' });
+    const v = view([attack('inc-1', day('2026-03-01'))], '2026-03-04', [fresh]);
+    expect(v.newSources.items.map((x) => x.id)).toEqual(['monitor-site-7']);
+    expect(v.newRecords.entries.map((e) => e.id)).toEqual(['inc-1']);
+    const text = renderDigestMessages(v).join('\n');
+    expect(text).toContain('__New sources (1)__');
+    expect(text).toContain('[Fresh \\*post\\* from a watched site](<https://monitor-site.org/7/>)');
+    expect(renderText(v)).toContain('New sources (1)');
+    expect(renderText(v)).toContain('https://monitor-site.org/7/');
+  });
+
   it('GIVEN a long digest THEN several messages, each at most 2000 characters, each item with its citation in the same message', () => {
     const long = 'a very long title '.repeat(12);
     const records = Array.from({ length: 40 }, (_, i) => attack(`inc-${i}`, day(addDays('2025-01-01', i)), { title: `${long}${i}` }));

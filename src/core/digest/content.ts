@@ -3,6 +3,8 @@
 //
 // Sections, each item citing its source:
 // - new records: in scope, never reported to this subscription;
+// - new sources: source documents likewise new (posts of watched sites), each
+//   with its link;
 // - changed records: reported before with another fingerprint (any edit);
 // - on this day: day-precision records of the same month and day in earlier
 //   years (a date known only to the month has no anniversary);
@@ -142,7 +144,13 @@ export function buildDigest(input: DigestInput): DigestBuild {
     added.sort(newestFirst);
     changed.sort(newestFirst);
   }
-  const newRecords = section(added);
+  // Sources (new posts of watched sites, imports) get their own section, each with its link.
+  const addedSources = added.filter((r): r is Extract<Searchable, { kind: 'source' }> => r.kind === 'source');
+  const newRecords = section(added.filter((r) => r.kind !== 'source'));
+  const newSources = {
+    total: addedSources.length,
+    items: addedSources.slice(0, MAX_LISTED).map((s) => ({ id: s.id, title: s.title, url: s.url, publisher: s.publisher, published: s.published })),
+  };
   const changedRecords = section(changed);
 
   // On this day: same month-day, earlier year, known to the day.
@@ -196,6 +204,7 @@ export function buildDigest(input: DigestInput): DigestBuild {
     notes,
     empty: nothingTracked && anniversaries.length === 0 && observances.length === 0,
     newRecords,
+    newSources,
     changedRecords,
     onThisDay,
     observances,

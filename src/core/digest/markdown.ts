@@ -78,6 +78,16 @@ export function digestBlocks(view: DigestView): string[] {
         n.total === 0 ? ['None.'] : more(n.total, n.entries.length, 'new records'),
       ),
     );
+    const ns = view.newSources;
+    if (ns.total > 0) {
+      blocks.push(
+        ...sectionBlocks(
+          `__New sources (${ns.total})__`,
+          ns.items.map((s) => `• [${text(s.title, 200)}](<${safeUrl(s.url)}>) — ${text(s.publisher, 80)}, ${formatPartial(s.published.slice(0, 10))} · \`${s.id}\``),
+          more(ns.total, ns.items.length, 'new sources'),
+        ),
+      );
+    }
     const c = view.changedRecords;
     if (c.total > 0) {
       blocks.push(...sectionBlocks(`__Changed records (${c.total})__`, c.entries.map((e) => itemBlock(e)), more(c.total, c.entries.length, 'changed records')));

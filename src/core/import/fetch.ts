@@ -173,13 +173,13 @@ function parseBody(text: string, totalPagesHeader: string | null): Attempt {
 }
 
 // Missing header: not a paginated WordPress listing, so what we got is all there is.
-function parseTotalPages(header: string | null): number | undefined {
+export function parseTotalPages(header: string | null): number | undefined {
   if (header === null || header.trim() === '') return 1;
   if (!/^\d+$/.test(header.trim())) return undefined;
   return Math.max(1, Number(header.trim()));
 }
 
-function parseRetryAfter(header: string | null): number | undefined {
+export function parseRetryAfter(header: string | null): number | undefined {
   if (header === null) return undefined;
   if (/^\d+$/.test(header.trim())) return Number(header.trim()) * 1000;
   const at = Date.parse(header);
@@ -187,7 +187,7 @@ function parseRetryAfter(header: string | null): number | undefined {
 }
 
 // WordPress errors are JSON {code, message}; the message says what went wrong.
-function wpErrorMessage(text: string): string {
+export function wpErrorMessage(text: string): string {
   try {
     const body: unknown = JSON.parse(text);
     if (typeof body === 'object' && body !== null && 'message' in body && typeof body.message === 'string') {
@@ -199,7 +199,7 @@ function wpErrorMessage(text: string): string {
   return '';
 }
 
-function networkErrorText(err: unknown): string {
+export function networkErrorText(err: unknown): string {
   if (!(err instanceof Error)) return String(err);
   const cause = err.cause instanceof Error ? `: ${err.cause.message}` : '';
   return `${err.message}${cause}`;

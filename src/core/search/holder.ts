@@ -9,6 +9,8 @@
 // - On reload, any problem keeps the archive that is being served: a half-edited
 //   file must not make its record vanish from answers. The report names the
 //   files; the next reload after the fix swaps.
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { loadData, dataHash, type LoadResult, type Problem } from '../records/load.ts';
 import { archiveFromSaved, createArchive, type ArchiveData, type MatchFilters, type SearchArchive } from './engine.ts';
 import { buildCompactIndex, type BuildOptions } from './rebuild.ts';
@@ -55,6 +57,13 @@ export interface OpenOptions {
   logger?: Logger;
   /** How index builds run (default: in a worker thread once the data is big enough; see rebuild.ts). */
   build?: BuildOptions;
+  /**
+   * Further data folders served with dataDir, such as the sources the bot
+   * imports from watched sites (STATE_DIR/sources). Their sources join the
+   * archive; one with the id of a source in dataDir replaces it (the bot's
+   * copy is the site's latest version). A missing folder is simply empty.
+   */
+  overlayDirs?: readonly string[];
 }
 
 const silent: Logger = { info: () => undefined, warn: () => undefined };
@@ -87,7 +96,7 @@ export function diffRecords(before: ArchiveData, after: ArchiveData): { added: s
   return { added: added.sort(), removed: removed.sort(), changed: changed.sort() };
 }
 
-async function readData(dataDir: string): Promise<{ data: LoadResult; hash: string } | { error: Problem }> {
+async function readOne(dataDir: string): Promise<{ data: LoadResult; hash: string } | { error: Problem }> {
   try {
     const [data, hash] = await Promise.all([loadData(dataDir), dataHash(dataDir)]);
     return { data, hash };
@@ -95,6 +104,28 @@ async function readData(dataDir: string): Promise<{ data: LoadResult; hash: stri
     // loadData reports file problems itself; this is the unexpected rest (e.g. permissions on data/).
     return { error: { file: dataDir, path: '', message: `cannot read data: ${err instanceof Error ? err.message : String(err)}` } };
   }
+}
+
+/** dataDir and the overlay folders as one archive's data (see OpenOptions.overlayDirs). */
+async function readData(dataDir: string, overlayDirs: readonly string[] = []): Promise<{ data: LoadResult; hash: string } | { error: Problem }> {
+  const base = await readOne(dataDir);
+  if ('error' in base || overlayDirs.length === 0) return base;
+  const hash = createHash('sha256').update(base.hash);
+  let data = base.data;
+  for (const dir of overlayDirs) {
+    if (!existsSync(dir)) continue;
+    const layer = await readOne(dir);
+    if ('error' in layer) return layer;
+    const ids = new Set(layer.data.sources.map((s) => s.id));
+    data = {
+      ...data,
+      sources: [...data.sources.filter((s) => !ids.has(s.id)), ...layer.data.sources],
+      problems: [...data.problems, ...layer.data.problems.filter((p) => !p.message.includes('data folder not found'))],
+      files: data.files + layer.data.files,
+    };
+    hash.update(`|${dir.length}:${dir}:${layer.hash}`);
+  }
+  return { data, hash: hash.digest('hex') };
 }
 
 /** Reuses the saved index when it matches the data, otherwise builds and saves a new one. */
@@ -131,7 +162,7 @@ async function obtain(
 
 export async function openArchive(opts: OpenOptions): Promise<ArchiveHolder> {
   const log = opts.logger ?? silent;
-  const first = await readData(opts.dataDir);
+  const first = await readData(opts.dataDir, opts.overlayDirs);
   const empty: ArchiveData = { sources: [], incidents: [], publications: [] };
   let problems: Problem[];
   let obtained: { archive: SearchArchive; index: 'loaded' | 'built' };
@@ -151,7 +182,7 @@ export async function openArchive(opts: OpenOptions): Promise<ArchiveHolder> {
   let queue: Promise<unknown> = Promise.resolve();
 
   const reloadNow = async (): Promise<ReloadReport> => {
-    const next = await readData(opts.dataDir);
+    const next = await readData(opts.dataDir, opts.overlayDirs);
     if ('error' in next) return { ok: false, problems: [next.error], counts: countsOf(current), index: 'kept' };
     if (next.data.problems.length > 0) {
       log.warn({ problems: next.data.problems.length }, 'reload: data has problems; keeping the archive being served');
