@@ -21,7 +21,7 @@ import {
   type DatasetFormatName,
   type Manifest,
 } from '../../records/datasets.ts';
-import { releaseSource, type DatasetFormat, type Row, type RowProblem } from './common.ts';
+import { recordId, releaseSource, type DatasetFormat, type Row, type RowProblem } from './common.ts';
 import { gedFormat } from './ged.ts';
 import { acledFormat } from './acled.ts';
 import { gtdFormat } from './gtd.ts';
@@ -148,6 +148,9 @@ function buildScope(where: readonly WhereClause[], since: string | undefined, he
   return (row, record) => tests.every((t) => t(row, record));
 }
 
+/** The row id in a stored line as importers write it: `"dataset":{"key":…,"release":…,"row":"<id>"`. */
+const STORED_ROW_ID = /"dataset":\{"key":"[^"\\]*","release":"[^"\\]*","row":"((?:[^"\\]|\\.)*)"/;
+
 function sha1(s: string): string {
   return createHash('sha1').update(s).digest('base64');
 }
@@ -238,6 +241,8 @@ export async function importDataset(req: ImportRequest): Promise<ImportReport> {
   let header: string[] | undefined;
   let scope: Scope | undefined;
   const stored = new Map<string, Stored>();
+  /** The row id on each line of the stored file, by line number. */
+  const lineIds: string[] = [];
   const seen = new Map<string, number>();
   const keepOld = new Set<string>();
   const updatedSample = new Map<string, Incident>();
@@ -265,10 +270,20 @@ export async function importDataset(req: ImportRequest): Promise<ImportReport> {
         }
         scope = s;
         if (existing !== undefined) {
-          for await (const { text } of readLines(recordsFile)) {
+          const scoped = (req.where ?? []).length > 0 || req.since !== undefined;
+          for await (const { n, text } of readLines(recordsFile)) {
             if (text.trim() === '') continue;
+            // Without a scope only the row id is needed: read from the line when it has the shape importers write.
+            const fast = scoped ? undefined : STORED_ROW_ID.exec(text)?.[1];
+            if (fast !== undefined) {
+              const rowId = JSON.parse(`"${fast}"`) as string;
+              stored.set(rowId, { hash: sha1(text), inScope: true });
+              lineIds[n] = rowId;
+              continue;
+            }
             const old = JSON.parse(text) as { row: Row; record: Incident };
             stored.set(old.record.dataset!.row, { hash: sha1(text), inScope: scope(old.row, old.record) });
+            lineIds[n] = old.record.dataset!.row;
           }
         }
         continue;
@@ -344,25 +359,33 @@ export async function importDataset(req: ImportRequest): Promise<ImportReport> {
   if (failure === undefined && header === undefined) failure = `${req.file}: the file is empty (no header row)`;
 
   // Rows stored before and not in this file: removed when the import covers them, else kept as they were.
-  if (failure === undefined && existing !== undefined) {
-    for await (const { text } of readLines(recordsFile)) {
-      if (text.trim() === '') continue;
-      const old = JSON.parse(text) as { row: Row; record: Incident };
-      const rowId = old.record.dataset!.row;
-      const sample = updatedSample.get(rowId);
-      if (sample !== undefined && changes.length < MAX_CHANGES) changes.push({ id: sample.id, change: 'updated', fields: changedFields(old.record, sample) });
+  let unseenKept = 0;
+  if (failure === undefined) {
+    for (const [rowId, old] of stored) {
       if (seen.has(rowId)) continue;
-      if (keepOld.has(rowId) || !stored.get(rowId)!.inScope) {
-        await writer.write(text);
-        continue;
+      if (keepOld.has(rowId) || !old.inScope) unseenKept++;
+      else {
+        counts.removed++;
+        if (changes.length < MAX_CHANGES) changes.push({ id: recordId(format.key, rowId), change: 'removed' });
       }
-      counts.removed++;
-      if (changes.length < MAX_CHANGES) changes.push({ id: old.record.id, change: 'removed' });
+    }
+  }
+  const anyChange = counts.imported + counts.updated + counts.removed > 0;
+  // A second pass over the stored file only when it has lines to keep or updates to describe.
+  if (failure === undefined && existing !== undefined && anyChange && (unseenKept > 0 || updatedSample.size > 0)) {
+    for await (const { n, text } of readLines(recordsFile)) {
+      if (text.trim() === '') continue;
+      const rowId = lineIds[n]!;
+      const sample = updatedSample.get(rowId);
+      if (sample !== undefined && changes.length < MAX_CHANGES) {
+        changes.push({ id: sample.id, change: 'updated', fields: changedFields((JSON.parse(text) as { record: Incident }).record, sample) });
+      }
+      if (!seen.has(rowId) && (keepOld.has(rowId) || !stored.get(rowId)!.inScope)) await writer.write(text);
     }
   }
   await writer.close();
 
-  const changed = counts.imported + counts.updated + counts.removed > 0;
+  const changed = anyChange;
   if (failure !== undefined || !changed) {
     await rm(tmp, { force: true });
     // A first import that wrote nothing leaves no empty dataset folder behind (loadData would ask for its manifest).
