@@ -111,7 +111,7 @@ export function translateGed(row: Row, release: DatasetRelease): Translation {
     kind: 'incident',
     id: recordId(GED_KEY, rowId),
     title: `${violenceLabel !== undefined ? `${violenceLabel[0]!.toUpperCase()}${violenceLabel.slice(1)}: ` : ''}${r.text('dyad_name') ?? joinParts([sideA, sideB], ' – ')}, ${joinParts([placeName === country ? undefined : placeName, country])}`,
-    summary: `${joinParts([sideA, sideB], ' vs ')} in ${joinParts([r.text('where_description') ?? placeName, country])}. Deaths: ${deaths}${parts !== '' ? `; ${parts}` : ''}. (UCDP GED event ${rowId}${r.text('conflict_name') !== undefined ? `, conflict "${r.text('conflict_name')}"` : ''}.)`,
+    summary: `${joinParts([sideA, sideB], ' vs ')} — ${joinParts([r.text('where_description') ?? placeName, country])}. Deaths: ${deaths}${parts !== '' ? `; ${parts}` : ''}. (UCDP GED event ${rowId}${r.text('conflict_name') !== undefined ? `, conflict "${r.text('conflict_name')}"` : ''}.)`,
     date: dateFromSpan(start, end, label),
     tags: [],
     sources: [{ source: releaseId(release.key, release.version), quote: quote.quote, note: `GED row ${rowId}, column ${quote.column}` }],
