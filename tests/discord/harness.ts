@@ -60,6 +60,10 @@ export interface StartOptions {
   now?: () => Date;
   /** Services for the commands (digest store, discussions); `client` is the bot's client once created. */
   services?: (ctx: { log: Logger; client: () => Client }) => DiscordTransportOptions['services'];
+  /** DISCORD_MESSAGE_CONTENT: answer @mentions (message intents). */
+  messageContent?: boolean;
+  /** Limits for posting on members' behalf. */
+  throttle?: DiscordTransportOptions['throttle'];
 }
 
 export async function startBot(holder: ArchiveHolder, opts: StartOptions = {}): Promise<Bot> {
@@ -71,7 +75,12 @@ export async function startBot(holder: ArchiveHolder, opts: StartOptions = {}): 
       done();
     },
   });
-  const settings: DiscordSettings = { token: new Secret(BOT_TOKEN), applicationId: double.applicationId, apiUrl: double.apiBase };
+  const settings: DiscordSettings = {
+    token: new Secret(BOT_TOKEN),
+    applicationId: double.applicationId,
+    apiUrl: double.apiBase,
+    ...(opts.messageContent === true ? { messageContent: true } : {}),
+  };
   const log = await createLogger({ level: opts.level ?? 'debug', destination, secrets: [settings.token] });
   await deployCommands(settings);
   const services = opts.services?.({ log, client: () => transport.client });
@@ -82,6 +91,7 @@ export async function startBot(holder: ArchiveHolder, opts: StartOptions = {}): 
     drainTimeoutMs: 3000,
     ...(services !== undefined ? { services } : {}),
     ...(opts.now !== undefined ? { now: opts.now } : {}),
+    ...(opts.throttle !== undefined ? { throttle: opts.throttle } : {}),
   });
   await withTimeout(transport.start(), 8000, 'bot start');
   return {

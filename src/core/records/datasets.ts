@@ -6,7 +6,8 @@
 // its row, and that the record is the row it says it is.
 import { createHash, type Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
+import { readDataFile } from './read.ts';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { explainQuoteMismatch } from './check.ts';
@@ -89,8 +90,11 @@ export async function datasetFolders(dataDir: string): Promise<string[]> {
 export async function readManifest(folder: string): Promise<{ ok: true; manifest: Manifest } | { ok: false; problems: Problem[] }> {
   const file = join(folder, MANIFEST);
   let json: unknown;
+  // Bounded, regular files only, like every JSON file of data/ (read.ts).
+  const read = await readDataFile(file);
+  if (!read.ok) return { ok: false, problems: [{ file, path: '', message: `cannot read manifest: ${read.message}` }] };
   try {
-    json = JSON.parse(await readFile(file, 'utf8'));
+    json = JSON.parse(read.bytes.toString('utf8'));
   } catch (err) {
     return { ok: false, problems: [{ file, path: '', message: `cannot read manifest: ${errorMessage(err)}` }] };
   }
@@ -186,6 +190,8 @@ export async function loadDatasets(dataDir: string): Promise<LoadedDatasets> {
     let count = 0;
     try {
       out.files += 1;
+      // Streamed, so no size cap; but only a regular file (a FIFO would block the read forever).
+      if (!(await stat(recordsFile)).isFile()) throw new Error('not a regular file');
       for await (const { n, text } of readLines(recordsFile)) {
         if (text.trim() === '') continue;
         count++;
