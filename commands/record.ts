@@ -20,7 +20,9 @@ export type Args = ArgsOf<typeof definition>;
 /** "5", "about 50", "more than 200", "at least 5–12". */
 export function formatFigure(f: Figure): string {
   const q = f.qualifier === 'exact' ? '' : `${f.qualifier} `;
-  return f.high !== undefined && f.high !== f.low ? `${q}${f.low}–${f.high}` : `${q}${f.low}`;
+  const range = f.high !== undefined && f.high !== f.low ? `${q}${f.low}–${f.high}` : `${q}${f.low}`;
+  // A dataset's best estimate is kept beside its range (UCDP GED best/low/high).
+  return f.best !== undefined ? `${f.best} (best estimate; low ${f.low}, high ${f.high ?? f.low})` : range;
 }
 
 function formatDate(date: DateSpec): string {
@@ -58,14 +60,14 @@ const list = (values: readonly (string | number)[]): string => values.join(', ')
 const HANDLED: { [K in Searchable['kind']]: ReadonlySet<string> } = {
   incident: new Set([
     'kind', 'id', 'title', 'summary', 'date', 'tags', 'sources', 'category', 'place', 'attackTypes', 'target',
-    'targetType', 'perpetrator', 'claim', 'casualties', 'group',
+    'targetType', 'perpetrator', 'claim', 'casualties', 'group', 'actors', 'violence', 'dataset',
   ]),
   publication: new Set([
     'kind', 'id', 'title', 'summary', 'date', 'tags', 'sources', 'outlet', 'medium', 'issue', 'volume', 'language',
     'producer', 'author', 'topics',
   ]),
   source: new Set([
-    'kind', 'id', 'url', 'title', 'publisher', 'published', 'modified', 'author', 'categories', 'tags', 'origin', 'text', 'passages',
+    'kind', 'id', 'url', 'title', 'publisher', 'published', 'modified', 'author', 'categories', 'tags', 'origin', 'text', 'passages', 'dataset',
   ]),
 };
 
@@ -81,6 +83,17 @@ function incidentFields(r: Incident): Field[] {
   if (r.group !== undefined) {
     const count = r.group.count !== undefined ? `${formatFigure(r.group.count)} attacks` : 'several attacks';
     f.push({ label: 'Stands for', value: `${count}${r.group.note !== undefined ? ` — ${r.group.note}` : ''}` });
+  }
+  if (r.actors !== undefined && r.actors.length > 0) {
+    f.push({ label: 'Actors', value: r.actors.map((a) => (a.role !== undefined ? `${a.name} (${a.role})` : a.name)).join('; ') });
+  }
+  if (r.violence !== undefined) f.push({ label: 'Violence', value: r.violence });
+  if (r.dataset !== undefined) {
+    f.push({ label: 'Dataset row', value: `${r.dataset.key} row ${r.dataset.row} (release ${r.dataset.release})` });
+    // The dataset's own codes, as it wrote them, with what the codebook says they mean.
+    if (r.dataset.codes.length > 0) {
+      f.push({ label: 'Dataset codes', value: r.dataset.codes.map((c) => `${c.field}: ${c.value}${c.meaning !== undefined ? ` (${c.meaning})` : ''}`).join('\n') });
+    }
   }
   return f;
 }
@@ -108,6 +121,12 @@ function sourceFields(r: SourceDocument): Field[] {
   if (r.author !== undefined) f.push({ label: 'Author', value: typeof r.author === 'number' ? `user ${r.author}` : r.author });
   if (r.categories.length > 0) f.push({ label: 'Categories', value: list(r.categories) });
   if (r.tags.length > 0) f.push({ label: 'Tags', value: list(r.tags) });
+  if (r.dataset !== undefined) {
+    f.push({ label: 'Dataset', value: `${r.dataset.name}, version ${r.dataset.version}` });
+    f.push({ label: 'Licence', value: r.dataset.licence });
+    f.push({ label: 'Required citation', value: r.dataset.citation });
+    if (r.dataset.codebook !== undefined) f.push({ label: 'Codebook', value: r.dataset.codebook });
+  }
   if (r.origin !== undefined) {
     f.push({ label: 'Imported', value: `WordPress post ${r.origin.postId}${r.origin.api !== undefined ? ` from ${r.origin.api}` : ''}, ${r.origin.importedAt}` });
   }

@@ -30,6 +30,8 @@
 // rebuild <= 90 s in the worker with the main thread never blocked > 100 ms,
 // peak RSS while rebuilding <= 4 GB. 100k records: no worse than issue 7
 // (p95 6.8 ms, load 0.44 s) and heap after load <= 100 MB.
+// --import [--rows 400000] [--keep <dir>]: dataset import throughput and memory
+// on a GED-shaped synthetic file (see bench-import.ts).
 // --load: 20 concurrent /search calls through runCommand for 30 s while the
 // index is rebuilt in the worker (see loadTest below).
 import { spawn } from 'node:child_process';
@@ -54,6 +56,7 @@ import { handle as countCommand } from '../../commands/count.ts';
 import { handle as exportCommand } from '../../commands/export.ts';
 import type { Filters, RecordKindFilter, Searchable } from '../core/search/types.ts';
 import { loadTest } from './load-test.ts';
+import { importBench, importChild } from './bench-import.ts';
 
 const SEED = 20240322;
 
@@ -407,6 +410,21 @@ async function main(argv: string[]): Promise<void> {
   if (argv[0] === '--child') {
     const result = await child(JSON.parse(argv[1]!) as ChildArgs);
     process.stdout.write(JSON.stringify(result));
+    return;
+  }
+  if (argv[0] === '--import-child') {
+    process.stdout.write(JSON.stringify(await importChild(JSON.parse(argv[1]!) as Parameters<typeof importChild>[0])));
+    return;
+  }
+  if (argv.includes('--import')) {
+    const keep = option(argv, '--keep');
+    const result = await importBench({
+      rows: Number(option(argv, '--rows') ?? 400000),
+      ...(keep !== undefined ? { keep } : {}),
+      self: fileURLToPath(import.meta.url),
+      log: (line) => process.stderr.write(`bench --import: ${line}\n`),
+    });
+    process.stdout.write(`${JSON.stringify(result)}\n`);
     return;
   }
   if (argv.includes('--load')) {

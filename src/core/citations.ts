@@ -131,6 +131,23 @@ export function isoDay(date: Date): string {
   return date.toISOString().slice(0, 10);
 }
 
+/**
+ * A dataset release is cited the way its producer requires: the required
+ * citation verbatim, then the dataset, version, producer, licence and URL.
+ */
+function datasetReference(source: SourceDocument, style: CitationStyle, accessed: Date): string {
+  const d = source.dataset!;
+  const accessedDay = isoDay(accessed);
+  if (style === 'markdown') {
+    return (
+      `${escapeMarkdown(d.citation)} Dataset: [${escapeMarkdown(`${d.name}, version ${d.version}`)}](${markdownUrl(source.url)}) — ` +
+      `${escapeMarkdown(d.producer)}. Licence: ${escapeMarkdown(d.licence)}. Accessed ${formatPartial(accessedDay)}.`
+    );
+  }
+  const when = style === 'apa' ? `Retrieved ${longDate(accessedDay)}, from ${source.url}` : `Accessed ${longDate(accessedDay)}. ${source.url}.`;
+  return `${sentence(d.citation)} ${d.name}, version ${d.version}. ${sentence(d.producer)} Licence: ${sentence(d.licence)} ${when}`;
+}
+
 /** WordPress gives authors as numeric user ids, which mean nothing in a reference; only a named author is used. */
 function namedAuthor(source: SourceDocument): string | undefined {
   return typeof source.author === 'string' ? source.author : undefined;
@@ -160,6 +177,7 @@ function sentence(text: string): string {
  * - apa (7th ed., web page): `Author. (2023, March 13). Title. Publisher. Retrieved November 27, 2025, from URL`
  */
 export function formatReference(source: SourceDocument, style: CitationStyle, accessed: Date): string {
+  if (source.dataset !== undefined) return datasetReference(source, style, accessed);
   const author = namedAuthor(source);
   const published = source.published.slice(0, 10);
   const accessedDay = isoDay(accessed);

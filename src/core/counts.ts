@@ -22,8 +22,9 @@ import { dateInterval, formatPartial } from './records/dates.ts';
 import type { RecordKindFilter, Searchable } from './search/types.ts';
 import type { CasualtySums, CountRow, FigureSum } from './views.ts';
 import { isoStart } from './timeline.ts';
+import { actorNames } from './query/filter.ts';
 
-export const COUNT_KEYS = ['month', 'year', 'place', 'country', 'type', 'target', 'outlet', 'medium', 'language', 'claim'] as const;
+export const COUNT_KEYS = ['month', 'year', 'place', 'country', 'type', 'target', 'outlet', 'medium', 'language', 'claim', 'dataset', 'actor', 'violence'] as const;
 export type CountKey = (typeof COUNT_KEYS)[number];
 
 /** The row key for records without a value. */
@@ -51,6 +52,9 @@ export const KEY_KINDS: { readonly [K in CountKey]: readonly RecordKindFilter[] 
   type: ['incident'],
   target: ['incident'],
   claim: ['incident'],
+  dataset: ['incident'],
+  actor: ['incident'],
+  violence: ['incident'],
   outlet: ['publication'],
   medium: ['publication'],
   language: ['publication'],
@@ -73,6 +77,9 @@ export const KEY_NOUN: { readonly [K in CountKey]: string } = {
   medium: 'medium',
   language: 'language',
   claim: 'claim status',
+  dataset: 'dataset',
+  actor: 'actor',
+  violence: 'violence type',
 };
 
 /** The values of `record` for key `by`; empty when it has none. */
@@ -98,6 +105,13 @@ export function keysOf(record: Searchable, by: CountKey): string[] {
         return some(record.targetType ?? record.target);
       case 'claim':
         return some(record.claim?.status);
+      case 'dataset':
+        return some(record.dataset?.key);
+      case 'actor':
+        // Multi-valued like type: each actor named once per record.
+        return [...new Set(actorNames(record).map((a) => a.trim()).filter((a) => a !== ''))];
+      case 'violence':
+        return some(record.violence);
       default:
         return [];
     }

@@ -68,6 +68,9 @@ describe('filters', () => {
     ['place: kabul', { place: ['kabul'] }, []],
     ['during: ramadan 1443', { during: { month: 9, name: 'Ramadan', hijriYear: 1443 } }, []],
     ['place:kabul claimed:yes year:2022 bus', { place: ['kabul'], claimed: true, year: 2022, from: '2022-01-01', to: '2022-12-31' }, ['bus']],
+    ['dataset:ucdp-ged,acled kabul', { dataset: ['ucdp-ged', 'acled'] }, ['kabul']],
+    ['actor:"Islamic State" attack', { actor: ['Islamic State'] }, ['attack']],
+    ['violence:one-sided', { violence: ['one-sided'] }, []],
   ];
 
   it.each(cases)('%j', (input, filters, terms) => {
@@ -90,6 +93,8 @@ describe('problems', () => {
     ['yaer:2022', 'text', /did you mean year:/],
     ['lang:pashto', 'text', /did you mean language:/],
     ['city:kabul', 'text', /did you mean place:/],
+    ['perpetrator:taliban', 'text', /did you mean actor:/],
+    ['datset:gtd', 'text', /did you mean dataset:/],
     ['date:2022', 'text', /year/],
     ['from:2022-13', 'from', /'2022-13' is not a date/],
     ['from:2022-02-30', 'from', /not a date/],

@@ -17,6 +17,26 @@ corpus.incidents.push(
   incident('inc-odd-1', { place: { precision: 'unknown' }, date: { start: '2021', precision: 'year' } }),
   incident('inc-odd-2', { place: { place: 'Kabul', precision: 'city' }, date: { start: '2022-03', end: '2022-05', precision: 'range' }, claim: { status: 'claimed' } }),
   incident('inc-odd-3', { place: { site: 'Kabul airport', precision: 'site' }, target: 'Shia worshippers', targetType: undefined }),
+  // Dataset events: actors, violence type and the dataset row.
+  incident('ucdp-ged-1', {
+    category: 'event',
+    actors: [{ name: 'Government of Afghanistan', role: 'side A' }, { name: 'IS', role: 'side B' }],
+    violence: 'state-based conflict',
+    dataset: { key: 'ucdp-ged', release: 'ucdp-ged-23-1', row: '1', codes: [] },
+  }),
+  incident('gtd-2', {
+    category: 'event',
+    perpetrator: 'Khorasan Chapter of the Islamic State',
+    actors: [{ name: 'Khorasan Chapter of the Islamic State', role: 'perpetrator group 1' }],
+    claim: { status: 'claimed', by: 'Khorasan Chapter of the Islamic State' },
+    dataset: { key: 'gtd', release: 'gtd-2022-05', row: '2', codes: [] },
+  }),
+  incident('acled-3', {
+    category: 'event',
+    actors: [{ name: 'Taliban', role: 'actor 1' }, { name: 'Civilians (Afghanistan)', role: 'actor 2' }],
+    violence: 'Political violence',
+    dataset: { key: 'acled', release: 'acled-2024-03-31', row: 'AFG3', codes: [] },
+  }),
 );
 corpus.publications.push(publication('pub-odd-1', { date: { start: '2022-04', precision: 'month' } }), publication('pub-odd-2', { outlet: 'Al-Naba', language: 'ar' }));
 
@@ -30,6 +50,9 @@ const TARGETS = ['shia', 'police', 'taliban fighters', 'schools', 'journalists']
 const OUTLETS = ['voice of khurasan', 'al-naba', 'amaq', 'khurasn', 'naba'];
 const MEDIA = ['magazine', 'video', 'issues', 'statement', 'book'];
 const LANGUAGES = ['english', 'pashto', 'ar', 'urdu', 'dari'];
+const DATASETS = ['ucdp-ged', 'ged', 'acled', 'gtd', 'gtd-2022-05', 'nothing'];
+const ACTORS = ['islamic state', 'taliban', 'government of afghanistan', 'civilians', 'IS'];
+const VIOLENCE = ['state-based', 'one-sided', 'political violence'];
 const DAYS = ['2019-01-01', '2020-06-15', '2021-03-01', '2021-12-31', '2022-04-10', '2023-01-01'];
 const DURING: HijriFilter[] = [
   { month: 9, name: 'Ramadan' },
@@ -55,6 +78,9 @@ function randomFilters(rand: () => number): Filters {
   if (rand() < 0.25) f.to = pick(DAYS);
   if (rand() < 0.2) f.year = 2019 + Math.floor(rand() * 5);
   if (rand() < 0.15) f.during = pick(DURING);
+  if (rand() < 0.15) f.dataset = some(DATASETS);
+  if (rand() < 0.15) f.actor = some(ACTORS);
+  if (rand() < 0.15) f.violence = some(VIOLENCE);
   if (rand() < 0.05) f.place = [];
   return f;
 }

@@ -144,17 +144,29 @@ function anyName(values: readonly string[], candidates: ReadonlyArray<string | u
 
 function incidentFields(r: Incident, f: Filters): boolean {
   if (given(f.outlet) || given(f.medium) || given(f.language)) return false;
-  if (given(f.category) && !f.category.includes(r.category)) return false;
+  if (given(f.category) && !(f.category as readonly string[]).includes(r.category)) return false;
   if (given(f.place) && !anyName(f.place, [r.place.site, r.place.place, r.place.district, r.place.province])) return false;
   if (given(f.country) && !anyName(f.country, [r.place.country])) return false;
   if (given(f.type) && !anyName(f.type, r.attackTypes)) return false;
   if (given(f.target) && !f.target.some((t) => targetMatches(t, [r.target, r.targetType]))) return false;
   if (f.claimed !== undefined && (r.claim?.status === 'claimed') !== f.claimed) return false;
+  if (given(f.dataset) && (r.dataset === undefined || !anyName(f.dataset, [r.dataset.key, r.dataset.release]))) return false;
+  if (given(f.actor) && !anyName(f.actor, actorNames(r))) return false;
+  if (given(f.violence) && !anyName(f.violence, [r.violence])) return false;
   return true;
+}
+
+/** Every name an actor: filter looks at: dataset actors, the perpetrator and the claimant. */
+export function actorNames(r: Incident): string[] {
+  const names = (r.actors ?? []).map((a) => a.name);
+  if (r.perpetrator !== undefined) names.push(r.perpetrator);
+  if (r.claim?.by !== undefined) names.push(r.claim.by);
+  return names;
 }
 
 function publicationFields(r: Publication, f: Filters): boolean {
   if (given(f.place) || given(f.country) || given(f.type) || given(f.target) || given(f.category) || f.claimed !== undefined) return false;
+  if (given(f.dataset) || given(f.actor) || given(f.violence)) return false;
   if (given(f.outlet) && !anyName(f.outlet, [r.outlet])) return false;
   if (given(f.medium) && !f.medium.some((m) => resolveMedium(m).includes(r.medium))) return false;
   const language = r.language;
@@ -173,6 +185,9 @@ function sourceFields(f: Filters): boolean {
     given(f.outlet) ||
     given(f.medium) ||
     given(f.language) ||
+    given(f.dataset) ||
+    given(f.actor) ||
+    given(f.violence) ||
     f.claimed !== undefined
   );
 }
@@ -341,6 +356,9 @@ export function describeFilters(filters: Filters): string[] {
   list('outlet', filters.outlet);
   list('medium', filters.medium);
   list('language', filters.language);
+  list('dataset', filters.dataset);
+  list('actor', filters.actor);
+  list('violence', filters.violence);
   if (filters.claimed !== undefined) out.push(filters.claimed ? 'claimed' : 'not claimed');
 
   const dates = describeDates(filters);

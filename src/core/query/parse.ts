@@ -33,6 +33,9 @@ export const FILTER_NAMES = [
   'medium',
   'language',
   'claimed',
+  'dataset',
+  'actor',
+  'violence',
   'kind',
   'category',
   'from',
@@ -43,8 +46,8 @@ export const FILTER_NAMES = [
 ] as const;
 type FilterName = (typeof FILTER_NAMES)[number];
 
-type ListFilter = 'place' | 'country' | 'type' | 'target' | 'outlet' | 'medium' | 'language';
-const LIST_FILTERS: ReadonlySet<string> = new Set<ListFilter>(['place', 'country', 'type', 'target', 'outlet', 'medium', 'language']);
+type ListFilter = 'place' | 'country' | 'type' | 'target' | 'outlet' | 'medium' | 'language' | 'dataset' | 'actor' | 'violence';
+const LIST_FILTERS: ReadonlySet<string> = new Set<ListFilter>(['place', 'country', 'type', 'target', 'outlet', 'medium', 'language', 'dataset', 'actor', 'violence']);
 
 /** Gregorian years accepted after `during:<month>`; 4-digit numbers in UMM_AL_QURA_YEARS are Hijri years. */
 export const DURING_GREGORIAN_YEARS = { first: 1900, last: 2100 } as const;
@@ -71,6 +74,12 @@ const SYNONYMS: Readonly<Record<string, string>> = {
   format: 'medium',
   lang: 'language',
   claim: 'claimed',
+  perpetrator: 'actor',
+  group: 'actor',
+  side: 'actor',
+  actors: 'actor',
+  datasets: 'dataset',
+  violent: 'violence',
   date: 'from:/to: or year',
   month: 'during (Hijri months) or from:YYYY-MM',
   since: 'from',
@@ -279,6 +288,9 @@ const EXAMPLES: Record<FilterName, string> = {
   medium: 'magazine',
   language: 'Pashto',
   claimed: 'yes',
+  dataset: 'ucdp-ged',
+  actor: '"Islamic State"',
+  violence: 'one-sided',
   kind: 'incident',
   category: 'attack',
   from: '2022-03',

@@ -88,7 +88,7 @@ export function crossCheck(data: ParsedData): CrossCheckResult {
   for (const r of data.rejected) if (r.folder === 'sources') unusable.set(r.id, r.file);
   for (const { file, record } of data.sources) if (rejected.has(file)) unusable.set(record.id, file);
 
-  for (const { file, record } of [...data.incidents, ...data.publications]) {
+  for (const { file, record, rowChecked } of [...data.incidents, ...data.publications]) {
     if (rejected.has(file)) continue;
     record.sources.forEach((citation, i) => {
       const target = usable.get(citation.source);
@@ -104,6 +104,8 @@ export function crossCheck(data: ParsedData): CrossCheckResult {
         reject({ file, path: `sources[${i}].source`, message });
         return;
       }
+      // A dataset record quotes its own row, checked when the row was read (datasets.ts).
+      if (rowChecked === true && target.source.dataset !== undefined) return;
       target.haystack ??= quoteHaystack(target.source);
       const mismatch = explainQuoteMismatch(target.haystack, citation.quote);
       if (mismatch !== undefined) {

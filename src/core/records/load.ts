@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import type { z } from 'zod';
 import { schemaForFolder, type DataFolder, type Incident, type Publication, type SourceDocument } from './schema.ts';
 import { crossCheck } from './check.ts';
+import { hashDatasets, loadDatasets } from './datasets.ts';
 import { readDataFile } from './read.ts';
 
 /** Something wrong with one file. `path` is a JSON path (`date.start`, `sources[0].quote`), '' for the whole file. */
@@ -33,6 +34,8 @@ export interface LoadResult {
 export interface Entry<T> {
   file: string;
   record: T;
+  /** A dataset record whose quotes were already checked against its stored row (datasets.ts). */
+  rowChecked?: boolean;
 }
 
 /** A file that was read but not accepted; `id` is its id when it had one, else its file name without `.json`. */
@@ -233,8 +236,17 @@ export async function loadData(dir: string): Promise<LoadResult> {
     }
   }
 
+  // Imported event datasets (data/datasets/<key>/): a release is a source, each stored row an incident.
+  const datasets = await loadDatasets(dir);
+  files += datasets.files;
+  // Loops, not push(...list): a dataset has hundreds of thousands of rows, more than a call takes as arguments.
+  for (const p of datasets.problems) problems.push(p);
+  for (const e of datasets.sources) parsed.sources.push(e);
+  for (const e of datasets.incidents) parsed.incidents.push(e);
+  for (const r of datasets.rejected) parsed.rejected.push(r);
+
   const checked = crossCheck(parsed);
-  problems.push(...checked.problems);
+  for (const p of checked.problems) problems.push(p);
   const keep = <T>(entries: Entry<T>[]): T[] => entries.filter((e) => !checked.rejected.has(e.file)).map((e) => e.record);
   // Stable sort: a file's problems stay in the order they were found.
   problems.sort((a, b) => compareStrings(a.file, b.file));
@@ -271,5 +283,6 @@ export async function dataHash(dir: string): Promise<string> {
       hash.update(bytes);
     }
   }
+  await hashDatasets(dir, hash);
   return hash.digest('hex');
 }

@@ -91,9 +91,15 @@ export const Figure = z
     low: z.number().int().nonnegative(),
     high: z.number().int().nonnegative().optional(),
     qualifier: Qualifier.default('exact'),
+    /** The source's own best estimate inside [low, high] (UCDP GED `best`), kept beside the range. */
+    best: z.number().int().nonnegative().optional(),
   })
   .strict()
-  .refine((f) => f.high === undefined || f.high >= f.low, { message: 'high is below low', path: ['high'] });
+  .refine((f) => f.high === undefined || f.high >= f.low, { message: 'high is below low', path: ['high'] })
+  .refine((f) => f.best === undefined || (f.best >= f.low && (f.high === undefined || f.best <= f.high)), {
+    message: 'best is outside low..high',
+    path: ['best'],
+  });
 
 export const Casualties = z
   .object({
@@ -129,6 +135,49 @@ export const Citation = z
   })
   .strict();
 
+/** A release of an event dataset, as the source document its rows are cited from. */
+export const DatasetRelease = z
+  .object({
+    /** Short dataset key: `ucdp-ged`, `acled`, `gtd`, or the mapping's own id. */
+    key: Id,
+    name: z.string().min(1),
+    version: z.string().min(1),
+    producer: z.string().min(1),
+    licence: z.string().min(1),
+    /** The citation the producer asks for, verbatim. */
+    citation: z.string().min(1),
+    /** The codebook whose codes the importer follows ("UCDP GED Codebook version 23.1"). */
+    codebook: z.string().min(1).optional(),
+  })
+  .strict();
+
+/** A code of the dataset kept as the dataset wrote it, with its meaning from the codebook. */
+export const DatasetCode = z
+  .object({
+    field: z.string().min(1),
+    value: z.string(),
+    meaning: z.string().min(1).optional(),
+  })
+  .strict();
+
+/** Where an imported record came from: the release (a source id), the row id, and the row's codes. */
+export const DatasetRow = z
+  .object({
+    key: Id,
+    release: Id,
+    row: z.string().min(1),
+    codes: z.array(DatasetCode).default([]),
+  })
+  .strict();
+
+/** Someone taking part in an event, in the dataset's own words and role ("side A", "actor 1", "associated actor 2"). */
+export const Actor = z
+  .object({
+    name: z.string().min(1),
+    role: z.string().min(1).optional(),
+  })
+  .strict();
+
 export const Passage = z
   .object({
     n: z.number().int().positive(),
@@ -153,6 +202,8 @@ export const SourceDocument = z
       .object({ type: z.literal('wordpress'), postId: z.number().int(), api: z.string().optional(), importedAt: z.iso.datetime() })
       .strict()
       .optional(),
+    /** When the source is a dataset release (UCDP GED, ACLED, GTD, a team spreadsheet): what to cite it by. */
+    dataset: DatasetRelease.optional(),
     text: z.string().min(1),
     passages: z.array(Passage).min(1),
   })
@@ -168,7 +219,11 @@ const RecordBase = {
   sources: z.array(Citation).min(1, 'every record cites at least one source'),
 };
 
-export const IncidentCategory = z.enum(['attack', 'operation']);
+/**
+ * attack: by the monitored group; operation: against it; event: a reference
+ * dataset's event (UCDP GED, ACLED, GTD), whose actors say who did what.
+ */
+export const IncidentCategory = z.enum(['attack', 'operation', 'event']);
 
 export const Incident = z
   .object({
@@ -185,6 +240,12 @@ export const Incident = z
     casualties: Casualties.optional(),
     /** A record that stands for several attacks the source does not tell apart. */
     group: z.object({ count: Figure.optional(), note: z.string().min(1).optional() }).strict().optional(),
+    /** Who took part, as the source names them (dataset sides, actors, associated actors, perpetrator groups). */
+    actors: z.array(Actor).optional(),
+    /** Kind of violence in the source's terms ("state-based conflict", "Political violence"). */
+    violence: z.string().min(1).optional(),
+    /** Present on records imported from an event dataset. */
+    dataset: DatasetRow.optional(),
   })
   .strict();
 
@@ -217,6 +278,10 @@ export const Publication = z
   .strict();
 
 export type PartialDate = z.infer<typeof PartialDate>;
+export type DatasetRelease = z.infer<typeof DatasetRelease>;
+export type DatasetCode = z.infer<typeof DatasetCode>;
+export type DatasetRow = z.infer<typeof DatasetRow>;
+export type Actor = z.infer<typeof Actor>;
 export type DateSpec = z.infer<typeof DateSpec>;
 export type Place = z.infer<typeof Place>;
 export type Figure = z.infer<typeof Figure>;

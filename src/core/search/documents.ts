@@ -49,7 +49,7 @@ export function incidentDoc(r: Incident): IndexDoc {
   return {
     ref: r.id,
     title: r.title,
-    names: join([p.site, p.place, p.district, p.province, p.country, r.claim?.channel]),
+    names: join([p.site, p.place, p.district, p.province, p.country, r.claim?.channel, ...(r.actors ?? []).map((a) => a.name)]),
     summary: r.summary,
     body: join([
       r.category,
@@ -64,6 +64,8 @@ export function incidentDoc(r: Incident): IndexDoc {
       p.note,
       r.casualties?.note,
       r.group?.note,
+      r.violence,
+      r.dataset?.key,
       r.date?.label ?? (r.date ? dateLabel(r.date) : undefined),
       ...r.sources.map((c) => c.quote),
     ]),

@@ -9,7 +9,7 @@
 // a filtered query (hundreds of milliseconds); this costs about one pass over a
 // byte array per filter. tests/search/filter-index.test.ts checks that both
 // agree on generated queries.
-import { filterIntervals, languageMatches, matchFilters, resolveMedium, targetMatches } from '../query/filter.ts';
+import { actorNames, filterIntervals, languageMatches, matchFilters, resolveMedium, targetMatches } from '../query/filter.ts';
 import { nameMatchesWithin } from '../query/names.ts';
 import { dayNumber, type ColumnDef, type RecordColumns } from './columns.ts';
 import type { Filters, RecordKindFilter, Searchable } from './types.ts';
@@ -70,6 +70,15 @@ export const FILTER_COLUMNS: readonly FilterColumnDef[] = [
     values: (r) => (r.kind === 'incident' ? [r.claim?.status === 'claimed' ? 'yes' : 'no'] : []),
     accepts: (f) => (f.claimed === undefined ? null : (v) => v === (f.claimed ? 'yes' : 'no')),
   },
+  {
+    // Key and release (matchFilters: anyName over both); a record outside any dataset offers none.
+    name: 'dataset',
+    kinds: ['incident'],
+    values: (r) => (r.kind === 'incident' && r.dataset !== undefined ? [r.dataset.key, r.dataset.release] : []),
+    accepts: (f) => names(f.dataset),
+  },
+  { name: 'actor', kinds: ['incident'], values: (r) => (r.kind === 'incident' ? actorNames(r) : []), accepts: (f) => names(f.actor) },
+  { name: 'violence', kinds: ['incident'], values: (r) => (r.kind === 'incident' ? [r.violence] : []), accepts: (f) => names(f.violence) },
   { name: 'outlet', kinds: ['publication'], values: (r) => (r.kind === 'publication' ? [r.outlet] : []), accepts: (f) => names(f.outlet) },
   {
     name: 'medium',

@@ -34,6 +34,12 @@ export interface Filters {
   outlet?: string[];
   medium?: string[];
   language?: string[];
+  /** Incidents imported from these event datasets (key, release or name: ucdp-ged, acled, gtd, a sheet's key). */
+  dataset?: string[];
+  /** Incidents naming this actor: dataset sides, actors, associated actors, perpetrator groups, perpetrator, claimant. */
+  actor?: string[];
+  /** Incidents of this kind of violence ("state-based", "one-sided", "political violence"). */
+  violence?: string[];
   /** claimed:yes keeps incidents whose claim.status is "claimed"; claimed:no the others. */
   claimed?: boolean;
   /** Closed interval of ISO days (YYYY-MM-DD); a record matches when its date interval overlaps. */
