@@ -87,6 +87,8 @@ export interface RouterDeps {
   services?: Omit<Partial<CommandDeps>, 'archive' | 'now' | 'caller'>;
   /** Attachment limits (default 8 MiB per file, 10 parts per export); a server's smaller limit still wins. */
   attachments?: DiscordAttachmentLimits;
+  /** Interactions handled whole by a feature of their own (e.g. drafts: modals and their buttons). */
+  handlers?: ReadonlyArray<{ owns(i: Interaction): boolean; handle(i: Interaction): Promise<void> }>;
 }
 
 /** Commands that only read a record or two: answered directly. Any other command is deferred first. */
@@ -180,6 +182,12 @@ export class InteractionRouter {
       channel: interaction.channelId,
       user: interaction.user.id,
     };
+    const handler = this.#deps.handlers?.find((h) => h.owns(interaction));
+    if (handler !== undefined) {
+      await handler.handle(interaction);
+      this.#deps.log.info({ ...base, ms: Date.now() - started, kind: 'feature' }, 'interaction answered');
+      return;
+    }
     if (interaction.isAutocomplete()) {
       const log = this.#deps.log.child({ ...base, command: interaction.commandName, kind: 'autocomplete' });
       await this.#autocomplete(interaction, log);
