@@ -97,6 +97,9 @@ export class DraftService {
     const { record } = this.prepare(found.source, suggestion);
     const applied = applyFields(record, fields, found.source);
     if (!applied.ok) return applied;
+    // The id follows the title as submitted (the researcher's words, not the suggestion's).
+    const taken = new Set([...this.#records().map((r) => r.id), ...this.#store.recordIds()]);
+    applied.record.id = recordIdFor(applied.record, (id) => taken.has(id));
     const duplicates = likelyDuplicates(applied.record, this.#records());
     const draft = this.#store.add(
       { guildId: actor.guildId, channelId: actor.channelId, sourceId: found.source.id, passage, record: applied.record, draftedBy: actor.userId, duplicates: duplicates.map((d) => d.id) },

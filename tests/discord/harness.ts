@@ -60,6 +60,8 @@ export interface StartOptions {
   now?: () => Date;
   /** Services for the commands (digest store, discussions); `client` is the bot's client once created. */
   services?: (ctx: { log: Logger; client: () => Client }) => DiscordTransportOptions['services'];
+  /** Interactions handled whole by a feature (e.g. drafts). */
+  handlers?: (ctx: { log: Logger }) => DiscordTransportOptions['handlers'];
 }
 
 export async function startBot(holder: ArchiveHolder, opts: StartOptions = {}): Promise<Bot> {
@@ -81,6 +83,7 @@ export async function startBot(holder: ArchiveHolder, opts: StartOptions = {}): 
     log,
     drainTimeoutMs: 3000,
     ...(services !== undefined ? { services } : {}),
+    ...(opts.handlers !== undefined ? { handlers: opts.handlers({ log }) } : {}),
     ...(opts.now !== undefined ? { now: opts.now } : {}),
   });
   await withTimeout(transport.start(), 8000, 'bot start');
@@ -127,7 +130,12 @@ export interface Answer {
 }
 
 export interface DispatchInit {
-  type?: 2 | 3 | 4;
+  type?: 2 | 3 | 4 | 5;
+  fields?: { [customId: string]: string };
+  roles?: string[];
+  commandType?: number;
+  data?: Json;
+  resolved?: Json;
   name?: string;
   options?: Json[];
   customId?: string;

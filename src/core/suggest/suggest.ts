@@ -473,7 +473,7 @@ function readPublications(clause: string, sentence: Sentence, r: Reader, previou
     }
   }
   const what = medium === 'other' ? 'Publication' : capitalise(medium);
-  out.title = [out.volume !== undefined ? `${what}, volume ${out.volume.value}` : what, out.author ? `by ${out.author.value}` : out.producer ? `by ${out.producer.value}` : '', out.outlet ? `(${out.outlet.value})` : '', out.date ? `of ${dateWords(out.date.value)}` : '']
+  out.title = [out.volume !== undefined ? `${what}, volume ${out.volume.value}` : what, out.author ? `by ${out.author.value}` : out.producer ? `by ${out.producer.value}` : '', out.outlet ? `(${out.outlet.value})` : '']
     .filter((s) => s !== '')
     .join(' ');
   r.out.push(out);
@@ -519,7 +519,7 @@ function readIncidents(clause: string, opener: string, sentence: Sentence, r: Re
   const make = (place: Place | undefined, site: string | undefined, withCasualties: boolean): void => {
     const where = place?.place ?? place?.district ?? place?.province ?? place?.country;
     const what = category === 'operation' ? 'Operation' : types[0] !== undefined ? capitalise(types[0]) : 'Attack';
-    const title = [what, site !== undefined ? `on ${site}` : '', where !== undefined ? `in ${where}` : '', date !== undefined ? `(${dateWords(date)})` : ''].filter((s) => s !== '').join(' ');
+    const title = [what, site !== undefined ? `on ${site}` : '', where !== undefined ? `in ${where}` : ''].filter((s) => s !== '').join(' ');
     const s: IncidentSuggestion = {
       kind: 'incident',
       key: '',
