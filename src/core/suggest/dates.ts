@@ -128,7 +128,10 @@ export function relativeDate(text: string, anchor: DateSpec | undefined): DateSp
   }
   if (unit === 'week') {
     const n = count ?? 2;
-    return { start: monthOf(addDays(base, 7 * n - 4)), end: monthOf(addDays(base, 7 * n + 4 + (count === undefined ? 14 : 0))), precision: 'range', label: `${m[0].trim()} (${after})` };
+    const start = monthOf(addDays(base, 7 * n - 4));
+    const end = monthOf(addDays(base, 7 * n + 4 + (count === undefined ? 14 : 0)));
+    const label = `${m[0].trim()} (${after})`;
+    return start === end ? { start, precision: 'month', label } : { start, end, precision: 'range', label };
   }
   const n = count ?? 2;
   const start = monthOf(addDays(base, 30 * n - 9));

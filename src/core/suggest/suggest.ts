@@ -98,7 +98,7 @@ const OPERATION_WORD = /\b((?:CT|counter-terrorism|counterterrorism|military|sec
 const BACK_REFERENCE = /\b(?:the|this|that|these|those|this last|the last|such)\s+(?:last\s+)?(?:attack|attacks|bombing|explosion|blast|operation)\b/i;
 const AGGREGATE = new RegExp(`\\b(?:${NUMBER_WORD}|dozens of|hundreds of)\\s+(?:\\w+\\s+)?(?:attacks|bombings|books|videos|statements|publications|booklets|fatwas)\\b`, 'i');
 const SITE_NOUNS = '(?:High School|School|Educational Centre|Education Centre|Educational Center|Education Center|Centre|Center|University|Mosque|Imambargah|Shrine|Hospital|Hotel|Bazaar|Market|Madrasa|Seminary|Academy|Temple|Gurdwara|Church|Airport|Ministry|Embassy)';
-const NAMED_SITE = new RegExp(`\\b((?:[A-Z][\\p{L}’'-]*|al-[A-Z][\\p{L}’'-]*|of|al|ul|e)(?:\\s+(?:[A-Z][\\p{L}’'-]*|al-[A-Z][\\p{L}’'-]*|al|ul|e|of))*\\s+${SITE_NOUNS})\\b`, 'gu');
+const NAMED_SITE = new RegExp(`\\b((?:[A-Z][\\p{L}’'-]*|(?:al|ul|el|e)-[A-Z][\\p{L}’'-]*|of|al|ul|e)(?:\\s+(?:[A-Z][\\p{L}’'-]*|(?:al|ul|el|e)-[A-Z][\\p{L}’'-]*|al|ul|e|of))*\\s+${SITE_NOUNS})\\b`, 'gu');
 const GENERIC_SITE = /\b(?:an?|the)\s+((?:Shia\s+|Sunni\s+|Sikh\s+|Sufi\s+|Hindu\s+)?(?:shrine|mosque|Imambargah|school|hospital|market|bazaar|temple|gurdwara|church|wedding|funeral|procession|checkpoint|university))\b/i;
 
 const ATTACK_TYPES: Array<[RegExp, string]> = [
@@ -590,6 +590,13 @@ export function suggestRecords(source: SuggestSource, opts: SuggestOptions = {})
     seen.add(sentence.text);
     const before = r.out.length;
     const clauses = clausesOf(sentence.text);
+    // "ISKP claimed the attack through Amaq." / "No group claimed it.": the claim of the incident just suggested.
+    const last = r.incidents[r.incidents.length - 1];
+    const laterClaim = claimIn(sentence.text.replace(/^No group (?:has )?claimed/i, 'not claimed'));
+    if (last !== undefined && last.claim === undefined && laterClaim !== undefined && /\b(?:the|this|that)\s+(?:attack|bombing|blast|explosion|assault)\b|\bclaimed it\b/i.test(sentence.text) && !ATTACK_WORD.test(sentence.text.replace(/\b(?:the|this|that)\s+(?:attack|bombing|blast|explosion|assault)\b/gi, ''))) {
+      const via = /\b(?:through|via|by)\s+(?:its\s+)?(?:news agency\s+|outlet\s+)?([A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,2})/.exec(sentence.text);
+      last.claim = { value: { ...laterClaim, ...(via !== null && laterClaim.status === 'claimed' ? { channel: via[1]! } : {}) }, quote: sentence.text };
+    }
     const listsAttacks = /\b(?:instances|examples|include|including|such as)\b/i.test(sentence.text) && ATTACK_WORD.test(sentence.text) && clauses.length > 1;
     let frameDate: DateSpec | undefined;
     let framePlaces: FoundPlace[] = [];
