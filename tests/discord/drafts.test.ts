@@ -20,7 +20,7 @@ import { watchedSourcesDir } from '../../src/sources/paths.ts';
 import { tempStateDir } from '../digest/helpers.ts';
 import type { Json } from './double/index.ts';
 import { ROLE_ID } from './double/payloads.ts';
-import { ask, buttonsOf, dataCopy, int, startBot, str, textsOf, type Bot } from './harness.ts';
+import { ADMIN_PERMISSIONS, ask, buttonsOf, dataCopy, int, startBot, str, textsOf, type Bot } from './harness.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const EPHEMERAL = 64;
@@ -165,6 +165,62 @@ describe('curation in Discord', () => {
     const list = await ask(again.bot, { name: 'draft', options: [{ name: 'list', type: 1, options: [] }] });
     expect(textsOf(list.message).join('\n')).not.toContain('data/ wins');
   }, 90_000);
+});
+
+describe('the message command and rejection', () => {
+  it('GIVEN a message quoting a passage THEN "Draft records" suggests from that passage; Reject asks a reason and records it', async () => {
+    const state = tempStateDir();
+    cleanups.push(() => state.cleanup());
+    const { bot } = await startCuration('data', state.dir);
+    const quoted = '> During Muharram, ISKP also attacked Shias in Kabul, targeting processions and buses.\nWorth a record?';
+    const messageId = '900000000000000001';
+    const target: Json = {
+      id: messageId,
+      channel_id: bot.double.channelId,
+      guild_id: bot.double.guildId,
+      type: 0,
+      content: quoted,
+      author: { id: '500000000000000003', username: 'researcher', discriminator: '0', global_name: null, avatar: null },
+      embeds: [],
+      attachments: [],
+      mentions: [],
+      mention_roles: [],
+      mention_everyone: false,
+      pinned: false,
+      tts: false,
+      timestamp: new Date().toISOString(),
+      edited_timestamp: null,
+      flags: 0,
+      components: [],
+    };
+    const listed = await ask(bot, { name: 'Draft records', commandType: 3, data: { target_id: messageId }, resolved: { messages: { [messageId]: target } } });
+    const text = textsOf(listed.message).join('\n');
+    expect(text).toContain(`Suggested records from ${SOURCE} passage 3`);
+    expect(text).toContain('Muharram 1444');
+
+    // Without a source: said so, ephemerally.
+    const none = { ...target, id: '900000000000000002', content: 'nothing to see here' };
+    const nothing = await ask(bot, { name: 'Draft records', commandType: 3, data: { target_id: none['id'] }, resolved: { messages: { [String(none['id'])]: none } } });
+    expect(nothing.message['flags']).toBe(EPHEMERAL);
+    expect(textsOf(nothing.message).join('\n')).toContain('names no source');
+
+    // Draft the first suggestion as it is, then reject it with a reason.
+    const use = buttonsOf(listed.message)[0]!;
+    const opened = await ask(bot, { type: 3, customId: use.customId });
+    const modal = payloadData(opened);
+    const submitted = await ask(bot, { type: 5, customId: String(modal['custom_id']), fields: modalValues(modal) });
+    expect(textsOf(submitted.message).join('\n')).toContain('Draft #1');
+    const refused = await ask(bot, { type: 3, customId: 'draft:reject:1', memberPermissions: MEMBER });
+    expect(refused.message['flags']).toBe(EPHEMERAL);
+    // Manage Server is enough, without the role.
+    const asked = await ask(bot, { type: 3, customId: 'draft:reject:1', memberPermissions: ADMIN_PERMISSIONS });
+    expect(asked.callbackType).toBe(9);
+    expect(String(payloadData(asked)['custom_id'])).toBe('draft:reason:1');
+    const done = await ask(bot, { type: 5, customId: 'draft:reason:1', memberPermissions: ADMIN_PERMISSIONS, fields: { reason: 'already recorded as a group of attacks' } });
+    expect(textsOf(done.message).join('\n')).toContain('Rejected #1 by <@500000000000000001>: already recorded as a group of attacks');
+    const list = await ask(bot, { name: 'draft', options: [{ name: 'list', type: 1, options: [] }] });
+    expect(textsOf(list.message).join('\n')).toContain('0 waiting for review');
+  }, 60_000);
 });
 
 function payloadData(answer: { callback: { body: unknown } }): Json {
