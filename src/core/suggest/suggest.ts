@@ -437,7 +437,7 @@ function readPublications(clause: string, sentence: Sentence, r: Reader, previou
   }
   if (medium === undefined) return undefined;
   const before = clause.slice(Math.max(0, at - 40), at);
-  const plural = new RegExp(`\\b${MEDIA.find(([, m]) => m === medium)![0].source.replace(/\\b\(\?:?|\)s\?\\b|s\?\\b/g, '').replace(/^\\b/, '')}s\\b`, 'i');
+  const plural = /\b(?:books|booklets|videos|statements|fatwas|publications|recordings|speeches|audios)\b/i;
   if (AGGREGATE.test(clause) && plural.test(clause)) return undefined;
   const isNew = /\b(?:an?|another|new|the first|the second|the third|the latest|a new|its first)\s+(?:[\w-]+\s+){0,3}$/i.test(before) || /\banother one\b/i.test(clause);
   const volume = /\b(?:the\s+)?(\w+)\s+volume\s+of\s+the\s+\w+/i.exec(clause);
