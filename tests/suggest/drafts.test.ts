@@ -97,7 +97,9 @@ describe('review', () => {
     const holder = await openArchive({ dataDir: 'data', stateDir: state.dir, recordOverlayDirs: [curatedRecordsDir(state.dir)], matchFilters });
     const opened = openStateDb(state.dir);
     if (!opened.ok) throw new Error(opened.message);
-    cleanups.push(() => opened.db.close());
+    cleanups.push(() => {
+      opened.db.close();
+    });
     expect(opened.version).toBe(4);
     const service = new DraftService({ store: new DraftStore(opened.db), holder, stateDir: state.dir });
     const found = service.suggest(seed.id, 3);
