@@ -17,7 +17,9 @@ import { SourceNumbering } from '../src/core/citations.ts';
 import type { Incident } from '../src/core/records/schema.ts';
 import { buildEntry } from '../src/core/timeline.ts';
 import { distinctRecords } from '../src/core/search/distinct.ts';
-import type { View } from '../src/core/views.ts';
+import { hasPeriod, periodSplit, possibleTest } from '../src/core/period.ts';
+import type { CountView, View } from '../src/core/views.ts';
+import { withLooser } from './shared/looser.ts';
 import type { ArgsOf, CommandDefinition, CommandDeps } from './shared/definition.ts';
 import { mergeDateOptions, modeNotes, readAs, readQuery } from './shared/query.ts';
 
@@ -66,6 +68,20 @@ export function handle(args: Args, deps: CommandDeps): View {
   }
   const counts = countBy(counted, by);
   notes.push(...countNotes(counts, by));
+  // Certain before possible: with a period named, rows count the records certainly inside it, possibleRows the rest.
+  let rows = counts.rows;
+  let split: CountView['split'];
+  let possibleRows: CountView['possibleRows'];
+  let listed = counted;
+  if (hasPeriod(parsed.filters)) {
+    const only = possibleTest(parsed.filters);
+    const possible = counted.filter((r) => only(r, impreciseIds.has(r.id)));
+    const possibleIds = new Set(possible.map((r) => r.id));
+    rows = countBy(counted.filter((r) => !possibleIds.has(r.id)), by).rows;
+    possibleRows = possible.length > 0 ? countBy(possible, by).rows : [];
+    split = periodSplit(parsed.filters, counted.length - possible.length, possible);
+    listed = [...counted.filter((r) => !possibleIds.has(r.id)), ...possible];
+  }
 
   const incidents = counted.filter((r): r is Incident => r.kind === 'incident');
   const casualties = incidents.length > 0 ? sumCasualties(incidents) : null;
@@ -80,22 +96,24 @@ export function handle(args: Args, deps: CommandDeps): View {
   }
 
   // The chart shows the same rows; when there is nothing to draw, a note says why instead.
-  const chart = args.chart === true ? countChart({ by, rows: counts.rows, total: counts.total, readAs: readAs(parsed), range: parsed.filters }) : null;
+  const chart = args.chart === true ? countChart({ by, rows, total: counts.total, readAs: readAs(parsed), range: parsed.filters }) : null;
   if (chart !== null && !chart.ok) notes.push(chart.note);
 
   const numbering = new SourceNumbering();
-  return {
+  const view: CountView = {
     type: 'count',
     command: 'count',
     by,
     readAs: readAs(parsed),
     notes,
     total: counts.total,
-    rows: counts.rows,
+    rows,
     casualties,
     disclaimer: DISCLAIMER,
-    entries: counted.map((record) => buildEntry({ ref: record.id, record, score: 0, imprecise: impreciseIds.has(record.id) }, deps.archive, numbering, parsed.filters)),
+    entries: listed.map((record) => buildEntry({ ref: record.id, record, score: 0, imprecise: impreciseIds.has(record.id) }, deps.archive, numbering, parsed.filters)),
     sources: numbering.list(),
     ...(chart?.ok === true ? { attachments: [chart.attachment] } : {}),
+    ...(split !== undefined ? { split, possibleRows: possibleRows ?? [] } : {}),
   };
+  return withLooser(view, 'count', parsed, deps, { defaultKinds: defaultKindsFor(by), prefix: `by:${by} ` });
 }

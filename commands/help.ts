@@ -57,6 +57,7 @@ export const QUERY_LANGUAGE: readonly { query: string; meaning: string }[] = [
   { query: 'during:ramadan', meaning: 'dates overlapping Ramadan in any year' },
   { query: 'during:muharram 2022', meaning: 'Muharram starting in 2022 (or a Hijri year: during:muharram 1444)' },
   { query: 'kabul during:ramadan year:2022 claimed:yes', meaning: 'words and filters combine: all must match' },
+  { query: 'kind:incident order:newest', meaning: 'newest first (order:oldest, or order:relevance for best match first)' },
 ];
 
 const COMMAND_EXAMPLES: { readonly [name: string]: readonly string[] } = {

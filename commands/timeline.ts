@@ -5,9 +5,11 @@
 import { timelineChart } from '../src/core/charts.ts';
 import type { ParsedQuery, Searchable } from '../src/core/search/types.ts';
 import { distinctRecords } from '../src/core/search/distinct.ts';
+import { listHits } from '../src/core/listing.ts';
 import { buildListView, PAGE_SIZE, pageCount } from '../src/core/timeline.ts';
 import type { View } from '../src/core/views.ts';
 import type { ArgsOf, CommandDefinition, CommandDeps } from './shared/definition.ts';
+import { withLooser } from './shared/looser.ts';
 import { mergeDateOptions, modeNotes, pageOf, pastTheEnd, readAs, readQuery } from './shared/query.ts';
 
 export const definition = {
@@ -24,6 +26,7 @@ export const definition = {
     { name: 'from', type: 'string', description: 'Start date: YYYY, YYYY-MM or YYYY-MM-DD', maxLength: 10 },
     { name: 'to', type: 'string', description: 'End date: YYYY, YYYY-MM or YYYY-MM-DD (inclusive)', maxLength: 10 },
     { name: 'page', type: 'integer', description: 'Page of results (10 per page)', minValue: 1, maxValue: 1000 },
+    { name: 'order', type: 'string', description: 'newest or oldest first by date, or best match first (relevance)', choices: ['newest', 'oldest', 'relevance'] },
     { name: 'chart', type: 'boolean', description: 'Attach a month-by-month chart of incidents and publications (PNG)' },
   ],
 } as const satisfies CommandDefinition;
@@ -35,12 +38,14 @@ export function handle(args: Args, deps: CommandDeps): View {
   if (!read.ok) return read.error;
   const merged = mergeDateOptions('timeline', read.parsed, args.from, args.to);
   if (!merged.ok) return merged.error;
-  const parsed = merged.parsed;
+  // The order option wins over an order: in the query.
+  const parsed = args.order !== undefined ? { ...merged.parsed, order: args.order } : merged.parsed;
   const page = pageOf(args.page);
-  const result = deps.archive.search(parsed, {
+  const order = parsed.order ?? 'oldest';
+  const result = listHits(deps.archive, parsed, {
     limit: PAGE_SIZE,
     offset: (page - 1) * PAGE_SIZE,
-    order: 'date',
+    order,
     defaultKinds: ['incident', 'publication'],
   });
   const pages = pageCount(result.total);
@@ -57,8 +62,11 @@ export function handle(args: Args, deps: CommandDeps): View {
     notes,
     archive: deps.archive,
     filters: parsed.filters,
+    order,
+    ...(result.split !== undefined ? { split: result.split } : {}),
   });
-  return chart?.ok === true ? { ...view, attachments: [chart.attachment] } : view;
+  const answered = withLooser(view, 'timeline', parsed, deps);
+  return chart?.ok === true && answered.type === 'list' ? { ...answered, attachments: [chart.attachment] } : answered;
 }
 
 /** Every matching record, each once (the chart covers all pages, not just this one). */

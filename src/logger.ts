@@ -36,8 +36,17 @@ const REDACT = [
 // can name them. Every finished line is rewritten instead.
 const TOKEN_IN_URL = /(\/(?:interactions|webhooks)\/[^/\s"'?#]+\/)[^/\s"'?#\\]+/g;
 
-function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/**
+ * Every form a secret can take in a written line: as given, JSON-escaped (a
+ * JSON line writes a quote or backslash with a backslash before it), escaped twice (a JSON text
+ * quoted inside another string, e.g. an error message holding a request body),
+ * and percent-encoded (inside a URL). Redaction so never depends on which
+ * characters the token holds.
+ */
+export function secretForms(secret: string): string[] {
+  const json = (s: string): string => JSON.stringify(s).slice(1, -1);
+  const forms = new Set([secret, json(secret), json(json(secret)), encodeURIComponent(secret)]);
+  return [...forms].filter((s) => s.length >= 8).sort((a, b) => b.length - a.length);
 }
 
 /** `text` with interaction/webhook tokens in URLs and every secret replaced by [redacted]. */
@@ -48,7 +57,8 @@ export function scrubSecrets(text: string, secrets: readonly string[] = []): str
     // so the token up to its last dot is a secret too.
     const dot = secret.lastIndexOf('.');
     for (const s of [secret, ...(dot >= 8 ? [secret.slice(0, dot)] : [])]) {
-      if (s.length >= 8) out = out.replace(new RegExp(escapeRegExp(s), 'g'), '[redacted]');
+      // split/join: a literal replacement, whatever characters the secret holds.
+      for (const form of secretForms(s)) out = out.split(form).join('[redacted]');
     }
   }
   return out;

@@ -1,7 +1,8 @@
 // Composition root: config -> logger -> data and index -> transport.
 // Without DISCORD_TOKEN the offline console opens on the local data; with one,
 // the Discord bot starts (src/discord/client.ts) and runs until SIGINT/SIGTERM,
-// with the daily digests (src/digest/runner.ts) over the state store.
+// with the daily digests (src/digest/runner.ts) over the state store. Exit
+// codes: src/exit-codes.ts (and the README).
 import { discordSettings, loadConfig, type Config, type DiscordSettings } from './config.ts';
 import { openLocalArchive } from './console/archive.ts';
 import { openConsoleDigest } from './console/digest.ts';
@@ -9,6 +10,7 @@ import { runRepl } from './console/repl.ts';
 import type { ArchiveHolder } from './core/search/holder.ts';
 import { DigestRunner } from './digest/runner.ts';
 import { SqliteDigestService } from './digest/service.ts';
+import { EXIT, FATAL_CLOSE_CODES } from './exit-codes.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { openStateDb } from './state/db.ts';
 import { DigestStore } from './state/store.ts';
@@ -19,11 +21,19 @@ import { WatchStore } from './state/watch-store.ts';
 import { DraftStore } from './state/draft-store.ts';
 import { DraftService } from './drafts/service.ts';
 
-/** The digest store for the bot, or undefined (logged) when it cannot be opened: the bot still answers, and /digest says why it cannot. */
+/**
+ * The digest store for the bot, or undefined (logged as one error line) when
+ * it cannot be used: a fatal condition at start (EXIT.stateStore), since a bot
+ * that silently drops its subscriptions is worse than one that says why.
+ */
 function openBotStore(stateDir: string, log: Logger): DigestStore | undefined {
   const opened = openStateDb(stateDir);
   if (!opened.ok) {
-    log.error({ path: opened.path, reason: opened.reason, detail: opened.message }, 'state store not available: no digests');
+    const fix =
+      opened.reason === 'newer'
+        ? 'run the newer version of the bot that wrote it, or point STATE_DIR at another folder'
+        : 'check that STATE_DIR is a writable folder and the file is not damaged (move it aside to start afresh; subscriptions are then lost)';
+    log.error({ path: opened.path, reason: opened.reason, detail: opened.message, exitCode: EXIT.stateStore }, `state store cannot be used: ${fix}`);
     return undefined;
   }
   if (opened.migratedFrom !== opened.version) log.info({ path: opened.path, from: opened.migratedFrom, to: opened.version }, 'state store migrated');
@@ -41,6 +51,7 @@ async function runBot(settings: DiscordSettings, cfg: Config, holder: ArchiveHol
   process.on('unhandledRejection', (reason) => log.error({ err: reason }, 'unhandled promise rejection'));
 
   const store = openBotStore(cfg.stateDir, log);
+  if (store === undefined) return EXIT.stateStore;
   let runner: DigestRunner | undefined;
   let watcher: SourceWatcher | undefined;
   // A subscription change re-arms the scheduler, so a new time takes effect without a restart.
@@ -53,6 +64,7 @@ async function runBot(settings: DiscordSettings, cfg: Config, holder: ArchiveHol
   // Drafts share the state file; approving writes STATE_DIR/curated and reloads the archive.
   const drafts = store !== undefined ? new DraftService({ store: new DraftStore(store.db), holder, stateDir: cfg.stateDir }) : undefined;
   const { DraftInteractions } = await import('./discord/drafts.ts');
+  let fatal = false;
   const transport = createDiscordTransport({
     settings,
     holder,
@@ -61,6 +73,13 @@ async function runBot(settings: DiscordSettings, cfg: Config, holder: ArchiveHol
     ...(drafts !== undefined
       ? { handlers: [new DraftInteractions({ service: drafts, log: log.child({ module: 'drafts' }), ...(cfg.draftReviewerRole !== undefined ? { reviewerRole: cfg.draftReviewerRole } : {}) })] }
       : {}),
+    // Discord ended the session for good: one error line with the cause and the fix, a clean stop, EXIT.discordRefused.
+    onFatal: ({ code, cause, fix }) => {
+      if (fatal) return;
+      fatal = true;
+      log.error({ code, exitCode: EXIT.discordRefused }, `${cause}: ${fix}`);
+      void stop().then(() => finish(EXIT.discordRefused));
+    },
   });
   if (store !== undefined) {
     const digestLog = log.child({ module: 'digest' });
@@ -127,26 +146,52 @@ async function runBot(settings: DiscordSettings, cfg: Config, holder: ArchiveHol
       }
     },
     async (err: unknown) => {
-      log.error({ err }, 'could not connect to Discord');
+      // A fatal gateway close during login has been reported already (onFatal).
+      if (fatal) return;
+      const refused = loginRefusal(err);
+      if (refused !== null) {
+        fatal = true;
+        log.error({ detail: err instanceof Error ? err.message : String(err), exitCode: EXIT.discordRefused }, refused);
+        await stop();
+        finish(EXIT.discordRefused);
+        return;
+      }
+      log.error({ err, exitCode: EXIT.failure }, 'could not connect to Discord');
       await stop();
-      finish(1);
+      finish(EXIT.failure);
     },
   );
   return exited;
+}
+
+/** The one line for a login Discord refused (bad token, refused intent), or null for other failures (network). */
+function loginRefusal(err: unknown): string | null {
+  const message = err instanceof Error ? err.message : String(err);
+  const code = err instanceof Error ? (err as { code?: unknown }).code : undefined;
+  const status = err instanceof Error ? (err as { status?: unknown }).status : undefined;
+  if (code === 'TokenInvalid' || code === 'TokenMissing' || status === 401 || /invalid token/i.test(message)) {
+    const known = FATAL_CLOSE_CODES.get(4004)!;
+    return `${known.cause.replace(/ \(gateway close 4004[^)]*\)/, '')} at login: ${known.fix}`;
+  }
+  if (/disallowed intents|Message Content intent/i.test(message)) {
+    const known = FATAL_CLOSE_CODES.get(4014)!;
+    return `${known.cause}: ${known.fix}`;
+  }
+  return null;
 }
 
 async function main(): Promise<number> {
   const config = loadConfig();
   if (!config.ok) {
     process.stderr.write(`${config.message}\n`);
-    return 2;
+    return EXIT.config;
   }
   const cfg = config.config;
   // Checked before anything starts: a bot missing its application id should say so in one line.
   const discord = cfg.discordToken !== undefined ? discordSettings(cfg) : undefined;
   if (discord !== undefined && !discord.ok) {
     process.stderr.write(`${discord.message}\n`);
-    return 2;
+    return EXIT.config;
   }
   const log = await createLogger({
     level: cfg.logLevel,

@@ -17,11 +17,12 @@ export interface Suggestion {
 export const MAX_SUGGESTIONS = 25;
 const MAX_CHOICE_LENGTH = 100;
 
-const FILTERS = ['place', 'country', 'type', 'target', 'outlet', 'medium', 'language', 'claimed', 'kind', 'from', 'to', 'year', 'during'];
+const FILTERS = ['place', 'country', 'type', 'target', 'outlet', 'medium', 'language', 'claimed', 'kind', 'from', 'to', 'year', 'during', 'order'];
 const FIXED_VALUES: { [filter: string]: readonly string[] } = {
   claimed: ['yes', 'no'],
   kind: ['incident', 'publication', 'source'],
   during: HIJRI_MONTHS.map((m) => m.name),
+  order: ['newest', 'oldest', 'relevance'],
 };
 
 function fits(s: Suggestion): boolean {

@@ -39,10 +39,13 @@ export function isEmptyQuery(parsed: ParsedQuery): boolean {
   return parsed.terms.length === 0 && Object.values(parsed.filters).every((v) => v === undefined);
 }
 
-/** How the query was read: one phrase per filter, then the words. */
+export const ORDER_PHRASE = { newest: 'newest first', oldest: 'oldest first', relevance: 'best match first' } as const;
+
+/** How the query was read: one phrase per filter, then the words, then the order when one was asked for. */
 export function readAs(parsed: ParsedQuery): string[] {
   const words = parsed.terms.length > 0 ? [`words: ${parsed.terms.map((t) => `"${t}"`).join(' ')}`] : [];
-  return [...describeFilters(parsed.filters), ...words];
+  const order = parsed.order !== undefined ? [ORDER_PHRASE[parsed.order]] : [];
+  return [...describeFilters(parsed.filters), ...words, ...order];
 }
 
 export type DateOptionsResult = { ok: true; parsed: ParsedQuery; notes: string[] } | { ok: false; error: ErrorView };

@@ -4,7 +4,9 @@
 // unknown id, a question it could not read, …), 2 bad usage of ask itself.
 // With --json, stdout holds only the JSON reply; logs go to stderr. Charts and
 // exports (/count chart:true, /export) are written into --out (default ./out)
-// and their paths printed, or listed as `files` in the JSON reply.
+// and their paths printed, or listed as `files` in the JSON reply; a file that
+// cannot be written is listed with the reason (`fileErrors` in JSON) and the
+// exit code is 1, never a stack trace.
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.ts';
 import { DEFAULT_OUT_DIR, writeAttachments, writtenLines } from '../console/files.ts';

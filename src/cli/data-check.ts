@@ -1,16 +1,25 @@
 // `npm run -s data:check [-- --data <dir>]`: loads data/ the way the bot does
 // and lists every problem, so a bad record is caught before it reaches the
-// index. Exit codes: 0 all records pass, 1 problems found, 2 bad usage.
+// index. The folder is --data, else DATA_DIR (environment or .env, as the bot
+// reads it), else data. Exit codes: 0 all records pass, 1 problems found,
+// 2 bad usage.
+import { config as loadDotenv } from 'dotenv';
 import { parseArgs } from 'node:util';
 import { formatProblem, loadData } from '../core/records/load.ts';
 
-const USAGE = 'usage: npm run -s data:check [-- --data <dir>]\nvalid options: --data <dir> (default: data), --help';
+const USAGE = 'usage: npm run -s data:check [-- --data <dir>]\nvalid options: --data <dir> (default: DATA_DIR, else data), --help';
 
-function parse(argv: string[]): { data: string; help: boolean } | { error: string } {
+/** The folder the bot would read: DATA_DIR when set and not blank, else data. */
+export function defaultDataDir(env: NodeJS.ProcessEnv): string {
+  const configured = env['DATA_DIR']?.trim();
+  return configured !== undefined && configured !== '' ? configured : 'data';
+}
+
+function parse(argv: string[], defaultData: string): { data: string; help: boolean } | { error: string } {
   try {
     const { values } = parseArgs({
       args: argv,
-      options: { data: { type: 'string', default: 'data' }, help: { type: 'boolean', short: 'h', default: false } },
+      options: { data: { type: 'string', default: defaultData }, help: { type: 'boolean', short: 'h', default: false } },
       strict: true,
       allowPositionals: false,
     });
@@ -21,7 +30,8 @@ function parse(argv: string[]): { data: string; help: boolean } | { error: strin
 }
 
 async function main(): Promise<number> {
-  const args = parse(process.argv.slice(2));
+  loadDotenv({ quiet: true });
+  const args = parse(process.argv.slice(2), defaultDataDir(process.env));
   if ('error' in args) {
     process.stderr.write(`data:check: ${args.error}\n${USAGE}\n`);
     return 2;
@@ -32,6 +42,7 @@ async function main(): Promise<number> {
   }
 
   const result = await loadData(args.data);
+  // Problems name files under the folder as given (`data/sources/x.json`), as the operator typed it.
   for (const problem of result.problems) process.stdout.write(`${formatProblem(problem)}\n`);
   if (result.problems.length > 0) {
     const files = new Set(result.problems.map((p) => p.file)).size;

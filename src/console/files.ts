@@ -2,7 +2,7 @@
 // write them into an output folder (./out by default), then say where they
 // are. An existing file is never overwritten: a second chart of the same name
 // gets -2, -3, …, so one session's earlier answers stay on disk.
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import type { View } from '../core/views.ts';
 import type { Logger } from '../logger.ts';
@@ -17,6 +17,30 @@ export interface WrittenFiles {
   errors: { name: string; message: string }[];
 }
 
+/** Why a file-system call failed, in words a user can act on. */
+export function writeFailure(err: unknown): string {
+  const code = err instanceof Error ? (err as NodeJS.ErrnoException).code : undefined;
+  switch (code) {
+    case 'ENOSPC':
+      return 'the disk is full';
+    case 'EDQUOT':
+      return 'the disk quota is used up';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'EROFS':
+      return 'the file system is read-only';
+    case 'ENOTDIR':
+      return 'a file is in the way where a folder should be';
+    case 'EEXIST':
+      return 'something that is not a folder is in the way';
+    case 'ENAMETOOLONG':
+      return 'the path is too long';
+    default:
+      return code !== undefined ? `error ${code}` : err instanceof Error ? err.message : String(err);
+  }
+}
+
 /** Writes `bytes` as `name` in `dir`, or as name-2, name-3, … when taken; returns the path used. */
 async function writeNew(dir: string, name: string, bytes: Buffer): Promise<string> {
   const ext = extname(name);
@@ -27,7 +51,11 @@ async function writeNew(dir: string, name: string, bytes: Buffer): Promise<strin
       await writeFile(path, bytes, { flag: 'wx' });
       return path;
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || n >= 1000) throw err;
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || n >= 1000) {
+        // A write cut short (a full disk) leaves no half file behind; one that was never created is not touched.
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') await rm(path, { force: true }).catch(() => undefined);
+        throw err;
+      }
     }
   }
 }
@@ -42,7 +70,14 @@ export async function writeAttachments(view: View, outDir: string, log?: Logger)
   const specs = attachmentsOf(view);
   const written: WrittenFiles = { paths: [], errors: [] };
   if (specs.length === 0) return written;
-  await mkdir(outDir, { recursive: true });
+  try {
+    await mkdir(outDir, { recursive: true });
+  } catch (err) {
+    // Nothing can be written: every attachment is reported, none is lost silently.
+    const why = `The folder ${outDir} cannot be created (${writeFailure(err)}). Choose another folder with --out.`;
+    for (const spec of specs) written.errors.push({ name: spec.name, message: why });
+    return written;
+  }
   for (const spec of specs) {
     let result;
     try {
@@ -57,7 +92,13 @@ export async function writeAttachments(view: View, outDir: string, log?: Logger)
       continue;
     }
     // Names come from the handlers, but a path separator must never let one escape the folder.
-    for (const file of result.files) written.paths.push(await writeNew(outDir, basename(file.name), file.bytes));
+    for (const file of result.files) {
+      try {
+        written.paths.push(await writeNew(outDir, basename(file.name), file.bytes));
+      } catch (err) {
+        written.errors.push({ name: basename(file.name), message: `It could not be written in ${outDir}: ${writeFailure(err)}.` });
+      }
+    }
   }
   return written;
 }

@@ -7,7 +7,7 @@
 // anything else is a question.
 import { findCommand } from '../../commands/index.ts';
 import type { CommandDeps } from '../../commands/shared/definition.ts';
-import { answerQuestion } from '../core/ask/answer.ts';
+import { answerQuestion } from '../../commands/shared/answer.ts';
 import type { Understood } from '../core/ask/types.ts';
 import { errorView, type View } from '../core/views.ts';
 import type { Logger } from '../logger.ts';

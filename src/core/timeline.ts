@@ -141,6 +141,8 @@ export function buildListView(input: {
   archive: Archive;
   filters: Filters;
   pageSize?: number;
+  order?: ListView['order'];
+  split?: ListView['split'];
 }): ListView {
   const numbering = new SourceNumbering();
   const entries = input.hits.map((hit) => buildEntry(hit, input.archive, numbering, input.filters));
@@ -157,5 +159,7 @@ export function buildListView(input: {
     pageCount: pageCount(input.total, pageSize),
     entries,
     sources: numbering.list(),
+    ...(input.order !== undefined ? { order: input.order } : {}),
+    ...(input.split !== undefined ? { split: input.split } : {}),
   };
 }

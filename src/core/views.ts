@@ -59,6 +59,39 @@ export const EntrySchema = z.object({
   citations: z.array(CitationRefSchema),
 });
 
+/**
+ * Certain before possible (added in view version 1, additively): present when
+ * the query names a period (year:, from:/to:, during:). `certain` records lie
+ * wholly inside the period and are listed first; `possible` ones only overlap
+ * it (dated to a year, a wider range, an open-ended "after X") and follow,
+ * each entry with `imprecise: true`.
+ */
+export const PeriodSplitSchema = z.object({
+  period: z.string(),
+  certain: z.number().int().nonnegative(),
+  possible: z.number().int().nonnegative(),
+  /** Why the possible ones are only possible ("dated only to 2022"), with how many each. */
+  reasons: z.array(z.object({ reason: z.string(), count: z.number().int().positive() })),
+  /** "3 certainly in Muharram 1444; 8 more may be: 7 dated only to 2022, 1 dated only as after 26 Jul 2022". */
+  line: z.string(),
+});
+
+/**
+ * When an empty answer has a looser query that finds records: the ready line
+ * to type and how many it finds (slash commands keep their exact meaning and
+ * only suggest it).
+ */
+export const LooserSchema = z.object({
+  /** What was loosened, in words. */
+  change: z.string(),
+  /** The looser query, in the query language. */
+  query: z.string(),
+  /** The whole command line to type: /search query:"…". */
+  line: z.string(),
+  /** How many records it finds. */
+  total: z.number().int().positive(),
+});
+
 const PagingFields = {
   total: z.number().int().nonnegative(),
   page: z.number().int().positive(),
@@ -78,6 +111,12 @@ export const ListViewSchema = z.object({
   sources: z.array(SourceRefSchema),
   /** Files to attach (a chart with /timeline chart:true); absent when none. */
   attachments: z.array(AttachmentSpecSchema).optional(),
+  /** The order of the entries: by date newest or oldest first, or by relevance. Absent in replies made before it existed. */
+  order: z.enum(['newest', 'oldest', 'relevance']).optional(),
+  /** Certain before possible, when the query names a period. */
+  split: PeriodSplitSchema.optional(),
+  /** An empty answer's looser query, when one finds records. */
+  looser: LooserSchema.optional(),
 });
 
 /** A sum of reported figures over several records, as a range. */
@@ -132,6 +171,14 @@ export const CountViewSchema = z.object({
   sources: z.array(SourceRefSchema),
   /** Files to attach (a chart with /count chart:true); absent when none. */
   attachments: z.array(AttachmentSpecSchema).optional(),
+  /**
+   * Certain before possible, when the query names a period: then `rows` count
+   * only the records certainly inside it, and `possibleRows` the others.
+   */
+  split: PeriodSplitSchema.optional(),
+  possibleRows: z.array(CountRowSchema).optional(),
+  /** An empty answer's looser query, when one finds records. */
+  looser: LooserSchema.optional(),
 });
 
 export const FieldSchema = z.object({ label: z.string(), value: z.string() });
@@ -424,6 +471,8 @@ export type FigureSum = z.infer<typeof FigureSumSchema>;
 export type CountRow = z.infer<typeof CountRowSchema>;
 export type CasualtySums = z.infer<typeof CasualtiesSchema>;
 export type CountView = z.infer<typeof CountViewSchema>;
+export type PeriodSplitView = z.infer<typeof PeriodSplitSchema>;
+export type Looser = z.infer<typeof LooserSchema>;
 export type Field = z.infer<typeof FieldSchema>;
 export type RecordView = z.infer<typeof RecordViewSchema>;
 export type CitationStyle = z.infer<typeof CitationStyleSchema>;

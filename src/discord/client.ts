@@ -23,6 +23,8 @@ import { Client, Events, GatewayIntentBits, Options, Partials, RESTEvents, type 
 import type { DiscordSettings } from '../config.ts';
 import type { ArchiveHolder } from '../core/search/holder.ts';
 import type { Logger } from '../logger.ts';
+import { FATAL_CLOSE_CODES } from '../exit-codes.ts';
+import { Throttle, type ThrottleLimits } from './guard.ts';
 import { MentionHandler } from './mentions.ts';
 import { Paging } from './paging.ts';
 import { InteractionRouter, type RouterDeps } from './router.ts';
@@ -40,6 +42,14 @@ export interface DiscordTransportOptions {
   handlers?: RouterDeps['handlers'];
   /** How long stop() waits for replies in flight (ms). */
   drainTimeoutMs?: number;
+  /**
+   * Called once when Discord ends the session for good (a gateway close code
+   * Discord documents as fatal, e.g. 4004 token reset, 4014 disallowed
+   * intent): discord.js will not reconnect, so the process should stop.
+   */
+  onFatal?: (fatal: { code: number; cause: string; fix: string }) => void;
+  /** Limits for posting on members' behalf (/discuss, answers to mentions); DEFAULT_THROTTLE otherwise. */
+  throttle?: Partial<ThrottleLimits>;
 }
 
 export interface DiscordTransport {
@@ -120,7 +130,10 @@ export function createDiscordTransport(opts: DiscordTransportOptions): DiscordTr
   );
   // One Paging for both: Prev/Next on an answer to a mention are pressed like a slash command's.
   const paging = new Paging();
+  // One throttle for everything posted on a member's behalf, so /discuss and mentions share a member's allowance.
+  const throttle = new Throttle(opts.throttle ?? {});
   const router = new InteractionRouter({
+    throttle,
     archive: () => opts.holder.current,
     reload: () => opts.holder.reload(),
     log,
@@ -135,6 +148,7 @@ export function createDiscordTransport(opts: DiscordTransportOptions): DiscordTr
         archive: () => opts.holder.current,
         log: log.child({ feature: 'mentions' }),
         paging,
+        throttle,
         ...(opts.now !== undefined ? { now: opts.now } : {}),
       })
     : null;
@@ -142,11 +156,26 @@ export function createDiscordTransport(opts: DiscordTransportOptions): DiscordTr
   const onInteraction = (interaction: Interaction): void => void router.handle(interaction);
   client.on(Events.InteractionCreate, onInteraction);
   const onMessage = (message: Message): void => void mentions?.handle(message);
-  if (mentions !== null) client.on(Events.MessageCreate, onMessage);
+  // The raw event comes first and carries the author's roles, which discord.js drops with its member cache off.
+  const onRaw = (packet: { t?: string | null; d?: unknown }): void => mentions?.noteRaw(packet);
+  if (mentions !== null) {
+    client.on(Events.Raw, onRaw);
+    client.on(Events.MessageCreate, onMessage);
+  }
   // Without an 'error' listener an EventEmitter error would throw and end the process.
   client.on(Events.Error, (err) => log.error({ err }, 'discord client error'));
   client.on(Events.Warn, (message) => log.warn({ detail: message }, 'discord client warning'));
-  client.on(Events.ShardDisconnect, (event, shard) => log.warn({ shard, code: event.code }, 'gateway disconnected'));
+  let fatal = false;
+  client.on(Events.ShardDisconnect, (event, shard) => {
+    const known = FATAL_CLOSE_CODES.get(event.code);
+    if (known !== undefined && opts.onFatal !== undefined) {
+      // The caller logs the one error line and stops; a warning here would only say the same thing less clearly.
+      if (!fatal) opts.onFatal({ code: event.code, ...known });
+      fatal = true;
+      return;
+    }
+    log.warn({ shard, code: event.code }, 'gateway disconnected');
+  });
   client.on(Events.ShardReconnecting, (shard) => log.info({ shard }, 'gateway reconnecting'));
   client.on(Events.ShardResume, (shard, replayed) => log.info({ shard, replayed }, 'gateway session resumed'));
   client.on(Events.ShardError, (err, shard) => log.warn({ err, shard }, 'gateway connection error'));
@@ -197,6 +226,7 @@ export function createDiscordTransport(opts: DiscordTransportOptions): DiscordTr
         if (!drained || !answered) log.warn('replies still in flight at shutdown were abandoned');
         client.off(Events.InteractionCreate, onInteraction);
         client.off(Events.MessageCreate, onMessage);
+        client.off(Events.Raw, onRaw);
         await client.destroy();
         log.info('disconnected from Discord');
       })();

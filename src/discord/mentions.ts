@@ -30,6 +30,15 @@
 // pings anyone, not even the person asking. Text from the question reaches an
 // answer only through the renderer, which escapes it (`safe`).
 //
+// Posting for the asker (src/discord/guard.ts): a public thread is opened only
+// when the asker may create public threads in the channel themselves (their
+// permissions from their roles, sent with the message, and the channel's
+// overwrites); otherwise the answer is a reply in the channel. Every answer
+// counts towards the per-member and per-channel throttles; past them the
+// asker gets one short "please wait" reply per window, then silence. A
+// mention with no question gets a short help reply in the channel, never a
+// thread.
+//
 // Both maps (conversations, opened threads) are bounded and forget after a
 // day, the time a quiet thread takes to auto-archive; a restart forgets them,
 // which only means the next follow-up needs a mention and is read afresh.
@@ -43,11 +52,13 @@ import {
   type SendableChannels,
 } from 'discord.js';
 import type { CommandDeps } from '../../commands/shared/definition.ts';
-import { answerQuestion, ConversationStore, DEFAULT_MAX_THREADS, DEFAULT_TTL_MS, type Answer } from '../core/ask/index.ts';
+import { answerQuestion } from '../../commands/shared/answer.ts';
+import { cleanQuestion, ConversationStore, DEFAULT_MAX_THREADS, DEFAULT_TTL_MS, type Answer } from '../core/ask/index.ts';
 import type { Archive } from '../core/search/types.ts';
 import { errorView, type View } from '../core/views.ts';
 import type { Logger } from '../logger.ts';
 import type { Paging } from './paging.ts';
+import { memberPermissionsIn, missingPermissions, postingRequirement, Throttle, throttledMessage } from './guard.ts';
 import { clip, LIMITS, literalMentions, renderDiscord, safe, type DiscordMessage } from './render.ts';
 
 /** On every message this module sends: nothing pings, the asker included. */
@@ -71,7 +82,13 @@ export interface MentionDeps {
   maxThreads?: number;
   threadTtlMs?: number;
   clock?: () => number;
+  /** Throttle for answers (shared with the router's posting commands). */
+  throttle?: Throttle;
 }
+
+/** The reply to a mention without a question: short, in the channel, no thread. */
+export const EMPTY_MENTION_HELP =
+  'Ask me a question after the mention, e.g. `@Archivist how many attacks in Kabul in 2022?`, or use /search and /help.';
 
 // ------------------------------------------------------------- pure helpers
 
@@ -81,17 +98,14 @@ export function mentionsUser(content: string, botId: string): boolean {
 }
 
 /**
- * The question in a message: user, role and channel mentions removed (the
- * bot's own included; none of them is a word of the question), whitespace
- * collapsed. @everyone/@here stay as typed: they are plain text to the
- * reader and are shown escaped if echoed.
+ * The question in a message: only its words (src/core/ask/clean.ts): user,
+ * role and channel mentions, @everyone/@here, custom emoji and the bot's own
+ * name removed, whitespace collapsed. Links are kept, after the words: a
+ * pasted source address is a question of its own (answerQuestion reads it).
  */
-export function questionText(content: string): string {
-  return content
-    .replace(/<@[!&]?\d{1,20}>/g, ' ')
-    .replace(/<#\d{1,20}>/g, ' ')
-    .replace(/\s+/g, ' ')
-    .trim();
+export function questionText(content: string, botNames: readonly string[] = []): string {
+  const clean = cleanQuestion(content, botNames);
+  return [clean.text, ...clean.urls].join(' ').trim();
 }
 
 /**
@@ -175,12 +189,37 @@ export class MentionHandler {
   readonly #conversations: ConversationStore;
   readonly #opened: RecentIds;
   readonly #inFlight = new InFlight();
+  readonly #throttle: Throttle;
+  /** Role ids of each message's author, from the raw gateway event (members are not cached); taken when the message is handled. */
+  readonly #roles = new Map<string, readonly string[]>();
+  /** When each throttled member was last told to wait: one notice per window. */
+  readonly #warned = new Map<string, number>();
+  readonly #clock: () => number;
 
   constructor(deps: MentionDeps) {
     this.#deps = deps;
     const clock = deps.clock ?? Date.now;
+    this.#clock = clock;
+    this.#throttle = deps.throttle ?? new Throttle({}, clock);
     this.#conversations = deps.conversations ?? new ConversationStore({ now: clock });
     this.#opened = new RecentIds(deps.maxThreads ?? DEFAULT_MAX_THREADS, deps.threadTtlMs ?? DEFAULT_TTL_MS, clock);
+  }
+
+  /**
+   * Notes the author's roles of a raw MESSAGE_CREATE (the client's Raw event):
+   * discord.js does not keep members (their cache is off), and the roles are
+   * what the asker's channel permissions are computed from.
+   */
+  noteRaw(packet: { t?: string | null; d?: unknown }): void {
+    if (packet.t !== 'MESSAGE_CREATE' || typeof packet.d !== 'object' || packet.d === null) return;
+    const d = packet.d as { id?: unknown; member?: { roles?: unknown } };
+    if (typeof d.id !== 'string' || !Array.isArray(d.member?.roles)) return;
+    this.#roles.set(d.id, d.member.roles.filter((r): r is string => typeof r === 'string'));
+    while (this.#roles.size > 1000) {
+      const oldest = this.#roles.keys().next();
+      if (oldest.done === true) break;
+      this.#roles.delete(oldest.value);
+    }
   }
 
   /** Handles one message; resolves when it is answered (or ignored). Never rejects. */
@@ -227,7 +266,22 @@ export class MentionHandler {
     const started = Date.now();
     const log = this.#deps.log.child({ message: message.id, guild: message.guildId, channel: message.channelId, user: message.author.id, where: where.kind });
     const mentioned = mentionsUser(message.content, botId);
-    const question = questionText(message.content);
+    const me = message.client.user;
+    const question = questionText(message.content, [me.username, ...(me.globalName !== null ? [me.globalName] : []), ...(message.guild?.members.me?.nickname != null ? [message.guild.members.me.nickname] : [])]);
+    const roles = this.#roles.get(message.id) ?? [];
+    this.#roles.delete(message.id);
+
+    // An empty mention is not worth a thread: a short help line, in the channel.
+    if (mentioned && question === '' && where.kind !== 'dm') {
+      if (!this.#allowed(message, log)) return;
+      const help: MessageCreateOptions[] = [{ content: EMPTY_MENTION_HELP }];
+      await this.#send(message, message.channel as SendableChannels, true, help, log);
+      log.info({ ms: Date.now() - started }, 'empty mention: help sent');
+      return;
+    }
+    // A remark in a question thread is looked at before counting towards the throttle (it may be left alone).
+    const remark = where.kind === 'thread' && where.tracked && !mentioned;
+    if (!remark && !this.#allowed(message, log)) return;
     // In a DM, a thread or a channel reply the conversation is that channel's; a new thread's is keyed once it exists.
     const key = where.kind === 'dm' || where.kind === 'thread' ? message.channelId : undefined;
 
@@ -248,11 +302,14 @@ export class MentionHandler {
       log.debug('a remark in a question thread, not a question: left alone');
       return;
     }
+    if (remark && !this.#allowed(message, log)) return;
 
     let target = message.channel as SendableChannels;
     let asReply = true;
     let conversation = key;
-    if (where.kind === 'new-thread') {
+    // The thread is public and opened for the asker: only when they may open public threads here themselves.
+    const mayOpenThread = where.kind === 'new-thread' && this.#mayOpenThread(message, roles, log);
+    if (mayOpenThread) {
       const thread = await this.#startThread(message, question, log);
       if (thread !== null) {
         target = thread;
@@ -267,6 +324,36 @@ export class MentionHandler {
 
     const sent = await this.#send(message, target, asReply, this.#messages(answer), log);
     log.info({ ms: Date.now() - started, understood: answer.ok, readAs: answer.readAs, parts: sent, followUp: key !== undefined && answer.ok }, 'question answered');
+  }
+
+  /** The asker may create public threads in this channel (their roles and the channel's overwrites). */
+  #mayOpenThread(message: Message, roles: readonly string[], log: Logger): boolean {
+    const guild = message.guild;
+    const channel = message.channel;
+    if (guild === null || channel.isDMBased()) return false;
+    const permissions = memberPermissionsIn(guild, channel, message.author.id, roles);
+    const missing = missingPermissions(permissions, postingRequirement(false));
+    if (missing.length > 0) log.info({ missing }, 'the asker may not open a thread here: answering in the channel');
+    return missing.length === 0;
+  }
+
+  /** Counts the answer towards the throttles; when over, one short notice per window (a reply), then silence. */
+  #allowed(message: Message, log: Logger): boolean {
+    const taken = this.#throttle.take(message.author.id, message.channelId);
+    if (taken.ok) return true;
+    const now = this.#clock();
+    const last = this.#warned.get(message.author.id);
+    log.info({ scope: taken.scope, retryAfterMs: taken.retryAfterMs, noticed: last !== undefined && now - last < this.#throttle.limits.windowMs }, 'question throttled');
+    if (last !== undefined && now - last < this.#throttle.limits.windowMs) return false;
+    this.#warned.set(message.author.id, now);
+    while (this.#warned.size > 10_000) {
+      const oldest = this.#warned.keys().next();
+      if (oldest.done === true) break;
+      this.#warned.delete(oldest.value);
+    }
+    const notice = throttledMessage(taken, this.#throttle.limits, 'answers questions');
+    void this.#send(message, message.channel as SendableChannels, true, [{ content: notice }], log);
+    return false;
   }
 
   #commandDeps(): CommandDeps {

@@ -10,6 +10,13 @@
 //
 // Only the rare query that does not fit (a query can be 500 characters) needs
 // the LRU; its reply says that its paging ends when the bot restarts.
+//
+//   pv|reload|r2|Ab3-x9Qk0LmZ             part 2 of a reply kept in memory
+//
+// A command that changes something (/reload, /digest, /discuss) is never run
+// again by a button: its reply is kept in a bounded in-memory LRU and the
+// buttons page through that reply. The router decides which commands only
+// read (READ_ONLY_COMMANDS in router.ts).
 import { createHash } from 'node:crypto';
 import { ButtonStyle, ComponentType, type APIActionRowComponent, type APIButtonComponent } from 'discord.js';
 
@@ -24,6 +31,8 @@ export interface Target {
 
 export interface PagingState {
   command: string;
+  /** Set for a kept reply (pv|): the key of the View to page through; no command runs. */
+  kept?: string;
   /** The command's options as strings, without `page` (the target says which page). */
   options: { [name: string]: string };
   target: Target;
@@ -69,6 +78,7 @@ const TARGET = /^([pr])(\d{1,6})$/;
 
 export class Paging {
   readonly #remembered = new Map<string, string>();
+  readonly #kept = new Map<string, unknown>();
   readonly #max: number;
 
   constructor(opts: { maxRemembered?: number } = {}) {
@@ -93,11 +103,15 @@ export class Paging {
     const parts = customId.split('|');
     const [scheme, command, target, ...rest] = parts;
     const t = TARGET.exec(target ?? '');
-    if ((scheme !== 'pg' && scheme !== 'ph') || command === undefined || command === '' || t === null) return { ok: false, reason: 'invalid' };
+    if ((scheme !== 'pg' && scheme !== 'ph' && scheme !== 'pv') || command === undefined || command === '' || t === null) return { ok: false, reason: 'invalid' };
     const n = Number(t[2]);
     if (n < 1) return { ok: false, reason: 'invalid' };
     const kind = t[1] === 'p' ? 'page' : 'part';
     let optionText = rest.join('|');
+    if (scheme === 'pv') {
+      if (kind !== 'part' || !/^[\w-]{1,32}$/.test(optionText)) return { ok: false, reason: 'invalid' };
+      return { ok: true, state: { command, options: {}, target: { kind, n }, kept: optionText } };
+    }
     if (scheme === 'ph') {
       const stored = this.#recall(optionText);
       if (stored === undefined) return { ok: false, reason: 'expired' };
@@ -134,6 +148,39 @@ export class Paging {
         components: [button('◀ Prev', prev.customId, current <= 1), button('Next ▶', next.customId, current >= count)],
       },
       remembered: prev.remembered || next.remembered,
+    };
+  }
+
+  /** Keeps `view` (a reply of a command that must not run again) and returns its key for keptRow. */
+  keep(command: string, view: unknown): string {
+    const key = createHash('sha256').update(`${command}\n${Date.now()}\n${Math.random()}`).digest('base64url').slice(0, 16);
+    this.#kept.delete(key);
+    this.#kept.set(key, view);
+    while (this.#kept.size > this.#max) {
+      const oldest = this.#kept.keys().next();
+      if (oldest.done === true) break;
+      this.#kept.delete(oldest.value);
+    }
+    return key;
+  }
+
+  /** The kept View for `key`, or undefined when forgotten (restart, or pushed out of the LRU). */
+  kept(key: string): unknown {
+    return this.#kept.get(key);
+  }
+
+  /** Prev/Next through the parts of a kept reply. */
+  keptRow(command: string, key: string, current: number, count: number): APIActionRowComponent<APIButtonComponent> {
+    const button = (label: string, n: number, disabled: boolean): APIButtonComponent => ({
+      type: ComponentType.Button,
+      style: ButtonStyle.Secondary,
+      label,
+      custom_id: `pv|${command}|r${n}|${key}`,
+      disabled,
+    });
+    return {
+      type: ComponentType.ActionRow,
+      components: [button('◀ Prev', Math.max(0, current - 1), current <= 1), button('Next ▶', current + 1, current >= count)],
     };
   }
 

@@ -42,7 +42,9 @@ import type {
 } from '../core/views.ts';
 import type { ChartAttachment } from '../core/attachments.ts';
 import { renderText } from '../render/text.ts';
+import { stripInvisible } from '../core/hygiene.ts';
 import { renderDigestMessages } from '../core/digest/markdown.ts';
+import { possibleHeading } from '../core/period.ts';
 
 export const LIMITS = {
   content: 2000,
@@ -86,13 +88,32 @@ export interface DiscordReply {
 }
 
 const ZWSP = '\u200B';
-const COLOR = { incident: 0xc0392b, publication: 0x2e86c1, source: 0x7f8c8d, count: 0x8e44ad, info: 0x34495e, ok: 0x27ae60, warn: 0xe67e22 };
+const COLOR = { possible: 0x95a5a6, incident: 0xc0392b, publication: 0x2e86c1, source: 0x7f8c8d, count: 0x8e44ad, info: 0x34495e, ok: 0x27ae60, warn: 0xe67e22 };
 
 // ------------------------------------------------------------------ escaping
 
-/** Text from data or users, safe to put where Discord renders markdown. */
+/**
+ * The longest single text a reply shows (characters): an embed description's
+ * limit, so nothing that fits a slot is lost, and nothing longer is ever
+ * escaped. Escaping (discord.js' escapeMarkdown) costs more than linear time
+ * in a line's length, so text is cut to what can be shown *before* it is
+ * escaped: the cost of a reply is bounded by what it shows, not by the record.
+ */
+export const MAX_SHOWN_TEXT = LIMITS.description;
+
+/**
+ * A record's reply is at most this many messages ("parts"). What does not fit
+ * (the rest of a very long source) is not rendered at all; the last part says
+ * how much was left out and where the whole text is.
+ */
+export const MAX_PARTS = 10;
+
+/**
+ * Text from data or users, safe to put where Discord renders markdown; cut to
+ * MAX_SHOWN_TEXT characters first. One parameter only, so `.map(safe)` stays safe.
+ */
 export function safe(text: string): string {
-  let out = escapeMarkdown(text, { heading: true, bulletedList: true, numberedList: true });
+  let out = escapeMarkdown(stripInvisible(clip(text, MAX_SHOWN_TEXT)), { heading: true, bulletedList: true, numberedList: true });
   // Masked links: with both brackets escaped, `[x](url)` is shown as typed (the URL may still auto-link, visibly).
   out = out.replace(/[[\]]/g, '\\$&');
   // Line-start forms escapeMarkdown leaves: block quotes and subtext.
@@ -102,12 +123,13 @@ export function safe(text: string): string {
 
 /** Mentions shown as typed. Also used for text in code blocks and footers, where markdown is not rendered. */
 export function literalMentions(text: string): string {
-  return text.replace(/@(everyone|here)/gi, `@${ZWSP}$1`).replace(/<(?=[@#/:]|a:|t:)/g, `<${ZWSP}`);
+  // Bidi controls and other invisible format characters first: nothing shown reads differently from what it says.
+  return stripInvisible(text).replace(/@(everyone|here)/gi, `@${ZWSP}$1`).replace(/<(?=[@#/:]|a:|t:)/g, `<${ZWSP}`);
 }
 
 /** Text for inside a code block: no backtick can close it, no mention forms. */
 function codeSafe(text: string): string {
-  return literalMentions(text.replace(/`/g, 'ˋ'));
+  return literalMentions(clip(text, MAX_SHOWN_TEXT).replace(/`/g, 'ˋ'));
 }
 
 /** An http(s) URL usable as a masked-link target, or null. */
@@ -390,13 +412,21 @@ function renderList(view: ListView, opts: RenderOptions = {}): DiscordMessage[] 
   head.push(
     `**${plural(view.total, 'result')}** · showing ${start + 1}–${start + view.entries.length} · page ${view.page} of ${view.pageCount}`,
   );
+  if (view.split !== undefined) head.push(`**${safe(view.split.line)}**`);
   if (view.entries.some((e) => e.imprecise)) head.push('≈ marks a date less precise than the period asked for: it may fall partly outside it.');
   const sources = view.sources.map((s) => sourceLine(s, { suppress: true }));
   const content = fitLines([...head, ...(sources.length > 0 ? ['Sources:', ...sources] : [])], LIMITS.content, (n) => `… ${n} more lines`);
   const entries = view.entries.slice(0, LIMITS.embeds);
   // An equal share of the 6000 characters for each entry, so the page is always one message.
   const budget = Math.floor((LIMITS.embedsTotal - 50) / Math.max(1, entries.length));
-  return [message(content, entries.map((e) => entryEmbed(e, budget)))];
+  const split = view.split;
+  // Certain before possible: each possible record's embed says so above its title, in its own colour.
+  const embeds = entries.map((e) => {
+    const embed = entryEmbed(e, budget - (split !== undefined ? 120 : 0));
+    if (split === undefined || !e.imprecise) return embed;
+    return { ...embed, color: COLOR.possible, author: { name: clip(safe(possibleHeading(split)), 100) } };
+  });
+  return [message(content, embeds)];
 }
 
 function countTable(view: CountView): string[] {
@@ -433,6 +463,13 @@ function renderCount(view: CountView, opts: RenderOptions = {}): DiscordMessage[
     fields.push({
       name: 'Casualties',
       value: `Reported for ${plural(c.incidents, 'matching incident')}, summed as ranges. Incidents without a figure are unknown, not zero; one-figure totals are never split.`,
+    });
+  }
+  if (view.split !== undefined) {
+    const rows = (view.possibleRows ?? []).map((r) => `${codeSafe(r.label)}: ${r.count}`);
+    fields.push({
+      name: clip(`Certain and possible (${view.split.period})`, LIMITS.fieldName),
+      value: fitLines([safe(view.split.line), ...(rows.length > 0 ? ['May be in the period, counted apart:', ...rows.map((r) => `• ${r}`)] : [])], LIMITS.fieldValue, (n) => `… ${n} more rows`),
     });
   }
   if (view.notes.length > 0) fields.push({ name: 'Notes', value: fitLines(view.notes.map(safe), LIMITS.fieldValue, (n) => `… ${n} more notes`) });
@@ -480,8 +517,46 @@ function renderRecord(view: RecordView): DiscordMessage[] {
     short.map((f) => ({ name: safe(f.label), value: safe(f.value), inline: f.value.length <= 40 })),
   );
   for (const more of head.slice(1)) embeds.push({ title: clip(`${safe(view.title)} (continued)`, LIMITS.title), description: more, color });
-  if (view.citations.length > 0) embeds.push(...textEmbeds('Citations', view.citations.map(citationLine), color));
-  if (view.passages.length > 0) embeds.push(...textEmbeds('Passages', view.passages.map((p) => `**§${p.n}** ${safe(p.text)}`), color));
+  const fixed = embeds;
+  // What the reply may still show: MAX_PARTS messages' worth of text, less what is used already. Packing wastes
+  // some room (an embed of 4096 leaves no room for another in its message), so when the parts still overflow,
+  // the budget shrinks and the lines are taken again: each try escapes at most a reply's worth.
+  let budget = MAX_PARTS * LIMITS.description - fixed.reduce((n, e) => n + embedSize(e), 0);
+  for (;;) {
+    const parts = recordParts(view, fixed, url, budget);
+    if (parts.length <= MAX_PARTS || budget <= 0) return parts.slice(0, MAX_PARTS);
+    budget = Math.floor(budget * 0.8);
+  }
+}
+
+/** The record's messages: `fixed` embeds, then citations and passages while `budget` characters last, then what was left out. */
+function recordParts(view: RecordView, fixed: readonly APIEmbed[], url: string | undefined, budget: number): DiscordMessage[] {
+  const color = COLOR[view.kind];
+  const embeds = [...fixed];
+  let room = budget;
+  // Lines are escaped one by one, only while there is room: a source of any size costs at most a reply's worth.
+  const lazily = <T>(items: readonly T[], show: (item: T) => string): { lines: string[]; left: number } => {
+    const lines: string[] = [];
+    let i = 0;
+    for (; i < items.length && room > 0; i++) {
+      const line = show(items[i]!);
+      lines.push(line);
+      room -= line.length + 1;
+    }
+    return { lines, left: items.length - i };
+  };
+  const citations = lazily(view.citations, citationLine);
+  if (citations.lines.length > 0) embeds.push(...textEmbeds('Citations', citations.lines, color));
+  const passages = lazily(view.passages, (p) => `**§${p.n}** ${safe(p.text)}`);
+  if (passages.lines.length > 0) embeds.push(...textEmbeds('Passages', passages.lines, color));
+  if (citations.left + passages.left > 0) {
+    const where = url !== undefined ? ` Read the whole text at the source: ${url}` : '';
+    const what = [
+      citations.left > 0 ? plural(citations.left, 'more citation') : null,
+      passages.left > 0 ? plural(passages.left, 'more passage') : null,
+    ].filter((x): x is string => x !== null);
+    embeds.push({ title: 'Not shown', description: clip(`${what.join(' and ')} did not fit in ${MAX_PARTS} messages.${where}`, LIMITS.description), color });
+  }
   return pack('', embeds);
 }
 

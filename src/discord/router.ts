@@ -40,6 +40,7 @@ import { attachmentsOf } from '../render/attachments.ts';
 import { requirementOf } from './definitions.ts';
 import { optionStrings, rawOptions } from './options.ts';
 import { Paging } from './paging.ts';
+import { missingPermissions, postingRequirement, Throttle, throttledMessage } from './guard.ts';
 import { chartNames, limitsFor, prepareAttachments, type DiscordAttachmentLimits } from './attachments.ts';
 import { clip, LIMITS, renderDiscord, type DiscordMessage, type RenderOptions } from './render.ts';
 
@@ -58,6 +59,12 @@ export interface Invocation {
 
 export interface Route {
   name: string;
+  /**
+   * The command only reads (search, record, …): a paging button may run it
+   * again. Absent or false: it changes something (reload, subscribe, post),
+   * so its buttons page through its kept reply and never run it again.
+   */
+  readOnly?: boolean;
   /** Who may run it; checked against the member's permissions on every invocation, buttons included. */
   requires?: Requirement;
   /** Acknowledge before running, because the handler may take longer than about a second. */
@@ -89,10 +96,38 @@ export interface RouterDeps {
   attachments?: DiscordAttachmentLimits;
   /** Interactions handled whole by a feature of their own (e.g. drafts: modals and their buttons). */
   handlers?: ReadonlyArray<{ owns(i: Interaction): boolean; handle(i: Interaction): Promise<void> }>;
+  /** Throttle for commands that post on a member's behalf (POSTING_COMMANDS); shared with the mention handler. */
+  throttle?: Throttle;
 }
 
-/** Commands that only read a record or two: answered directly. Any other command is deferred first. */
-const QUICK = new Set(['record', 'cite', 'about', 'help']);
+/**
+ * Commands that post or open threads on the member's behalf: the member's own
+ * permissions in the channel must allow it, and the throttles apply
+ * (src/discord/guard.ts).
+ */
+export const POSTING_COMMANDS: ReadonlySet<string> = new Set(['discuss']);
+
+/**
+ * The commands that only read the archive. Only these are ever run again by a
+ * button; every other command (today /reload, /digest, /discuss, and any
+ * added later unless listed here) pages through the reply it gave.
+ */
+export const READ_ONLY_COMMANDS: ReadonlySet<string> = new Set(['search', 'timeline', 'count', 'export', 'record', 'cite', 'about', 'help']);
+
+/** The longest text autocomplete looks at when an option declares no maxLength. */
+const AUTOCOMPLETE_MAX_CHARS = 200;
+
+/** maxLength of an option of a command (or of one of its sub-commands), when declared. */
+function declaredMaxLength(name: string, option: string): number | undefined {
+  const definition = [...COMMANDS, ...BOT_COMMANDS].map((c) => c.definition).find((d) => d.name === name);
+  if (definition === undefined) return undefined;
+  const options = [...definition.options, ...(definition.subcommands ?? []).flatMap((sub) => sub.options)];
+  const found = options.find((o) => o.name === option);
+  return found !== undefined && 'maxLength' in found && typeof found.maxLength === 'number' ? found.maxLength : undefined;
+}
+
+/** Commands whose answer is small and fixed: answered directly. Any other command, and every one that can touch a record (of any size), is deferred first. */
+const QUICK = new Set(['about', 'help']);
 
 const PERMISSION_BITS: { readonly [R in Requirement]: bigint } = { 'manage-server': PermissionFlagsBits.ManageGuild };
 const PERMISSION_NAMES: { readonly [R in Requirement]: string } = { 'manage-server': 'Manage Server' };
@@ -108,9 +143,11 @@ export class InteractionRouter {
   readonly #deps: RouterDeps;
   readonly #paging: Paging;
   readonly #inFlight = new InFlight();
+  readonly #throttle: Throttle;
 
   constructor(deps: RouterDeps) {
     this.#deps = deps;
+    this.#throttle = deps.throttle ?? new Throttle();
     this.#paging = deps.paging ?? new Paging();
     const now = deps.now ?? (() => new Date());
     const commandDeps = (invocation: Invocation): CommandDeps => ({
@@ -125,6 +162,7 @@ export class InteractionRouter {
       this.register({
         name,
         ...(requires !== undefined ? { requires } : {}),
+        readOnly: READ_ONLY_COMMANDS.has(name),
         defer: !QUICK.has(name),
         run: (raw, invocation) => runCommand(name, raw, commandDeps(invocation)),
       });
@@ -231,6 +269,40 @@ export class InteractionRouter {
     return interaction.memberPermissions?.has(PERMISSION_BITS[route.requires]) === true;
   }
 
+  /**
+   * For a command that posts on the member's behalf: a refusal when the member
+   * may not post (or open threads) in this channel themselves, or has hit a
+   * throttle; null when it may go ahead (and then it counts towards the throttles).
+   */
+  #postingRefusal(interaction: ChatInputCommandInteraction, route: Route): { view: View; outcome: string } | null {
+    if (!POSTING_COMMANDS.has(route.name)) return null;
+    // Outside a server there is no channel permission to check (the command itself says it needs a server).
+    const permissions = interaction.memberPermissions;
+    if (permissions !== null && interaction.inGuild()) {
+      const inThread = interaction.channel?.isThread() === true;
+      const missing = missingPermissions(permissions.bitfield, postingRequirement(inThread));
+      if (missing.length > 0) {
+        const what = inThread ? 'posts in this thread' : 'posts in this channel and opens a public thread';
+        return {
+          outcome: 'forbidden',
+          view: errorView(route.name, 'forbidden', `/${route.name} ${what} for you, and you do not have ${missing.join(' and ')} here.`, [
+            'Use /record to see the record just for you, or ask a moderator for the permission.',
+          ]),
+        };
+      }
+    }
+    const taken = this.#throttle.take(interaction.user.id, interaction.channelId);
+    if (!taken.ok) {
+      return {
+        outcome: 'throttled',
+        view: errorView(route.name, 'unavailable', throttledMessage(taken, this.#throttle.limits, `posts for /${route.name}`), [
+          'Use /record meanwhile: it answers only you and has no limit.',
+        ]),
+      };
+    }
+    return null;
+  }
+
   #refusal(route: Route): View {
     const requirement = route.requires ?? 'manage-server';
     return errorView(route.name, 'forbidden', `/${route.name} is only for members with the ${PERMISSION_NAMES[requirement]} permission.`, [
@@ -254,17 +326,25 @@ export class InteractionRouter {
    * what the buttons re-run the command with.
    */
   #message(
-    command: string,
+    route: Route,
     options: { [name: string]: string },
     view: View,
     part: number,
     attached: RenderOptions = {},
+    keptKey?: string,
   ): { message: DiscordMessage & { components: APIActionRowComponent<APIButtonComponent>[] }; ephemeral: boolean } {
+    const command = route.name;
     const reply = renderDiscord(view, attached);
     const index = Math.min(Math.max(1, part), reply.parts.length);
     const message = reply.parts[index - 1]!;
-    let row: ReturnType<Paging['row']> | undefined;
-    if (view.type === 'list' && view.pageCount > 1) row = this.#paging.row(command, options, 'page', view.page, view.pageCount);
+    let row: { row: APIActionRowComponent<APIButtonComponent>; remembered: boolean } | undefined;
+    if (route.readOnly !== true) {
+      // A command that changed something is never run again: its buttons page through this reply, kept in memory.
+      if (reply.parts.length > 1) {
+        const key = keptKey ?? this.#paging.keep(command, view);
+        row = { row: this.#paging.keptRow(command, key, index, reply.parts.length), remembered: false };
+      }
+    } else if (view.type === 'list' && view.pageCount > 1) row = this.#paging.row(command, options, 'page', view.page, view.pageCount);
     else if (reply.parts.length > 1) row = this.#paging.row(command, options, 'part', index, reply.parts.length);
     let content = message.content;
     if (row?.remembered === true) {
@@ -287,6 +367,11 @@ export class InteractionRouter {
       await this.#replyError(interaction, this.#refusal(route));
       return { outcome: 'forbidden', ackMs: Date.now() - started };
     }
+    const posting = this.#postingRefusal(interaction, route);
+    if (posting !== null) {
+      await this.#replyError(interaction, posting.view);
+      return { outcome: posting.outcome, ackMs: Date.now() - started };
+    }
     const raw = rawOptions(interaction.options.data);
     let ackMs: number | undefined;
     if (route.defer) {
@@ -306,7 +391,7 @@ export class InteractionRouter {
       }
       // Files go with the first message only; parts of an export that do not fit it follow as further messages.
       const files = await prepareAttachments(view, limitsFor(this.#deps.attachments ?? {}, interaction.attachmentSizeLimit), log);
-      const { message, ephemeral } = this.#message(route.name, options, view, 1, {
+      const { message, ephemeral } = this.#message(route, options, view, 1, {
         attached: files.attached,
         following: files.following,
         attachmentNotes: files.notes,
@@ -348,6 +433,17 @@ export class InteractionRouter {
       await this.#replyError(interaction, unknownCommand(command));
       return { outcome: 'unknown-command', ackMs: Date.now() - started };
     }
+    if (decoded.state.kept !== undefined) return this.#keptPart(interaction, route, decoded.state.kept, target.n, log, started);
+    if (route.readOnly !== true) {
+      // A forged (or old) button naming a command that changes something: it is never run from a button.
+      await this.#replyError(
+        interaction,
+        errorView(null, 'bad-page', `This button would run /${command} again; buttons never run a command that changes something.`, [
+          `Run /${command} yourself if that is what you meant.`,
+        ]),
+      );
+      return { outcome: 'not-rerun', ackMs: Date.now() - started };
+    }
     if (!this.#permitted(interaction, route)) {
       await this.#replyError(interaction, this.#refusal(route));
       return { outcome: 'forbidden', ackMs: Date.now() - started };
@@ -371,7 +467,7 @@ export class InteractionRouter {
       // chart (which covers every page) stays, and part 1 shows it again from the file already there.
       const onMessage = new Set(interaction.message.attachments.map((a) => a.name));
       const attached = chartNames(view).filter((name) => onMessage.has(name));
-      const { message } = this.#message(route.name, options, view, target.kind === 'part' ? target.n : 1, { attached });
+      const { message } = this.#message(route, options, view, target.kind === 'part' ? target.n : 1, { attached });
       if (route.defer) {
         await interaction.editReply(message);
       } else {
@@ -386,12 +482,40 @@ export class InteractionRouter {
     }
   }
 
+  /** Shows part `n` of a kept reply: nothing runs again, the message is updated in place. */
+  async #keptPart(interaction: ButtonInteraction, route: Route, key: string, n: number, log: Logger, started: number): Promise<object> {
+    const view = this.#paging.kept(key) as View | undefined;
+    if (view === undefined) {
+      await this.#replyError(
+        interaction,
+        errorView(null, 'bad-page', 'These buttons stopped working: the reply they page through is no longer kept (the bot restarted, or it is too old).', [
+          `Run /${route.name} again to see it whole.`,
+        ]),
+      );
+      return { outcome: 'expired', ackMs: Date.now() - started };
+    }
+    try {
+      const { message } = this.#message(route, {}, view, n, {}, key);
+      await interaction.update(message);
+      return { outcome: 'ok', ackMs: Date.now() - started, command: route.name, target: `kept part ${n}` };
+    } catch (err) {
+      log.error({ err }, 'could not deliver the reply');
+      await this.#apologise(interaction, log);
+      return { outcome: 'failed' };
+    }
+  }
+
   async #autocomplete(interaction: AutocompleteInteraction, log: Logger): Promise<void> {
     let choices: { name: string; value: string }[] = [];
     try {
       const focused = interaction.options.getFocused(true);
-      if (this.#routes.has(interaction.commandName)) {
-        choices = suggest(focused.name, String(focused.value), { ...this.#deps.services, archive: this.#deps.archive(), now: this.#deps.now ?? (() => new Date()) })
+      const typed = String(focused.value);
+      // Checked before any work, as a slash option's maxLength is: text longer than the option takes gets no suggestions.
+      const max = Math.min(declaredMaxLength(interaction.commandName, focused.name) ?? AUTOCOMPLETE_MAX_CHARS, 500);
+      if (typed.length > max) {
+        log.debug({ length: typed.length, max }, 'autocomplete text longer than the option takes: no suggestions');
+      } else if (this.#routes.has(interaction.commandName)) {
+        choices = suggest(focused.name, typed, { ...this.#deps.services, archive: this.#deps.archive(), now: this.#deps.now ?? (() => new Date()) })
           // suggest keeps to Discord's limits already; cut again so a change there cannot become an API error.
           .filter((s) => s.name.length >= 1 && s.name.length <= 100 && s.value.length <= 100)
           .slice(0, MAX_SUGGESTIONS);

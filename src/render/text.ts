@@ -3,6 +3,7 @@
 // broken, preferably after a '/'), and control characters from data or user
 // input are neutralised so a record cannot move the cursor or recolour the
 // terminal.
+import { stripInvisible } from '../core/hygiene.ts';
 import type {
   AboutView,
   CitationRef,
@@ -19,6 +20,7 @@ import type {
   View,
 } from '../core/views.ts';
 import { formatPartial } from '../core/records/dates.ts';
+import { possibleHeading } from '../core/period.ts';
 import { renderDigestText, renderSubscriptionsText, renderWatchesText } from './digest-text.ts';
 
 export const WIDTH = 80;
@@ -99,6 +101,10 @@ function plural(n: number, one: string, many: string = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
 }
 
+function inPeriodLabel(period: string): string {
+  return /^(since|up to)\b/u.test(period) ? period : `in ${period}`;
+}
+
 function readAsLines(readAs: readonly string[], notes: readonly string[]): string[] {
   const lines: string[] = [];
   if (readAs.length > 0) lines.push(...wrap(readAs.join('; '), { first: 'Read as: ', rest: '  ' }));
@@ -142,8 +148,16 @@ function renderList(view: ListView): string[] {
     return lines;
   }
   const start = (view.page - 1) * view.pageSize;
+  const split = view.split;
+  if (split !== undefined) lines.push(...wrap(split.line), '');
   view.entries.forEach((entry, i) => {
-    if (i > 0) lines.push('');
+    // Certain before possible: the possible records follow under their own heading.
+    const firstPossible = split !== undefined && entry.imprecise && (i === 0 || !view.entries[i - 1]!.imprecise);
+    if (firstPossible) {
+      if (i > 0) lines.push('');
+      lines.push(...wrap(possibleHeading(split)));
+    }
+    if (i > 0 || firstPossible) lines.push('');
     lines.push(...entryLines(entry, start + i + 1));
   });
   lines.push('');
@@ -173,6 +187,18 @@ function renderCount(view: CountView): string[] {
   for (const row of view.rows) {
     // Table rows are not wrapped (that would collapse the padding); they fit: 48 + 2 + the count.
     lines.push(`${cell(row.label)}  ${String(row.count).padStart(countWidth)}`);
+  }
+  if (view.split !== undefined) {
+    // Certain before possible: the rows above count records certainly in the period; these may be in it.
+    lines.push(`${cell(`Certainly ${inPeriodLabel(view.split.period)}`)}  ${String(view.split.certain).padStart(countWidth)}`);
+    if ((view.possibleRows ?? []).length > 0) {
+      lines.push('');
+      lines.push(...wrap(possibleHeading(view.split)));
+      for (const row of view.possibleRows ?? []) lines.push(`${cell(row.label)}  ${String(row.count).padStart(countWidth)}`);
+      lines.push(`${cell('May be')}  ${String(view.split.possible).padStart(countWidth)}`);
+    }
+    lines.push('');
+    lines.push(...wrap(view.split.line));
   }
   lines.push(`${cell('Total')}  ${String(view.total).padStart(countWidth)}`);
 
@@ -372,5 +398,6 @@ export function renderText(view: View): string {
       lines = renderError(view);
       break;
   }
-  return lines.join('\n');
+  // Bidi controls and invisible format characters from data or the question never reach the terminal.
+  return stripInvisible(lines.join('\n'));
 }

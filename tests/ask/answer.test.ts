@@ -4,7 +4,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCommand } from '../../commands/index.ts';
 import type { CommandDeps } from '../../commands/shared/definition.ts';
-import { answerQuestion } from '../../src/core/ask/answer.ts';
+import { answerQuestion } from '../../commands/shared/answer.ts';
 import { nameMatchesWithin } from '../../src/core/query/names.ts';
 import { dateInterval } from '../../src/core/records/dates.ts';
 import type { LoadResult } from '../../src/core/records/load.ts';

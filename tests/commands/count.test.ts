@@ -81,7 +81,14 @@ describe('/count', () => {
 
   it('GIVEN from/to options THEN they narrow the count like /timeline', () => {
     const view = count({ by: 'month', from: '2022-03', to: '2022-03' });
-    expect(view.rows.map((r) => r.key)).toEqual(['2022-01/2022-12', '2022-03']);
+    // Certain before possible: the record dated only to 2022 may fall in March and is counted apart.
+    expect(view.rows.map((r) => r.key)).toEqual(['2022-03']);
+    expect(view.possibleRows?.map((r) => r.key)).toEqual(['2022-01/2022-12']);
+    const possible = view.possibleRows!.reduce((n, r) => n + r.count, 0);
+    const certain = view.rows.reduce((n, r) => n + r.count, 0);
+    expect(view.split).toMatchObject({ certain, possible, period: 'Mar 2022' });
+    expect(view.split?.line).toBe(`${certain} certainly in Mar 2022; ${possible} more may be: ${possible} dated only to 2022`);
+    expect(view.total).toBe(certain + possible);
   });
 
   it('GIVEN by:claim THEN statuses are counted and incidents without a claim are unknown', () => {

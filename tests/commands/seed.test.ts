@@ -82,8 +82,16 @@ describe('seed corpus', () => {
     // The article's own Muharram record is listed, labelled with the Hijri month, and not flagged.
     const processions = entries.find((e) => e.dateLabel.startsWith('Muharram 1444'));
     expect(processions?.imprecise).toBe(false);
-    const dates = entries.map((e) => e.date!);
-    expect(dates).toEqual([...dates].sort());
+    // Certain before possible: the records wholly inside the month first, then the others, each part in date order.
+    const certain = entries.filter((e) => !e.imprecise);
+    const possible = entries.filter((e) => e.imprecise);
+    expect(entries).toEqual([...certain, ...possible]);
+    for (const part of [certain, possible]) {
+      const dates = part.map((e) => e.date!);
+      expect(dates).toEqual([...dates].sort());
+    }
+    const first = as(valid(runCommand('timeline', { query: 'during:muharram year:2022' }, deps)), 'list');
+    expect(first.split).toMatchObject({ period: 'Muharram 2022', certain: certain.length, possible: possible.length });
   });
 
   it('GIVEN /record for every record THEN every citation is shown with a link to its source', () => {

@@ -1,6 +1,6 @@
 // The one-shot CLI, run as a child process the way scripts run it.
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -72,4 +72,26 @@ describe('npm run ask', () => {
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toContain('LOG_LEVEL');
   });
+
+  it('GIVEN --out that cannot be a folder (/dev/null/x) with --json THEN exit 1, the JSON reply lists each file not written and why, and no stack trace', async () => {
+    const r = await ask(['/export format:json', '--json', '--out', '/dev/null/x']);
+    expect(r.code).toBe(1);
+    const reply = JSON.parse(r.stdout) as { type: string; files: string[]; fileErrors: { name: string; message: string }[] };
+    expect(reply.type).toBe('export');
+    expect(reply.files).toEqual([]);
+    expect(reply.fileErrors.length).toBeGreaterThan(0);
+    expect(reply.fileErrors[0]!.message).toContain('/dev/null/x');
+    expect(reply.fileErrors[0]!.message).toMatch(/cannot be created \(a file is in the way/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('GIVEN --out naming a file that is in the way, without --json THEN exit 1 and a Not written line naming the folder', async () => {
+    const inTheWay = join(stateDir, 'not-a-folder');
+    await writeFile(inTheWay, 'x');
+    const r = await ask(['/export format:csv', '--out', inTheWay]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(new RegExp(`Not written: .*The folder ${inTheWay} cannot be created`));
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
 });
+

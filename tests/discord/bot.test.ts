@@ -105,7 +105,7 @@ describe('slash commands', () => {
     {
       name: 'record',
       options: [str('id', 'inc-2022-03-04-peshawar-imambargah-bombing')],
-      type: 4,
+      type: 5,
       check: (m: Json) => {
         const [e] = embedsOf(m);
         expect(e?.['title']).toBe('Suicide bombing of an Imambargah in Peshawar');
@@ -116,7 +116,7 @@ describe('slash commands', () => {
     {
       name: 'cite',
       options: [str('id', 'inc-2022-03-04-peshawar-imambargah-bombing'), str('style', 'chicago')],
-      type: 4,
+      type: 5,
       check: (m: Json) => {
         const [e] = embedsOf(m);
         expect(String(e?.['title'])).toContain('(chicago)');
@@ -161,7 +161,8 @@ describe('slash commands', () => {
   it('GIVEN /record of an unknown id THEN an ephemeral reply with the closest ids', async () => {
     const b = await start();
     const a = await ask(b, { name: 'record', options: [str('id', 'inc-2022-03-04-peshawar')] });
-    expect(a.callbackType).toBe(4);
+    // Deferred like every command that can touch a record; the error then replaces the deferral, ephemerally.
+    expect(a.callbackType).toBe(5);
     expect((a.message['flags'] as number) & EPHEMERAL).toBe(EPHEMERAL);
     expect(String(a.message['content'])).toContain('inc-2022-03-04-peshawar-imambargah-bombing');
     expect(a.message['allowed_mentions']).toEqual({ parse: [] });
@@ -269,13 +270,13 @@ describe('paging buttons', () => {
     expect(String(back.message['content'])).toContain('page 1 of 2');
   });
 
-  it('GIVEN a record too long for one message THEN parts with buttons, and Next updates the message (callback 7)', async () => {
+  it('GIVEN a record too long for one message THEN parts with buttons, and Next updates the message (deferred update, callback 6)', async () => {
     const b = await start();
     const first = await ask(b, { name: 'record', options: [str('id', 'thekhorasandiary-28362')] });
     expect(String(first.message['content'])).toContain('Part 1 of');
     const next = buttonsOf(first.message)[1]!;
     const a = await ask(b, { type: 3, customId: next.customId });
-    expect(a.callbackType).toBe(7);
+    expect(a.callbackType).toBe(6);
     expect(String(a.message['content'])).toContain('Part 2 of');
     expect(textsOf(a.message).join('\n')).toContain('**§');
   });

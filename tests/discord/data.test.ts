@@ -67,7 +67,7 @@ describe('hostile text in data', () => {
   it('GIVEN a record with @everyone, <@&123>, **bold** and [x](https://evil.example) THEN /record shows them literally and parses no mention', async () => {
     const { bot: b } = await start({ 'incidents/inc-test-evil-markdown.json': EVIL });
     const a = await ask(b, { name: 'record', options: [str('id', 'inc-test-evil-markdown')] });
-    expect(a.callbackType).toBe(4);
+    expect(a.callbackType).toBe(5);
     expect(a.message['allowed_mentions']).toEqual({ parse: [] });
     expectLiteral(textsOf(a.message));
   });

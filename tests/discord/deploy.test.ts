@@ -49,7 +49,11 @@ describe('command JSON', () => {
       }
     }
     const search = applicationCommands().find((c) => c.name === 'search') as { options?: Array<{ type: number }> } | undefined;
-    expect(search?.options?.map((o) => o.type)).toEqual([ApplicationCommandOptionType.String, ApplicationCommandOptionType.Integer]);
+    expect(search?.options?.map((o) => o.type)).toEqual([
+      ApplicationCommandOptionType.String,
+      ApplicationCommandOptionType.Integer,
+      ApplicationCommandOptionType.String,
+    ]);
   });
 
   it('GIVEN a command that requires Manage Server THEN default_member_permissions is that bit and it exists in servers only', () => {

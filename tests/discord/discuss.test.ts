@@ -89,7 +89,7 @@ describe('/discuss', () => {
 
     // Any command works in a thread: /record answers in place.
     const record = await ask(b, { name: 'record', options: [str('id', ID)], channelId: threadId });
-    expect(record.callbackType).toBe(4);
+    expect(record.callbackType).toBe(5);
     expect(embedsOf(record.message)[0]?.['title']).toBe(TITLE);
   });
 

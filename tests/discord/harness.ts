@@ -62,6 +62,10 @@ export interface StartOptions {
   services?: (ctx: { log: Logger; client: () => Client }) => DiscordTransportOptions['services'];
   /** Interactions handled whole by a feature (e.g. drafts). */
   handlers?: (ctx: { log: Logger }) => DiscordTransportOptions['handlers'];
+  /** DISCORD_MESSAGE_CONTENT: answer @mentions (message intents). */
+  messageContent?: boolean;
+  /** Limits for posting on members' behalf. */
+  throttle?: DiscordTransportOptions['throttle'];
 }
 
 export async function startBot(holder: ArchiveHolder, opts: StartOptions = {}): Promise<Bot> {
@@ -73,7 +77,12 @@ export async function startBot(holder: ArchiveHolder, opts: StartOptions = {}): 
       done();
     },
   });
-  const settings: DiscordSettings = { token: new Secret(BOT_TOKEN), applicationId: double.applicationId, apiUrl: double.apiBase };
+  const settings: DiscordSettings = {
+    token: new Secret(BOT_TOKEN),
+    applicationId: double.applicationId,
+    apiUrl: double.apiBase,
+    ...(opts.messageContent === true ? { messageContent: true } : {}),
+  };
   const log = await createLogger({ level: opts.level ?? 'debug', destination, secrets: [settings.token] });
   await deployCommands(settings);
   const services = opts.services?.({ log, client: () => transport.client });
@@ -85,6 +94,7 @@ export async function startBot(holder: ArchiveHolder, opts: StartOptions = {}): 
     ...(services !== undefined ? { services } : {}),
     ...(opts.handlers !== undefined ? { handlers: opts.handlers({ log }) } : {}),
     ...(opts.now !== undefined ? { now: opts.now } : {}),
+    ...(opts.throttle !== undefined ? { throttle: opts.throttle } : {}),
   });
   await withTimeout(transport.start(), 8000, 'bot start');
   return {

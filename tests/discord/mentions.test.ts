@@ -10,11 +10,12 @@ import { GatewayIntentBits } from 'discord.js';
 import { WebSocketServer } from 'ws';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { discordSettings, parseConfig, Secret, type DiscordSettings } from '../../src/config.ts';
-import { answerQuestion, type Understood } from '../../src/core/ask/index.ts';
+import { answerQuestion } from '../../commands/shared/answer.ts';
+import type { Understood } from '../../src/core/ask/index.ts';
 import type { ArchiveHolder } from '../../src/core/search/holder.ts';
 import { createDiscordTransport, DISALLOWED_INTENT_HINT, type DiscordTransport } from '../../src/discord/client.ts';
 import { deployCommands } from '../../src/discord/deploy-commands.ts';
-import { answerMessages, mentionsUser, questionText, threadName } from '../../src/discord/mentions.ts';
+import { answerMessages, EMPTY_MENTION_HELP, mentionsUser, questionText, threadName } from '../../src/discord/mentions.ts';
 import { createLogger } from '../../src/logger.ts';
 import { payloadOf, snowflake, startDiscordDouble, type DiscordDouble, type Json, type RecordedCall } from './double/index.ts';
 import { thread as threadObject } from './double/payloads.ts';
@@ -192,8 +193,8 @@ describe('questions by @mention, end to end', () => {
     const threadCall = await d.waitForCall(isThreadFrom(d.channelId, String(msg['id'])), 5000);
     const name = String(payloadOf(threadCall.body)['name']);
     expect(name).not.toMatch(/@everyone/);
-    expect(name).toContain(`@${ZWSP}everyone`);
-    expect(name).not.toContain('<@');
+    // Only words are search words: @everyone and the role are not part of the question, nor of its thread's name.
+    expect(name).toBe('how many attacks in Kabul?');
 
     const answer = await nthPost(d, String(msg['id']), 1);
     expect(answer['allowed_mentions']).toEqual({ parse: [], replied_user: false });
@@ -223,17 +224,24 @@ describe('questions by @mention, end to end', () => {
     expect(writes.map((c) => c.path)).toEqual([`/channels/${d.channelId}/messages/${String(control['id'])}/threads`, `/channels/${String(control['id'])}/messages`]);
   });
 
-  it('GIVEN a mention with no question, then a remark and a question without a mention in its thread THEN examples, silence, examples', async () => {
+  it('GIVEN a mention with no question THEN a short help reply in the channel and no thread; GIVEN an unreadable question, a remark and a question in its thread THEN examples, silence, examples', async () => {
     const b = await start(true);
     const d = b.double;
-    const msg = userMessage(d, `<@${d.botUserId}>`);
+    const bare = userMessage(d, `<@${d.botUserId}>`);
+    d.dispatch('MESSAGE_CREATE', bare);
+    const help = await nthPost(d, d.channelId, 1);
+    expect(String(help['content'])).toBe(EMPTY_MENTION_HELP);
+    expect((help['message_reference'] as Json | undefined)?.['message_id']).toBe(bare['id']);
+    expect(d.calls.some(isThreadFrom(d.channelId, String(bare['id'])))).toBe(false);
+
+    const msg = userMessage(d, `<@${d.botUserId}> hello there`);
     d.dispatch('MESSAGE_CREATE', msg);
     const threadId = String(msg['id']);
     const threadCall = await d.waitForCall(isThreadFrom(d.channelId, threadId), 5000);
-    expect(payloadOf(threadCall.body)['name']).toBe('Question');
+    expect(payloadOf(threadCall.body)['name']).toBe('hello there');
     const empty = await nthPost(d, threadId, 1);
     const lines = String(empty['content']).split('\n');
-    expect(lines[0]).toBe('**Could not read the question: The question is empty.**');
+    expect(lines[0]).toMatch(/^\*\*Could not read the question: /);
     const examples = lines.filter((l) => l.startsWith('• Try: '));
     expect(examples.length).toBeGreaterThanOrEqual(2);
     expect(examples.length).toBeLessThanOrEqual(3);
@@ -432,7 +440,9 @@ describe('mention helpers', () => {
 
   it('GIVEN mentions of users, roles and channels THEN they are stripped from the question; @everyone stays as text', () => {
     expect(questionText(`<@${BOT}>  how many attacks\nin <#400000000000000001> Kabul? <@&123> <@!42>`)).toBe('how many attacks in Kabul?');
-    expect(questionText(`<@${BOT}> @everyone attacks`)).toBe('@everyone attacks');
+    expect(questionText(`<@${BOT}> @everyone attacks`)).toBe('attacks');
+    expect(questionText(`<@${BOT}> attacks <:pepe:123456> @here https://example.org/a`)).toBe('attacks https://example.org/a');
+    expect(questionText(`Archivist, how many attacks in Kabul?`, ['Archivist'])).toBe('how many attacks in Kabul?');
     expect(questionText(`<@${BOT}>`)).toBe('');
   });
 

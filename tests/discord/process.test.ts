@@ -2,6 +2,8 @@
 // configured only through environment variables, pointed at the Discord API
 // double with DISCORD_API_URL, stopped with SIGTERM.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
+import { EXIT } from '../../src/exit-codes.ts';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { payloadOf, startDiscordDouble, type DiscordDouble, type Json } from './double/index.ts';
 import { BOT_TOKEN, embedsOf, isCallback, isEditOriginal, tempDir, withTimeout } from './harness.ts';
@@ -99,3 +101,40 @@ describe('npm start with a token', () => {
     // A child process starting on a busy 2-core machine can take several seconds; normally about 3.
   }, 40_000);
 });
+
+describe('fatal conditions end the process with one error line and a documented exit code', () => {
+  const lines = (run: Run): Json[] => run.stderr().trim().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Json);
+
+  it.each([
+    [4004, /token/, /DISCORD_TOKEN/],
+    [4014, /Message Content intent/, /DISCORD_MESSAGE_CONTENT=false/],
+  ])('GIVEN gateway close %i mid-session THEN exit 3 (EXIT.discordRefused), one error line with the cause and the fix, a clean stop', async (code, cause, fix) => {
+    const d = await startDiscordDouble();
+    double = d;
+    const bot = run(process.execPath, ['--import', 'tsx', 'src/main.ts'], env(d));
+    await until(() => bot.stderr().includes('connected to Discord'), 30_000, 'the bot to connect');
+    d.closeSocket(code);
+    const exit = await withTimeout(bot.exited, 15_000, 'exit after the fatal close');
+    expect(exit).toEqual({ code: EXIT.discordRefused, signal: null });
+    const errors = lines(bot).filter((l) => (l['level'] as number) >= 50);
+    expect(errors).toHaveLength(1);
+    expect(String(errors[0]!['msg'])).toMatch(cause);
+    expect(String(errors[0]!['msg'])).toMatch(fix);
+    expect(errors[0]!['code']).toBe(code);
+    expect(lines(bot).map((l) => l['msg'])).toContain('disconnected from Discord');
+  }, 40_000);
+
+  it('GIVEN a state store that cannot be opened (STATE_DIR is a file) THEN exit 4 (EXIT.stateStore) with one error line naming STATE_DIR', async () => {
+    const d = await startDiscordDouble();
+    double = d;
+    const file = `${state.path}/not-a-folder`;
+    await writeFile(file, 'x');
+    const bot = run(process.execPath, ['--import', 'tsx', 'src/main.ts'], env(d, { STATE_DIR: file }));
+    const exit = await withTimeout(bot.exited, 30_000, 'exit');
+    expect(exit).toEqual({ code: EXIT.stateStore, signal: null });
+    const errors = lines(bot).filter((l) => (l['level'] as number) >= 50);
+    expect(errors).toHaveLength(1);
+    expect(String(errors[0]!['msg'])).toMatch(/state store cannot be used: .*STATE_DIR/);
+  }, 40_000);
+});
+

@@ -57,3 +57,30 @@ describe('logger', () => {
     expect(parsed[2]?.['token']).toBe('[redacted]');
   });
 });
+
+describe('redaction whatever the token holds', () => {
+  it.each([
+    ['a quote', 'MTAwMDAw.tok"en-part.HMAC"x'],
+    ['a backslash', 'MTAwMDAw.tok\\en-part.HMAC\\x'],
+    ['both, and a slash', 'MTAw"MDAw.to/k\\"en.HM\\AC'],
+  ])('GIVEN a token with %s THEN no JSON line holds it or its escaped form, in a message, a field or an error', async (_what, token) => {
+    const lines: string[] = [];
+    const destination = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        lines.push(chunk.toString('utf8'));
+        done();
+      },
+    });
+    const log = await createLogger({ level: 'trace', destination, secrets: [new Secret(token)] });
+    log.info({ detail: `Authorization: Bot ${token}`, nested: { body: JSON.stringify({ t: token }) } }, `token ${token}`);
+    log.error({ err: new Error(`failed with ${token}`) }, 'failed');
+    const text = lines.join('');
+    const escaped = JSON.stringify(token).slice(1, -1);
+    expect(text).not.toContain(token);
+    expect(text).not.toContain(escaped);
+    expect(text).not.toContain(JSON.stringify(escaped).slice(1, -1));
+    // The lines stay JSON, and the secret is gone from what they say, not only from the bytes.
+    for (const line of lines) expect(JSON.stringify(JSON.parse(line))).not.toContain(escaped);
+    expect(text).toContain('[redacted]');
+  });
+});

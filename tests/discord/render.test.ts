@@ -4,11 +4,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { runCommand } from '../../commands/index.ts';
-import type { CitationRef, Entry, View } from '../../src/core/views.ts';
-import { chunkLines, clip, linkTarget, renderDiscord, safe, type DiscordMessage } from '../../src/discord/render.ts';
+import { errorView as makeError, type CitationRef, type Entry, type View } from '../../src/core/views.ts';
+import { chunkLines, clip, linkTarget, MAX_PARTS, MAX_SHOWN_TEXT, renderDiscord, safe, type DiscordMessage } from '../../src/discord/render.ts';
 import { checkMessagePayload } from './double/body.ts';
 import type { Json } from './double/index.ts';
 import { as, deps } from '../commands/helpers.ts';
+import { renderText } from '../../src/render/text.ts';
 
 /** The message as Discord receives it, checked the way Discord checks it. */
 function expectWithinLimits(m: DiscordMessage): void {
@@ -282,5 +283,59 @@ describe('the test archive through the renderer', () => {
       for (const c of entry.citations) expect(embeds[i]?.description).toContain(`[[${c.n}]](${c.url})`);
       expect(embeds[i]?.footer?.text).toBe(`${entry.kind} · ${entry.id}`);
     });
+  });
+});
+
+describe('rendering cost bounded by what is shown', () => {
+  const record = (passages: { n: number; text: string }[]): View => ({
+    type: 'record',
+    command: 'record',
+    id: 'huge-source',
+    kind: 'source',
+    title: 'A very long source',
+    date: '2022-01-01',
+    dateLabel: '1 Jan 2022',
+    fields: [{ label: 'Publisher', value: 'Example' }],
+    citations: [],
+    passages,
+    record: {},
+  });
+
+  it('GIVEN a source of 20,000 passages THEN at most MAX_PARTS messages, each within the limits, the last saying how many passages were left out', () => {
+    const passages = Array.from({ length: 20_000 }, (_, i) => ({ n: i + 1, text: `Passage ${i + 1} *text* `.repeat(60) }));
+    const reply = renderDiscord(record(passages));
+    expect(reply.parts.length).toBeLessThanOrEqual(MAX_PARTS);
+    for (const m of reply.parts) expectWithinLimits(m);
+    const last = allText(reply.parts.at(-1)!);
+    const shown = reply.parts.flatMap((m) => allText(m).match(/\*\*§\d+\*\*/g) ?? []).length;
+    expect(shown).toBeGreaterThan(0);
+    expect(last).toContain(`${20_000 - shown} more passages did not fit in ${MAX_PARTS} messages`);
+  });
+
+  it('GIVEN one passage of 100 KB THEN it is cut to what a slot shows before escaping; the reply stays within the limits', () => {
+    const text = 'word *bold* _x_ '.repeat(6400);
+    expect(safe(text).length).toBeLessThanOrEqual(2 * MAX_SHOWN_TEXT);
+    const reply = renderDiscord(record([{ n: 1, text }]));
+    for (const m of reply.parts) expectWithinLimits(m);
+    expect(reply.parts.length).toBeLessThanOrEqual(3);
+  });
+
+  it('GIVEN bidi overrides and invisible format characters in data THEN no rendered text holds one', () => {
+    const evil = 'Kabul \u202Eevil\u202C \u2066x\u2069 \u200Fy \u{E0041}';
+    const reply = renderDiscord(record([{ n: 1, text: evil }]));
+    const text = reply.parts.map(allText).join('\n');
+    expect(text).toContain('Kabul evil x y');
+    expect(text).not.toMatch(/[\u202a-\u202e\u2066-\u2069\u200e\u200f]|\u{E0041}/u);
+  });
+});
+
+describe('bidi controls in every renderer of user-supplied text', () => {
+  it('GIVEN a view whose text holds U+202E and an isolate THEN neither the console text nor the Discord reply holds them', () => {
+    const view = makeError('search', 'bad-query', 'Unknown place "\u202Elubak\u202C" \u2067here\u2069', ['Try place:\u202Ekabul']);
+    expect(renderText(view)).toContain('lubak');
+    expect(renderText(view)).not.toMatch(/[\u202a-\u202e\u2066-\u2069]/);
+    const discord = renderDiscord(view).parts.map(allText).join('\n');
+    expect(discord).toContain('lubak');
+    expect(discord).not.toMatch(/[\u202a-\u202e\u2066-\u2069]/);
   });
 });

@@ -57,6 +57,23 @@ function handle(req: IncomingMessage, res: ServerResponse): void {
       return void res.end('<br />\n<b>Warning</b>: something in functions.php\n[]');
     case '/hang/wp-json/wp/v2/posts':
       return; // never answers
+    case '/endless/wp-json/wp/v2/posts': {
+      // No Content-Length: a body that goes on and on, in chunks, until the client stops reading.
+      res.writeHead(200, { 'content-type': 'application/json' });
+      let sent = 0;
+      const more = (): void => {
+        if (res.destroyed || sent > 5_000_000) return void res.end();
+        sent += 16_384;
+        if (res.write('['.padEnd(16_384, ' '))) setImmediate(more);
+        else res.once('drain', more);
+      };
+      res.on('error', () => undefined);
+      return more();
+    }
+    case '/declared-huge/wp-json/wp/v2/posts':
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(1_200_000_000) });
+      res.on('error', () => undefined);
+      return void res.write('[');
     default:
       return json(res, 404, { code: 'nope', message: 'unknown path' });
   }
@@ -178,5 +195,16 @@ describe('pageUrl and backoffDelay', () => {
     expect([0, 1, 2, 3, 4].map((a) => backoffDelay(a, opts))).toEqual([100, 200, 400, 800, 1_000]);
     expect(backoffDelay(0, opts, 700)).toBe(700);
     expect(backoffDelay(0, opts, 60_000)).toBe(1_000);
+  });
+});
+
+describe('response size cap', () => {
+  it.each(['endless', 'declared-huge'])('GIVEN a %s body over the cap THEN the fetch fails with the cap in the message, after one request (no retry)', async (name) => {
+    const result = await fetchAllPosts(`${base}/${name}/wp-json/wp/v2/posts`, { ...fast, maxBytes: 100_000 });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.code).toBe('too-large');
+    expect(result.message).toContain('100000 bytes');
+    expect(requestsTo(name)).toHaveLength(1);
   });
 });

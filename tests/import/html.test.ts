@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { htmlToInlineText, htmlToPassages } from '../../src/core/import/html.ts';
+import { htmlToInlineText, htmlToPassages, MAX_PASSAGE_CHARS, splitBlock } from '../../src/core/import/html.ts';
+import { stripInvisible } from '../../src/core/hygiene.ts';
 import { seedPost } from './posts.ts';
 
 describe('htmlToPassages', () => {
@@ -79,5 +80,49 @@ describe('the seed post (Elementor page with inline CSS)', () => {
       expect(p).not.toMatch(/&(nbsp|amp|#\d+);/);
       expect(p).not.toMatch(/\u00a0|\s{2,}|^\s|\s$/);
     }
+  });
+});
+
+describe('long blocks are split at import (MAX_PASSAGE_CHARS)', () => {
+  // A post that is one <p> with <br> lines, as real posts are: 300 dated lines, ~60 characters each.
+  const lines = Array.from({ length: 300 }, (_, i) => `Line ${i + 1}: an attack was reported in district ${i % 17} on day ${i}.`);
+  const html = `<p>${lines.join('<br>\n')}</p><p>After.</p>`;
+
+  it('GIVEN one <p> of <br> lines far over the limit THEN passages under the limit, cut only between lines, every line kept in order', () => {
+    const passages = htmlToPassages(html);
+    expect(passages.length).toBeGreaterThan(1);
+    for (const p of passages) expect(p.length).toBeLessThanOrEqual(MAX_PASSAGE_CHARS);
+    // Nothing lost or reordered: the passages read as the lines joined, and no line is cut in two.
+    expect(passages.slice(0, -1).join(' ')).toBe(lines.join(' '));
+    for (const p of passages.slice(0, -1)) expect(p).toMatch(/^Line \d+: .*\.$/);
+    expect(passages.at(-1)).toBe('After.');
+  });
+
+  it('GIVEN one line of many sentences over the limit THEN it is cut between sentences; one endless sentence at spaces', () => {
+    const sentences = Array.from({ length: 80 }, (_, i) => `Sentence number ${i} says something about the attack.`);
+    const passages = htmlToPassages(`<p>${sentences.join(' ')}</p>`, 500);
+    for (const p of passages) {
+      expect(p.length).toBeLessThanOrEqual(500);
+      expect(p).toMatch(/^Sentence number \d+ .*attack\.$/);
+    }
+    expect(passages.join(' ')).toBe(sentences.join(' '));
+    const words = Array.from({ length: 400 }, (_, i) => `word${i}`).join(' ');
+    const cut = splitBlock(words, 300);
+    for (const p of cut) expect(p.length).toBeLessThanOrEqual(300);
+    expect(cut.join(' ')).toBe(words);
+  });
+
+  it('GIVEN a block under the limit THEN it stays one passage, its line breaks read as spaces', () => {
+    expect(htmlToPassages('<p>one<br>two</p>')).toEqual(['one two']);
+  });
+});
+
+describe('invisible characters at import', () => {
+  it('GIVEN bidi overrides, isolates, marks and tag characters in a title and text THEN none is left; Persian ZWNJ-free text reads the same', () => {
+    const html = '<p>Attack in \u202EludbaK\u202C reported\u2066 today\u2069 \u200Fby \u061Cofficials\u{E0041}\u{E007F}.</p>';
+    const [passage] = htmlToPassages(html);
+    expect(passage).toBe('Attack in ludbaK reported today by officials.');
+    expect(htmlToInlineText('Title \u202Ereversed\u202C')).toBe('Title reversed');
+    expect(stripInvisible('کابل \u202Bشهر\u202C')).toBe('کابل شهر');
   });
 });

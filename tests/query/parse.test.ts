@@ -42,6 +42,7 @@ describe('filters', () => {
     ['to:2024-02', { to: '2024-02-29' }, []],
     ['from:2022-03 to:2022-06', { from: '2022-03-01', to: '2022-06-30' }, []],
     ['year:2022', { year: 2022, from: '2022-01-01', to: '2022-12-31' }, []],
+    ['order:newest kabul', {}, ['kabul']],
     ['year:2022 from:2022-06', { year: 2022, from: '2022-06-01', to: '2022-12-31' }, []],
     ['during:ramadan', { during: { month: 9, name: 'Ramadan' } }, []],
     ['during:ramadan 1443', { during: { month: 9, name: 'Ramadan', hijriYear: 1443 } }, []],

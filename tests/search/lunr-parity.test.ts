@@ -30,7 +30,7 @@ let archive: SearchArchive;
 beforeAll(() => {
   index = buildIndex(corpus);
   archive = createArchive(corpus, { dataHash: 'parity', matchFilters: simpleFilters });
-}, 60_000);
+}, 180_000);
 
 /** Plain words (letters only, not stop words) of each document, for generating queries. */
 function documentWords(): string[][] {
@@ -104,7 +104,7 @@ describe('ranking', () => {
     console.info(`ranking parity: ${allMode} queries, ${compared} hits compared, ${tiesSwapped} swapped within ties`);
     // Ties happen (many short passages weigh a word the same); that is the only freedom.
     expect(tiesSwapped).toBeLessThan(compared);
-  });
+  }, 180_000);
 });
 
 describe('typo matching', () => {

@@ -57,6 +57,7 @@ export function queryOf(r: Reading): string {
     parts.push(`during:${quoteValue(year === undefined ? r.during.name : `${r.during.name} ${year}`)}`);
   }
   parts.push(...r.terms.map((t) => t.replace(/[^\p{L}\p{N}\p{M}]/gu, '')).filter((t) => t !== ''));
+  if (r.order !== undefined && r.command !== 'count') parts.push(`order:${r.order}`);
   return parts.join(' ');
 }
 
@@ -114,6 +115,9 @@ export function readingOf(ex: Extraction, command: Reading['command']): Reading 
   if (ex.claimed !== undefined) r.claimed = ex.claimed;
   if (ex.date !== undefined) r.date = { ...ex.date };
   if (ex.during !== undefined) r.during = { ...ex.during };
+  if (ex.guessed !== undefined && ex.guessed.length > 0) r.guessed = ex.guessed.map((g) => ({ ...g }));
+  if (ex.order !== undefined) r.order = ex.order;
+  if (ex.casualties === true) r.casualties = true;
   return r;
 }
 
@@ -156,7 +160,7 @@ export function build(question: string, reading: Reading, vocabulary: Vocabulary
     args,
     filters: parsed.filters,
     terms: parsed.terms,
-    readAs: readAsLine(r.command, parsed, { by: r.by }),
+    readAs: `${r.casualties === true && r.command === 'count' ? 'Casualty figures · ' : ''}${readAsLine(r.command, parsed, { by: r.by })}`,
     reading: r,
   };
 }

@@ -20,6 +20,7 @@ import { readHijriMonth } from './hijri-month.ts';
 import {
   ADD_MARKERS,
   BY_PHRASES,
+  CASUALTY_WORDS,
   CATEGORY_WORDS,
   CLAIM_PHRASES,
   CLEAR_PHRASES,
@@ -33,6 +34,7 @@ import {
   LIST_THEM,
   MEDIUM_PHRASES,
   MENTION_CUES,
+  ORDER_PHRASES,
   PLACE_PREPOSITIONS,
   PREPOSITIONS,
   PUBLISH_CUES,
@@ -42,12 +44,13 @@ import {
   TARGET_PREPOSITIONS,
   TIMELINE_CUES,
   TYPE_PHRASES,
+  WHO_CUES,
   type Clearable,
   type Phrase,
 } from './lexicon.ts';
 import { findPhrases, flagged, normaliseQuestion, phraseAt, takePhrases, tokenize, use, wordBefore, type Token } from './tokens.ts';
 import { nameReader, type NameHit, type NameReader, type Vocabulary } from './vocabulary.ts';
-import type { QuestionFilters } from './types.ts';
+import type { GuessedFilter, QuestionFilters } from './types.ts';
 
 /** Questions are capped like the query option: nobody types more, and the reading cost stays small. */
 export const MAX_QUESTION_LENGTH = 500;
@@ -103,7 +106,7 @@ const COMMON: ReadonlySet<string> = (() => {
   const lists: ReadonlyArray<ReadonlyArray<Phrase | readonly [Phrase, unknown]>> = [
     // Not GROUP_NAMES: "khorasan" is a proper name, and a misspelt outlet may contain it.
     COUNT_CUES, TIMELINE_CUES, SEARCH_CUES, MENTION_CUES, PUBLISH_CUES, LIST_THEM, BY_PHRASES, KIND_WORDS,
-    TYPE_PHRASES, MEDIUM_PHRASES, TARGET_PHRASES, CLAIM_PHRASES, CLEAR_PHRASES,
+    TYPE_PHRASES, MEDIUM_PHRASES, TARGET_PHRASES, CLAIM_PHRASES, CLEAR_PHRASES, WHO_CUES, ORDER_PHRASES, CASUALTY_WORDS,
   ];
   for (const list of lists) {
     for (const item of list) {
@@ -152,6 +155,22 @@ function lockMentions(tokens: readonly Token[], ends: readonly number[]): void {
 }
 
 /**
+ * After "who is", "what do you know about", ...: a name, searched as words
+ * across every field ("Julaybib al-Kabuli" is a person, not the place Kabul).
+ * The name runs to the next preposition other than "of" ("Voice of Khurasan").
+ */
+function lockNames(tokens: readonly Token[], ends: readonly number[]): void {
+  for (const from of ends) {
+    for (let k = from; k < tokens.length; k++) {
+      const t = tokens[k]!;
+      if (t.used) break;
+      if (t.lower !== 'of' && PREPOSITIONS.has(t.lower)) break;
+      if (!STOP_WORDS.has(t.lower)) t.text = true;
+    }
+  }
+}
+
+/**
  * "the Peshawar mosque bombing": one incident described by its own words,
  * searched as words rather than read as filters (a filter would demand that
  * the record's target be "mosque", which an imambargah's is not). A place or
@@ -182,18 +201,33 @@ function lockDefiniteDescriptions(tokens: readonly Token[], names: readonly Name
  * place in the data and follows "in"/"at" ("at the Imambargah") is left for
  * the place reading.
  */
-function targets(tokens: readonly Token[], places: readonly NameHit[]): string[] {
+function targets(tokens: readonly Token[], places: readonly NameHit[]): Array<{ value: string; words: string }> {
   const afterPreposition = places.filter((p) => PLACE_PREPOSITIONS.has(wordBefore(tokens, p.start) ?? ''));
   const hits = findPhrases(tokens, TARGET_PHRASES).filter((h) => !afterPreposition.some((p) => h.start >= p.start && h.start < p.start + p.length));
-  const out: string[] = [];
+  const out: Array<{ value: string; words: string }> = [];
   let previousEnd = -2;
   for (const h of hits) {
     use(tokens, h.start, h.length);
-    if (h.start === previousEnd && out.length > 0) out[out.length - 1] = `${out[out.length - 1]} ${h.value}`;
-    else out.push(h.value);
+    const words = spanWords(tokens, h.start, h.length);
+    const last = out[out.length - 1];
+    if (h.start === previousEnd && last !== undefined) out[out.length - 1] = { value: `${last.value} ${h.value}`, words: `${last.words} ${words}` };
+    else out.push({ value: h.value, words });
     previousEnd = h.start + h.length;
   }
   return out;
+}
+
+/** The words of tokens [start, start + length) as typed. */
+function spanWords(tokens: readonly Token[], start: number, length: number): string {
+  return tokens
+    .slice(start, start + length)
+    .map((t) => t.raw)
+    .join(' ');
+}
+
+function guess(ex: Extraction, filter: GuessedFilter['filter'], value: string, words: string): void {
+  const list = (ex.guessed ??= []);
+  if (!list.some((g) => g.filter === filter && g.value === value)) list.push({ filter, value, words });
 }
 
 const typeCategories = new Map<string, IncidentCategoryFilter>();
@@ -213,11 +247,13 @@ export function typeCategory(type: string): IncidentCategoryFilter {
   return category;
 }
 
-function addName(ex: Extraction, h: NameHit): void {
+function addName(ex: Extraction, h: NameHit, tokens: readonly Token[]): void {
   const list = h.category === 'place' ? ex.place : h.category === 'country' ? ex.country : h.category === 'outlet' ? ex.outlet : ex.type;
   push(list, h.name);
   // An attack type names incidents as surely as the word "attacks", and says which side acted.
   if (h.category === 'type') {
+    // A common noun ("explosion"), not a name: a guess the loosening may undo.
+    guess(ex, 'type', h.name, spanWords(tokens, h.start, h.length));
     push(ex.kind, 'incident');
     push(ex.category, typeCategory(h.name));
   }
@@ -275,13 +311,28 @@ export function extract(question: string, ctx: ExtractContext): Extraction {
   const mentions = takePhrases(tokens, flagged(MENTION_CUES));
   if (mentions.length > 0) ex.cues.add('search');
   if (takePhrases(tokens, flagged(SEARCH_CUES)).length > 0) ex.cues.add('search');
+  const who = takePhrases(tokens, flagged(WHO_CUES));
+  if (who.length > 0) ex.cues.add('search');
 
   ex.during = readHijriMonth(tokens, ctx.now);
   const dates = readDates(text, tokens, ctx.now);
   if (dates.date !== undefined) ex.date = dates.date;
   ex.since = dates.since;
 
+  // After the dates, which take "last year" and "last August": what is left of "last", "latest", "first" is an order.
+  for (const h of takePhrases(tokens, ORDER_PHRASES)) {
+    ex.order ??= h.value;
+    // "the last 5 attacks": the number goes with the order, not the search words.
+    const next = tokens[h.start + h.length];
+    if (next !== undefined && !next.used && !next.text && /^\d{1,3}$/u.test(next.lower)) use(tokens, h.start + h.length, 1);
+  }
+  if (takePhrases(tokens, CASUALTY_WORDS.map((p) => [p, true] as const)).length > 0) {
+    ex.casualties = true;
+    push(ex.kind, 'incident');
+  }
+
   lockMentions(tokens, mentions.map((h) => h.start + h.length));
+  lockNames(tokens, who.map((h) => h.start + h.length));
   if (ex.cues.has('search') && !ex.cues.has('count') && !ex.cues.has('timeline')) lockDefiniteDescriptions(tokens, reader.find(tokens, COMMON));
 
   // Outlets first: they decide whether "on Shias" is a target (incidents) or a topic (publications).
@@ -289,13 +340,17 @@ export function extract(question: string, ctx: ExtractContext): Extraction {
   // the target "school"; "counter-terrorism operations" an attack type, not the word "operations".
   for (const h of reader.find(tokens, COMMON)) {
     if (h.category !== 'outlet' && h.length < (h.category === 'type' ? 2 : 3)) continue;
-    addName(ex, h);
+    addName(ex, h, tokens);
     use(tokens, h.start, h.length);
   }
-  for (const h of takePhrases(tokens, CLAIM_PHRASES)) ex.claimed = h.value;
+  for (const h of takePhrases(tokens, CLAIM_PHRASES)) {
+    ex.claimed = h.value;
+    guess(ex, 'claimed', String(h.value), spanWords(tokens, h.start, h.length));
+  }
   // TYPE_PHRASES are all the group's ways of attacking ("suicide bombings").
   for (const h of takePhrases(tokens, TYPE_PHRASES)) {
     push(ex.type, h.value);
+    guess(ex, 'type', h.value, spanWords(tokens, h.start, h.length));
     push(ex.kind, 'incident');
     push(ex.category, 'attack');
   }
@@ -305,7 +360,10 @@ export function extract(question: string, ctx: ExtractContext): Extraction {
   }
   for (const h of takePhrases(tokens, KIND_WORDS)) push(ex.kind, h.value);
   if (ex.publish) push(ex.kind, 'publication');
-  for (const h of takePhrases(tokens, MEDIUM_PHRASES)) push(ex.medium, h.value);
+  for (const h of takePhrases(tokens, MEDIUM_PHRASES)) {
+    push(ex.medium, h.value);
+    guess(ex, 'medium', h.value, spanWords(tokens, h.start, h.length));
+  }
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i]!;
     const language = t.used || t.text ? undefined : LANGUAGE_WORDS.get(t.lower);
@@ -327,9 +385,15 @@ export function extract(question: string, ctx: ExtractContext): Extraction {
       }
     }
   } else {
-    for (const h of longTargets) push(ex.target, h.value);
+    for (const h of longTargets) {
+      push(ex.target, h.value);
+      guess(ex, 'target', h.value, spanWords(tokens, h.start, h.length));
+    }
     const places = reader.find(tokens, COMMON).filter((h) => h.category === 'place');
-    for (const t of targets(tokens, places)) push(ex.target, t);
+    for (const t of targets(tokens, places)) {
+      push(ex.target, t.value);
+      guess(ex, 'target', t.value, t.words);
+    }
   }
 
   const countries = new Set(ctx.vocabulary.countries);
@@ -341,7 +405,7 @@ export function extract(question: string, ctx: ExtractContext): Extraction {
     use(tokens, i, 1);
   }
   for (const h of reader.find(tokens, COMMON)) {
-    addName(ex, h);
+    addName(ex, h, tokens);
     use(tokens, h.start, h.length);
   }
   // Incidents whose target is the group are operations against it, whatever they are called ("attacks on ISKP").

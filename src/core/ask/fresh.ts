@@ -5,7 +5,7 @@
 // questions instead of a guess ("tell me a joke" is not a search for "joke").
 import { build, notUnderstood, readingOf } from './build.ts';
 import { questionExamples } from './examples.ts';
-import { extract, hasFilter, type Extraction } from './extract.ts';
+import { extract, hasFilter, hasSubject, type Extraction } from './extract.ts';
 import type { AskCommand, AskContext, Understanding } from './types.ts';
 
 /**
@@ -17,6 +17,8 @@ import type { AskCommand, AskContext, Understanding } from './types.ts';
 export function commandFor(ex: Extraction): AskCommand {
   if (ex.id !== undefined) return 'record';
   if (ex.cues.has('count') || ex.by !== undefined) return 'count';
+  // "casualties of the Peshawar attack", "people killed in Kabul": the figures, which a count gives.
+  if (ex.casualties === true && !ex.cues.has('timeline') && !ex.cues.has('search')) return 'count';
   if (ex.cues.has('timeline') || ex.listThem) return 'timeline';
   if (ex.cues.has('search')) return 'search';
   if (ex.publish || ex.since) return 'timeline';
@@ -31,6 +33,8 @@ export function recognised(ex: Extraction): boolean {
     ex.by !== undefined ||
     ex.cues.has('count') ||
     ex.cues.has('timeline') ||
+    ex.casualties === true ||
+    (ex.order !== undefined && hasSubject(ex)) ||
     (ex.cues.has('search') && ex.terms.length > 0)
   );
 }
@@ -42,7 +46,8 @@ export function understandExtraction(question: string, ex: Extraction, ctx: Pick
       ex.terms.length > 0
         ? `I could not tell what to look for in "${ex.terms.join(' ')}": name attacks or publications, a place, an outlet or a date, or ask to find the words.`
         : 'I could not find anything to look for in the question.';
-    return notUnderstood(question, reason, questionExamples(ctx.vocabulary, ex.terms));
+    // The words may still be in the records: the answer searches them before offering examples.
+    return { ...notUnderstood(question, reason, questionExamples(ctx.vocabulary, ex.terms)), ...(ex.terms.length > 0 ? { terms: [...ex.terms] } : {}) };
   }
   return build(question, readingOf(ex, commandFor(ex)), ctx.vocabulary);
 }

@@ -1,5 +1,7 @@
 // Asking in plain words: the public API for transports (console, Discord).
-export { answerQuestion, notUnderstoodLine, notUnderstoodView, type Answer } from './answer.ts';
+export { notUnderstoodLine, notUnderstoodView, type Answer } from './answer.ts';
+export { cleanQuestion, urlKey, type CleanQuestion } from './clean.ts';
+export { looserReadings } from './loosen.ts';
 export { ConversationStore, DEFAULT_MAX_THREADS, DEFAULT_TTL_MS, type ConversationOptions } from './conversation.ts';
 export { refine } from './refine.ts';
 export { understand } from './understand.ts';

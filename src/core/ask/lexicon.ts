@@ -75,6 +75,48 @@ export const SEARCH_CUES = phrases([
 ]);
 
 /**
+ * Questions about someone or something by name: "who is Abdul Qahar?",
+ * "what is Khurasan Ghag". The name is searched across every field (authors,
+ * producers, people in summaries and quotes). Each is a search cue.
+ */
+export const WHO_CUES = phrases([
+  'who is',
+  'who was',
+  'who are',
+  'who were',
+  'whos',
+  'what is',
+  'what was',
+  'what are',
+  'what were',
+  'whats',
+  'what do you know about',
+  'what do we know about',
+  'what do you have on',
+  'what do we have on',
+  'anything on',
+  'anything about',
+  'everything on',
+  'everything about',
+  'background on',
+]);
+
+/** Asking for the order of a list: newest first or oldest first. */
+export const ORDER_PHRASES: ReadonlyArray<readonly [Phrase, 'newest' | 'oldest']> = [
+  ...phrases([
+    'latest', 'most recent', 'the most recent', 'newest', 'recent', 'recently', 'lately', 'last', 'the last', 'newest first',
+    'latest first', 'most recent first', 'most recently', 'last few', 'the latest', 'new', 'anything new', 'whats new',
+  ]).map((p) => [p, 'newest'] as const),
+  ...phrases(['earliest', 'oldest', 'first', 'the first', 'oldest first', 'earliest first', 'first ever']).map((p) => [p, 'oldest'] as const),
+];
+
+/** Words asking for casualty figures: "how many were killed". */
+export const CASUALTY_WORDS = phrases([
+  'killed', 'kill', 'kills', 'dead', 'deaths', 'death toll', 'died', 'wounded', 'injured', 'injuries', 'hurt', 'casualties',
+  'casualty', 'casualty figures', 'fatalities', 'people killed', 'people were killed', 'people died', 'were killed', 'were wounded', 'were injured', 'killed and wounded', 'killed or wounded', 'body count',
+]);
+
+/**
  * Words after which the rest of the phrase is what records should contain,
  * not a filter: "publications that mention the Taliban", "about Shias".
  * Each is a search cue as well.
@@ -116,6 +158,11 @@ export const PUBLISH_CUES = phrases([
   'produced',
   'came out',
   'come out',
+  'write',
+  'wrote',
+  'written',
+  'writes',
+  'authored',
 ]);
 
 /** "Show them" after a count: list the records just counted. */
@@ -374,6 +421,6 @@ export const STOP_WORDS: ReadonlySet<string> = new Set([
   'committed', 'perpetrated', 'launched', 'total', 'number', 'numbers', 'count', 'recent', 'recently', 'latest', 'newest', 'new',
   'old', 'oldest', 'earliest', 'last', 'first', 'next', 'previous', 'time', 'times', 'date', 'dates', 'period', 'year', 'years',
   'month', 'months', 'day', 'days', 'week', 'weeks', 'ago', 'far', 'so', 'city', 'cities', 'province', 'provinces', 'district',
-  'districts', 'country', 'countries', 'region', 'area', 'town', 'location', 'locations', 'kind', 'kinds', 'type', 'types', 'sort',
+  'districts', 'people', 'persons', 'language', 'languages', 'country', 'countries', 'region', 'area', 'town', 'location', 'locations', 'kind', 'kinds', 'type', 'types', 'sort',
   'sorts', 'group', 'groups', 'militants', 'militant', 'members', 'fighters', 'targeted', 'targetted', 'hit', 'struck',
 ]);

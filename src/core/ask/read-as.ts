@@ -94,5 +94,7 @@ export function readAsLine(command: AskCommand, parsed: ParsedQuery, opts: { by?
   const during = duringPhrase(f);
   if (during !== undefined) parts.push(during);
   if (parsed.terms.length > 0) parts.push(`'${parsed.terms.join(' ')}'`);
+  if (parsed.order === 'newest') parts.push('newest first');
+  else if (parsed.order === 'oldest') parts.push('oldest first');
   return parts.join(' · ');
 }

@@ -66,6 +66,7 @@ export function merge(previous: Reading, ex: Extraction): Reading | undefined {
   };
   if (previous.date !== undefined) r.date = { ...previous.date };
   if (previous.during !== undefined) r.during = { ...previous.during };
+  if (previous.guessed !== undefined) r.guessed = previous.guessed.map((g) => ({ ...g }));
   let changed = false;
   const list = <K extends 'kind' | 'place' | 'country' | 'type' | 'target' | 'outlet' | 'medium' | 'language' | 'terms'>(name: K, values: Reading[K]): void => {
     if (values.length === 0) return;
@@ -140,6 +141,17 @@ export function merge(previous: Reading, ex: Extraction): Reading | undefined {
       if (before.hijriYear !== undefined) r.during.hijriYear = before.hijriYear;
       if (before.gregorianYear !== undefined) r.during.gregorianYear = before.gregorianYear;
     }
+    changed = true;
+  }
+  // What the follow-up guessed from nouns stays a guess; "newest first", "how many killed" carry on.
+  if (ex.guessed !== undefined && ex.guessed.length > 0) r.guessed = [...(r.guessed ?? []), ...ex.guessed.map((g) => ({ ...g }))];
+  if (ex.order !== undefined) {
+    r.order = ex.order;
+    changed = true;
+  }
+  if (ex.casualties === true) {
+    r.casualties = true;
+    if (r.command !== 'count' && !ex.cues.has('timeline') && !ex.cues.has('search')) r.command = 'count';
     changed = true;
   }
   if (!changed) return undefined;

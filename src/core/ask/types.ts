@@ -43,6 +43,25 @@ export interface QuestionFilters {
   during?: DuringReading;
   /** Free-text words. */
   terms: string[];
+  /**
+   * Filters guessed from a common noun ("mosque" -> target, "fatwa" -> medium,
+   * "bombing" -> attack type) rather than named ("in Kabul", an outlet's name).
+   * When the strict reading finds nothing, these become words first.
+   */
+  guessed?: GuessedFilter[];
+  /** "latest", "most recent", "first": the order asked for. */
+  order?: 'newest' | 'oldest';
+  /** "how many were killed": the answer is the casualty figures. */
+  casualties?: boolean;
+}
+
+/** A filter value the reader guessed from a noun, and the words it came from. */
+export interface GuessedFilter {
+  /** claimed: "who claimed the Kaj bombing?" asks about the claim; loosening drops it rather than making it a word. */
+  filter: 'target' | 'medium' | 'type' | 'claimed';
+  value: string;
+  /** The words as typed ("mosques"). */
+  words: string;
 }
 
 export interface Reading extends QuestionFilters {
@@ -80,6 +99,8 @@ export interface NotUnderstood {
   reason: string;
   /** Two or three questions of the kind that can be answered. */
   examples: string[];
+  /** The question's words when it had some but no request could be read: the answer searches them. */
+  terms?: string[];
 }
 
 export type Understanding = Understood | NotUnderstood;

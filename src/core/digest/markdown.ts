@@ -6,6 +6,7 @@
 // Pure: the runner stores these strings with the intent, so a resumed post
 // sends exactly what was planned. Send them with allowedMentions { parse: [] }.
 import { escapeMarkdown } from '../citations.ts';
+import { stripInvisible } from '../hygiene.ts';
 import { formatPartial } from '../records/dates.ts';
 import { oneLine } from '../timeline.ts';
 import type { DigestView, Entry } from '../views.ts';
@@ -20,9 +21,9 @@ function safeUrl(url: string): string {
   return url.replace(/[\s<>()]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
 }
 
-/** Text from data, flattened to one line, escaped, and with mentions defused even if a sender forgets allowedMentions. */
+/** Text from data, without bidi controls or invisible format characters, flattened to one line, escaped, and with mentions defused even if a sender forgets allowedMentions. */
 function text(s: string, max = 300): string {
-  return escapeMarkdown(oneLine(s, max)).replace(/@/g, '@\u200b');
+  return escapeMarkdown(oneLine(stripInvisible(s), max)).replace(/@/g, '@\u200b');
 }
 
 function itemBlock(e: Entry, extra = ''): string {

@@ -3,8 +3,16 @@
 // request has a timeout and transient failures are retried with a bounded,
 // exponential backoff. A page that still fails is reported, not fatal, unless
 // it is the first one (without it we do not know how many pages there are).
+//
+// Every response body is read as a stream and counted: past maxBytes (the
+// Content-Length is checked first, and the count while reading) the request is
+// aborted and the page fails with the cap in its message. Such a page is never
+// retried, since each retry would download the same oversized body again.
 
-export type FetchErrorCode = 'bad-url' | 'timeout' | 'network' | 'http-status' | 'bad-json' | 'bad-shape' | 'too-many-pages';
+export type FetchErrorCode = 'bad-url' | 'timeout' | 'network' | 'http-status' | 'bad-json' | 'bad-shape' | 'too-many-pages' | 'too-large';
+
+/** The largest response body read for one page (bytes): 100 long posts fit many times over. */
+export const DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
 
 export interface PageProblem {
   page: number;
@@ -29,6 +37,8 @@ export interface FetchOptions {
   maxBackoffMs?: number;
   /** Guard against a bogus X-WP-TotalPages. Default 1000 pages (100 000 posts). */
   maxPages?: number;
+  /** Cap on one response body (bytes). Default DEFAULT_MAX_RESPONSE_BYTES. */
+  maxBytes?: number;
   fetchImpl?: typeof fetch;
   sleep?: (ms: number) => Promise<void>;
   /** Progress hook, called after each page that succeeded. */
@@ -125,7 +135,13 @@ async function attemptOnce(url: string, opts: FetchOptions): Promise<Attempt> {
   });
   const work = (async (): Promise<Attempt> => {
     const res = await fetchImpl(url, { signal: controller.signal, headers: { accept: 'application/json' } });
-    const text = await res.text();
+    const maxBytes = opts.maxBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+    const body = await readCapped(res, maxBytes);
+    if (!body.ok) {
+      controller.abort();
+      return { ok: false, code: 'too-large', message: `${body.message}; over the cap of ${maxBytes} bytes per response, so it was not read`, retryable: false };
+    }
+    const text = body.text;
     if (!res.ok) {
       const retryable = res.status >= 500 || res.status === 429;
       const retryAfterMs = parseRetryAfter(res.headers.get('retry-after'));
@@ -150,6 +166,30 @@ async function attemptOnce(url: string, opts: FetchOptions): Promise<Attempt> {
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** The body as text when it stays within `maxBytes`; otherwise stops reading at the cap. */
+export async function readCapped(res: Response, maxBytes: number): Promise<{ ok: true; text: string } | { ok: false; message: string }> {
+  const declared = Number(res.headers.get('content-length'));
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    await res.body?.cancel().catch(() => undefined);
+    return { ok: false, message: `the response declares ${declared} bytes` };
+  }
+  if (res.body === null) return { ok: true, text: '' };
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > maxBytes) {
+      await reader.cancel().catch(() => undefined);
+      return { ok: false, message: `the response passed ${maxBytes} bytes while being read` };
+    }
+    chunks.push(value);
+  }
+  return { ok: true, text: Buffer.concat(chunks).toString('utf8') };
 }
 
 function parseBody(text: string, totalPagesHeader: string | null): Attempt {

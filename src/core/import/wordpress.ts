@@ -6,6 +6,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { SourceDocument } from '../records/schema.ts';
 import { htmlToInlineText, htmlToPassages } from './html.ts';
+import { stripInvisible } from '../hygiene.ts';
 
 const Rendered = z.object({ rendered: z.string() });
 const IdList = z.array(z.number().int());
@@ -119,7 +120,7 @@ export function postToSource(
     id: sourceId(post),
     url: post.link,
     title,
-    publisher: opts.publisher,
+    publisher: stripInvisible(opts.publisher).trim(),
     published: post.date,
     modified: post.modified,
     author: post.author,

@@ -16,7 +16,7 @@
 // - Lunr operators are removed, not obeyed: `-word` still searches "word" (the note says so).
 import { firstDay, lastDay } from '../records/dates.ts';
 import { PartialDate } from '../records/schema.ts';
-import type { Filters, HijriFilter, ParsedQuery, QueryProblem, RecordKindFilter, IncidentCategoryFilter } from '../search/types.ts';
+import type { Filters, HijriFilter, ParsedQuery, QueryOrder, QueryProblem, RecordKindFilter, IncidentCategoryFilter } from '../search/types.ts';
 import { HIJRI_MONTHS, UMM_AL_QURA_YEARS, hijriMonthByName, hijriMonthName } from '../calendar/hijri.ts';
 import { MEDIUM_WORDS, describeFilters, filterIntervals, resolveMedium } from './filter.ts';
 import { editDistance } from './names.ts';
@@ -39,6 +39,7 @@ export const FILTER_NAMES = [
   'to',
   'year',
   'during',
+  'order',
 ] as const;
 type FilterName = (typeof FILTER_NAMES)[number];
 
@@ -212,6 +213,7 @@ interface State {
   notes: Set<string>;
   explicitFrom?: string;
   explicitTo?: string;
+  order?: QueryOrder;
   seen: Set<FilterName>;
 }
 
@@ -283,7 +285,29 @@ const EXAMPLES: Record<FilterName, string> = {
   to: '2022-06-30',
   year: '2022',
   during: 'ramadan 1443',
+  order: 'newest',
 };
+
+/** `order:` values: newest or oldest first by date, or best match first. */
+export const ORDER_VALUES: Readonly<Record<string, QueryOrder>> = {
+  newest: 'newest',
+  latest: 'newest',
+  recent: 'newest',
+  desc: 'newest',
+  oldest: 'oldest',
+  earliest: 'oldest',
+  asc: 'oldest',
+  date: 'oldest',
+  relevance: 'relevance',
+  best: 'relevance',
+};
+
+function handleOrder(st: State, value: string): void {
+  if (!once(st, 'order')) return;
+  const v = ORDER_VALUES[value.trim().toLowerCase()];
+  if (v === undefined) problem(st, 'order', `'${value.trim()}' is not an order; use order:newest, order:oldest or order:relevance`);
+  else st.order = v;
+}
 
 /** A comma-separated list of values from a fixed table (kind:, category:), each added once. */
 function handleChoices<T>(st: State, name: FilterName, value: string, table: Readonly<Record<string, T>>, valid: string, add: (v: T) => void): void {
@@ -434,6 +458,7 @@ function applyFilter(st: State, name: FilterName, value: string, quoted: boolean
   else if (name === 'claimed') handleClaimed(st, value);
   else if (name === 'from' || name === 'to') handleDate(st, name, value);
   else if (name === 'year') handleYear(st, value);
+  else if (name === 'order') handleOrder(st, value);
   else used += handleDuring(st, value, quoted, rest.slice(used));
   return used;
 }
@@ -542,5 +567,5 @@ export function parseQuery(input: unknown): ParsedQuery {
 
   const terms: string[] = [];
   for (const term of st.terms) if (!terms.includes(term)) terms.push(term);
-  return { input: capped, terms, filters: st.filters, problems: st.problems, notes: [...notes] };
+  return { input: capped, terms, filters: st.filters, problems: st.problems, notes: [...notes], ...(st.order !== undefined ? { order: st.order } : {}) };
 }

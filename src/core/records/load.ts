@@ -5,11 +5,12 @@
 // whatever is built from a LoadResult (the search index) only holds records
 // that passed every check.
 import { createHash } from 'node:crypto';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { z } from 'zod';
 import { schemaForFolder, type DataFolder, type Incident, type Publication, type SourceDocument } from './schema.ts';
 import { crossCheck } from './check.ts';
+import { readDataFile } from './read.ts';
 
 /** Something wrong with one file. `path` is a JSON path (`date.start`, `sources[0].quote`), '' for the whole file. */
 export interface Problem {
@@ -82,22 +83,32 @@ function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
+/** A file-system error in words without its path (Node's messages name the absolute path). */
+function fsReason(err: unknown): string {
+  const code = err instanceof Error ? (err as NodeJS.ErrnoException).code : undefined;
+  return code !== undefined ? `error ${code}` : 'failed';
+}
+
 function isErrno(err: unknown, code: string): boolean {
   return err instanceof Error && (err as NodeJS.ErrnoException).code === code;
 }
 
-/** The *.json file names directly in a folder, sorted; a missing folder has none. */
+/**
+ * The *.json names directly in a folder, sorted; a missing folder has none.
+ * Every entry so named is listed, whatever it is: reading it (readDataFile)
+ * reports a FIFO, a device or a folder by name instead of skipping it unseen.
+ */
 async function listJson(folder: string): Promise<{ names: string[]; problem?: Problem }> {
   try {
     const entries = await readdir(folder, { withFileTypes: true });
     const names = entries
-      .filter((e) => (e.isFile() || e.isSymbolicLink()) && e.name.endsWith('.json'))
+      .filter((e) => e.name.endsWith('.json'))
       .map((e) => e.name)
       .sort(compareStrings);
     return { names };
   } catch (err) {
     if (isErrno(err, 'ENOENT')) return { names: [] };
-    return { names: [], problem: { file: folder, path: '', message: `cannot list folder: ${errorMessage(err)}` } };
+    return { names: [], problem: { file: folder, path: '', message: `cannot list folder: ${fsReason(err)}` } };
   }
 }
 
@@ -123,24 +134,40 @@ function issuesToProblems(file: string, issues: readonly z.core.$ZodIssue[]): Pr
   return problems;
 }
 
+/**
+ * Where JSON.parse gave up, as line and column, without quoting the text:
+ * V8's own message quotes the file's first bytes ("\"abc...\" is not valid
+ * JSON"), which must never reach a reply or a log.
+ */
+export function invalidJson(text: string, err: unknown): string {
+  const message = errorMessage(err);
+  const at = /at position (\d+)/.exec(message);
+  if (at !== null) {
+    const position = Math.min(Number(at[1]), text.length);
+    const before = text.slice(0, position);
+    const line = before.split('\n').length;
+    const column = position - before.lastIndexOf('\n');
+    return `invalid JSON at line ${line}, column ${column}`;
+  }
+  if (/unexpected end/i.test(message) || text.trim() === '') return 'invalid JSON: the file ends before the JSON does (empty or cut short?)';
+  return 'invalid JSON: not a JSON object from its first character';
+}
+
 type FileOutcome =
   | { ok: true; record: SourceDocument | Incident | Publication }
   | { ok: false; id: string; problems: Problem[] };
 
 async function loadFile(folder: DataFolder, file: string, name: string): Promise<FileOutcome> {
   const stem = name.slice(0, -'.json'.length);
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (err) {
-    return { ok: false, id: stem, problems: [{ file, path: '', message: `cannot read file: ${errorMessage(err)}` }] };
-  }
+  const read = await readDataFile(file);
+  if (!read.ok) return { ok: false, id: stem, problems: [{ file, path: '', message: read.message }] };
+  // Editors on some systems save a byte-order mark, which JSON.parse rejects.
+  const text = read.bytes.toString('utf8').replace(/^\uFEFF/, '');
   let json: unknown;
   try {
-    // Editors on some systems save a byte-order mark, which JSON.parse rejects.
-    json = JSON.parse(text.replace(/^\uFEFF/, ''));
+    json = JSON.parse(text);
   } catch (err) {
-    return { ok: false, id: stem, problems: [{ file, path: '', message: `invalid JSON: ${errorMessage(err)}` }] };
+    return { ok: false, id: stem, problems: [{ file, path: '', message: invalidJson(text, err) }] };
   }
 
   const obj = typeof json === 'object' && json !== null && !Array.isArray(json) ? (json as { [k: string]: unknown }) : undefined;
@@ -179,7 +206,7 @@ export async function loadData(dir: string): Promise<LoadResult> {
   try {
     if (!(await stat(dir)).isDirectory()) problems.push({ file: dir, path: '', message: 'not a folder' });
   } catch (err) {
-    problems.push({ file: dir, path: '', message: isErrno(err, 'ENOENT') ? 'data folder not found' : errorMessage(err) });
+    problems.push({ file: dir, path: '', message: isErrno(err, 'ENOENT') ? 'data folder not found' : `cannot read the data folder: ${fsReason(err)}` });
   }
 
   for (const folder of DATA_FOLDERS) {
@@ -231,15 +258,14 @@ export async function dataHash(dir: string): Promise<string> {
     const { names } = await listJson(join(dir, folder));
     for (const name of names) {
       const rel = `${folder}/${name}`;
-      let bytes: Buffer;
-      try {
-        bytes = await readFile(join(dir, folder, name));
-      } catch {
+      const read = await readDataFile(join(dir, folder, name));
+      if (!read.ok) {
         // loadData reports the unreadable file; the hash only has to differ
         // from the readable state, so that fixing the file makes it stale.
         hash.update(`${Buffer.byteLength(rel)}:${rel}:unreadable;`);
         continue;
       }
+      const bytes = read.bytes;
       // Length-prefixing keeps (path, bytes) boundaries unambiguous.
       hash.update(`${Buffer.byteLength(rel)}:${rel}:${bytes.length}:`);
       hash.update(bytes);

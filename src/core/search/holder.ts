@@ -13,6 +13,7 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { loadData, dataHash, type LoadResult, type Problem } from '../records/load.ts';
 import { loadRecordOverlay } from '../records/overlay.ts';
+import { displayPath } from '../records/read.ts';
 import { archiveFromSaved, createArchive, type ArchiveData, type MatchFilters, type SearchArchive } from './engine.ts';
 import { buildCompactIndex, type BuildOptions } from './rebuild.ts';
 import { loadSavedIndex, saveIndex } from './saved.ts';
@@ -106,10 +107,13 @@ export function diffRecords(before: ArchiveData, after: ArchiveData): { added: s
 async function readOne(dataDir: string): Promise<{ data: LoadResult; hash: string } | { error: Problem }> {
   try {
     const [data, hash] = await Promise.all([loadData(dataDir), dataHash(dataDir)]);
+    // Replies and logs name files relative to the data folder, never by an absolute server path.
+    data.problems = data.problems.map((p) => ({ ...p, file: displayPath(dataDir, p.file) }));
     return { data, hash };
   } catch (err) {
     // loadData reports file problems itself; this is the unexpected rest (e.g. permissions on data/).
-    return { error: { file: dataDir, path: '', message: `cannot read data: ${err instanceof Error ? err.message : String(err)}` } };
+    const code = err instanceof Error ? (err as NodeJS.ErrnoException).code : undefined;
+    return { error: { file: 'the data folder', path: '', message: `cannot read data: ${code !== undefined ? `error ${code}` : 'failed'}` } };
   }
 }
 

@@ -48,6 +48,9 @@ export interface QueryProblem {
   message: string;
 }
 
+/** `order:` in the query language: by date, newest or oldest first, or by relevance (best match first). */
+export type QueryOrder = 'newest' | 'oldest' | 'relevance';
+
 /** The result of parsing a `query` option. Parsing never throws. */
 export interface ParsedQuery {
   /** The original input (trimmed, capped in length). */
@@ -59,6 +62,8 @@ export interface ParsedQuery {
   problems: QueryProblem[];
   /** Non-blocking notes to show with the answer (e.g. "ignored a lone '-'", "input cut to 500 characters"). */
   notes: string[];
+  /** `order:` when the query gave one; each command has its own default (search: relevance, timeline: oldest). */
+  order?: QueryOrder;
 }
 
 export type Searchable = Incident | Publication | SourceDocument;
