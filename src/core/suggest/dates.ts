@@ -110,8 +110,11 @@ function monthOf(iso: string): string {
 
 /**
  * "a month later", "days later", "weeks later", "N days later" after `anchor`.
- * Vague spans stay vague: "a month later" is the months from three to six weeks
- * after; "days later" starts the next day and ends within the month two weeks on.
+ * Vague spans stay vague, and start at the event they count from (as data/
+ * records them: "later" is not sure to be a whole day or month later): "a month
+ * later" ends with the month six weeks on, "days later" with the month two
+ * weeks on, "weeks later" with the month of the weeks plus two. Only "N days
+ * later" after a known day is a day.
  */
 export function relativeDate(text: string, anchor: DateSpec | undefined): DateSpec | undefined {
   if (anchor === undefined) return undefined;
@@ -124,17 +127,14 @@ export function relativeDate(text: string, anchor: DateSpec | undefined): DateSp
   const after = `after ${formatPartial(from)}`;
   if (unit === 'day') {
     if (count !== undefined && from.length === 10) return { start: addDays(base, count), precision: 'day', label: `${count} day${count === 1 ? '' : 's'} after ${formatPartial(from)}` };
-    return { start: addDays(base, 1), end: monthOf(addDays(base, 14)), precision: 'range', label: `days ${after}` };
+    return { start: from, end: monthOf(addDays(base, 14)), precision: 'range', label: `days ${after}` };
   }
   if (unit === 'week') {
     const n = count ?? 2;
-    const start = monthOf(addDays(base, 7 * n - 4));
     const end = monthOf(addDays(base, 7 * n + 4 + (count === undefined ? 14 : 0)));
-    const label = `${m[0].trim()} (${after})`;
-    return start === end ? { start, precision: 'month', label } : { start, end, precision: 'range', label };
+    return { start: from, end, precision: 'range', label: `${m[0].trim()} (${after})` };
   }
   const n = count ?? 2;
-  const start = monthOf(addDays(base, 30 * n - 9));
   const end = monthOf(addDays(base, 30 * n + 15));
-  return start === end ? { start, precision: 'month', label: `about ${m[0].trim()} (${after})` } : { start, end, precision: 'range', label: `about ${n === 1 ? 'a month' : `${n} months`} ${after}` };
+  return { start: from, end, precision: 'range', label: `about ${n === 1 ? 'a month' : `${n} months`} ${after}` };
 }

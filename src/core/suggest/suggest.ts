@@ -317,6 +317,8 @@ interface Reader {
   gaz: Gazetteer;
   countries: Map<string, number>;
   year: number;
+  /** The year the source's title names, if one. */
+  titleYear?: number;
   published: string;
   anchor?: DateSpec;
   /** The periodical the text is about (named on its own, not as "issue N of X"). */
@@ -468,8 +470,17 @@ function readPublications(clause: string, sentence: Sentence, r: Reader, previou
     const after = /\bafter the (?:attack|bombing|explosion) (?:at|in|on) ([\p{L}’'-]+)/u.exec(clause);
     const ref = after !== null ? r.incidents.find((i) => i.date !== undefined && i.place !== undefined && JSON.stringify(i.place.value).includes(after[1]!.replace(/[’']s$/u, ''))) : undefined;
     if (ref?.date !== undefined) {
-      const y = ref.date.value.start.slice(0, 4);
-      out.date = quoted({ start: y, precision: 'year', label: `${y}, after the ${dateWords(ref.date.value)} ${ref.place?.value.place ?? ''} attack`.replace(/\s+/g, ' ') });
+      // From that event to the end of the year the text is about (its title's year), else to the source's date.
+      const from = ref.date.value.start;
+      const end = r.titleYear !== undefined && r.titleYear >= Number(from.slice(0, 4)) ? `${r.titleYear}-12-31` : r.published.slice(0, 10);
+      out.date = quoted({ start: from, end, precision: 'range', label: `after the ${dateWords(ref.date.value)} ${ref.place?.value.place ?? ''} attack`.replace(/\s+/g, ' ') });
+    }
+  }
+  // "a more recent publication": after the publication named before it, up to the source's date.
+  if (out.date === undefined && /\b(?:more recent|newer|later|subsequent)\s+(?:\w+\s+)?$/i.test(before)) {
+    const prev = [...r.out].reverse().find((s) => s.kind === 'publication' && s.date !== undefined);
+    if (prev?.date !== undefined) {
+      out.date = quoted({ start: prev.date.value.start.slice(0, 7), end: r.published.slice(0, 10), precision: 'range', label: `more recent than ${dateWords(prev.date.value)}` });
     }
   }
   const what = medium === 'other' ? 'Publication' : capitalise(medium);
@@ -578,6 +589,7 @@ export function suggestRecords(source: SuggestSource, opts: SuggestOptions = {})
     gaz,
     countries,
     year: referenceYear(source.title, sentences[0]?.text ?? '', source.published),
+    ...(clauseYear(source.title) !== undefined ? { titleYear: clauseYear(source.title)! } : {}),
     published: source.published,
     outlets: opts.vocabulary?.outlets ?? [],
     incidents: [],
