@@ -12,6 +12,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { loadData, dataHash, type LoadResult, type Problem } from '../records/load.ts';
+import { loadRecordOverlay } from '../records/overlay.ts';
 import { displayPath } from '../records/read.ts';
 import { archiveFromSaved, createArchive, type ArchiveData, type MatchFilters, type SearchArchive } from './engine.ts';
 import { buildCompactIndex, type BuildOptions } from './rebuild.ts';
@@ -65,6 +66,12 @@ export interface OpenOptions {
    * copy is the site's latest version). A missing folder is simply empty.
    */
   overlayDirs?: readonly string[];
+  /**
+   * Folders of records the bot keeps itself (approved drafts), served with
+   * dataDir: data/ wins on an id both have (see records/overlay.ts). A file
+   * with a problem is left out and logged; it never holds back a reload.
+   */
+  recordOverlayDirs?: readonly string[];
 }
 
 const silent: Logger = { info: () => undefined, warn: () => undefined };
@@ -111,7 +118,22 @@ async function readOne(dataDir: string): Promise<{ data: LoadResult; hash: strin
 }
 
 /** dataDir and the overlay folders as one archive's data (see OpenOptions.overlayDirs). */
-async function readData(dataDir: string, overlayDirs: readonly string[] = []): Promise<{ data: LoadResult; hash: string } | { error: Problem }> {
+async function readData(dataDir: string, overlayDirs: readonly string[] = [], recordDirs: readonly string[] = [], log: Logger = silent): Promise<{ data: LoadResult; hash: string } | { error: Problem }> {
+  const withSources = await readSources(dataDir, overlayDirs);
+  if ('error' in withSources || recordDirs.length === 0) return withSources;
+  let data = withSources.data;
+  const hash = createHash('sha256').update(withSources.hash);
+  for (const dir of recordDirs) {
+    const layer = await loadRecordOverlay(dir, data);
+    for (const p of layer.problems) log.warn({ file: p.file, path: p.path, problem: p.message }, 'curated record left out');
+    if (layer.differs.length > 0) log.warn({ ids: layer.differs }, 'curated records differ from their version in data/; data/ wins');
+    data = { ...data, incidents: [...data.incidents, ...layer.incidents], publications: [...data.publications, ...layer.publications] };
+    hash.update(`|records:${dir}:${JSON.stringify(layer.incidents)}${JSON.stringify(layer.publications)}`);
+  }
+  return { data, hash: hash.digest('hex') };
+}
+
+async function readSources(dataDir: string, overlayDirs: readonly string[] = []): Promise<{ data: LoadResult; hash: string } | { error: Problem }> {
   const base = await readOne(dataDir);
   if ('error' in base || overlayDirs.length === 0) return base;
   const hash = createHash('sha256').update(base.hash);
@@ -166,7 +188,7 @@ async function obtain(
 
 export async function openArchive(opts: OpenOptions): Promise<ArchiveHolder> {
   const log = opts.logger ?? silent;
-  const first = await readData(opts.dataDir, opts.overlayDirs);
+  const first = await readData(opts.dataDir, opts.overlayDirs, opts.recordOverlayDirs, log);
   const empty: ArchiveData = { sources: [], incidents: [], publications: [] };
   let problems: Problem[];
   let obtained: { archive: SearchArchive; index: 'loaded' | 'built' };
@@ -186,7 +208,7 @@ export async function openArchive(opts: OpenOptions): Promise<ArchiveHolder> {
   let queue: Promise<unknown> = Promise.resolve();
 
   const reloadNow = async (): Promise<ReloadReport> => {
-    const next = await readData(opts.dataDir, opts.overlayDirs);
+    const next = await readData(opts.dataDir, opts.overlayDirs, opts.recordOverlayDirs, log);
     if ('error' in next) return { ok: false, problems: [next.error], counts: countsOf(current), index: 'kept' };
     if (next.data.problems.length > 0) {
       log.warn({ problems: next.data.problems.length }, 'reload: data has problems; keeping the archive being served');
