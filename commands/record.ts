@@ -152,6 +152,16 @@ export function recordFields(record: Searchable): Field[] {
   return fields;
 }
 
+/** Who drafted and approved a record curated in Discord (src/drafts/service.ts). */
+function provenanceFields(id: string, deps: CommandDeps): Field[] {
+  const p = deps.drafts?.provenance(id);
+  if (p === undefined) return [];
+  return [
+    { label: 'Drafted by', value: `<@${p.draftedBy}> on ${p.draftedAt.slice(0, 10)}` },
+    { label: 'Approved by', value: `<@${p.approvedBy}> on ${p.approvedAt.slice(0, 10)}` },
+  ];
+}
+
 export function handle(args: Args, deps: CommandDeps): View {
   const found = lookup('record', deps.archive, args.id);
   if (!found.ok) return found.error;
@@ -164,7 +174,7 @@ export function handle(args: Args, deps: CommandDeps): View {
     title: record.title,
     date: isoStart(record),
     dateLabel: recordDateLabel(record),
-    fields: recordFields(record),
+    fields: [...recordFields(record), ...provenanceFields(record.id, deps)],
     citations: record.kind === 'source' ? [] : citationRefs(record.sources, deps.archive, new SourceNumbering()),
     passages: record.kind === 'source' ? record.passages.map((p) => ({ n: p.n, text: p.text })) : [],
     record,

@@ -70,6 +70,8 @@ const EnvSchema = z.object({
   ),
   // Off by default: Message Content is a privileged intent, and Discord refuses the
   // gateway connection (4014) when it is asked for without being enabled in the portal.
+  // Members of this role may approve and reject drafts (besides Manage Server).
+  DRAFT_REVIEWER_ROLE: optionalText.pipe(z.string().regex(SNOWFLAKE, SNOWFLAKE_MESSAGE).optional()),
   DISCORD_MESSAGE_CONTENT: optionalText.pipe(
     z
       .string()
@@ -93,6 +95,8 @@ export interface Config {
   discordApiUrl?: string;
   /** DISCORD_MESSAGE_CONTENT, when set: answer @mentions and DMs (needs the privileged intent). */
   discordMessageContent?: boolean;
+  /** DRAFT_REVIEWER_ROLE: a role id whose members may review drafts. */
+  draftReviewerRole?: string;
 }
 
 /** What the bot and the deploy script need, all present. */
@@ -126,6 +130,7 @@ export function parseConfig(env: NodeJS.ProcessEnv): ConfigResult {
   if (e.DISCORD_GUILD_ID !== undefined) config.discordGuildId = e.DISCORD_GUILD_ID;
   if (e.DISCORD_API_URL !== undefined) config.discordApiUrl = e.DISCORD_API_URL;
   if (e.DISCORD_MESSAGE_CONTENT !== undefined) config.discordMessageContent = e.DISCORD_MESSAGE_CONTENT;
+  if (e.DRAFT_REVIEWER_ROLE !== undefined) config.draftReviewerRole = e.DRAFT_REVIEWER_ROLE;
   return { ok: true, config };
 }
 

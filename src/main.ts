@@ -18,6 +18,8 @@ import { watchedSourcesDir } from './sources/paths.ts';
 import { SqliteSourcesService } from './sources/service.ts';
 import { SourceWatcher } from './sources/watcher.ts';
 import { WatchStore } from './state/watch-store.ts';
+import { DraftStore } from './state/draft-store.ts';
+import { DraftService } from './drafts/service.ts';
 
 /**
  * The digest store for the bot, or undefined (logged as one error line) when
@@ -59,12 +61,18 @@ async function runBot(settings: DiscordSettings, cfg: Config, holder: ArchiveHol
   const sources = watches !== undefined ? new SqliteSourcesService({ store: watches, onChange: () => watcher?.rearm() }) : undefined;
   // The transport creates the client after taking its services: /discuss reaches the client when it runs.
   const discussions = new DiscordDiscussions(() => transport.client, log);
+  // Drafts share the state file; approving writes STATE_DIR/curated and reloads the archive.
+  const drafts = store !== undefined ? new DraftService({ store: new DraftStore(store.db), holder, stateDir: cfg.stateDir }) : undefined;
+  const { DraftInteractions } = await import('./discord/drafts.ts');
   let fatal = false;
   const transport = createDiscordTransport({
     settings,
     holder,
     log,
-    services: { ...(digest !== undefined ? { digest } : {}), ...(sources !== undefined ? { sources } : {}), discussions },
+    services: { ...(digest !== undefined ? { digest } : {}), ...(sources !== undefined ? { sources } : {}), ...(drafts !== undefined ? { drafts } : {}), discussions },
+    ...(drafts !== undefined
+      ? { handlers: [new DraftInteractions({ service: drafts, log: log.child({ module: 'drafts' }), ...(cfg.draftReviewerRole !== undefined ? { reviewerRole: cfg.draftReviewerRole } : {}) })] }
+      : {}),
     // Discord ended the session for good: one error line with the cause and the fix, a clean stop, EXIT.discordRefused.
     onFatal: ({ code, cause, fix }) => {
       if (fatal) return;

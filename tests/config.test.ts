@@ -74,3 +74,13 @@ describe('logger', () => {
     expect(lines.join('')).not.toContain('wrapped-secret');
   });
 });
+
+describe('DRAFT_REVIEWER_ROLE', () => {
+  it('GIVEN a role id THEN kept; empty THEN absent; not an id THEN one line naming it', () => {
+    const set = parseConfig({ DRAFT_REVIEWER_ROLE: '700000000000000007' });
+    expect(set.ok && set.config.draftReviewerRole).toBe('700000000000000007');
+    const empty = parseConfig({ DRAFT_REVIEWER_ROLE: '' });
+    expect(empty.ok && empty.config.draftReviewerRole).toBeUndefined();
+    expect(parseConfig({ DRAFT_REVIEWER_ROLE: 'reviewers' })).toEqual({ ok: false, message: 'config: DRAFT_REVIEWER_ROLE must be a Discord id (17-20 digits)' });
+  });
+});

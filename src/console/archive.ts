@@ -6,6 +6,7 @@ import { matchFilters } from '../core/query/filter.ts';
 import { formatProblem } from '../core/records/load.ts';
 import { openArchive, type ArchiveHolder } from '../core/search/holder.ts';
 import type { Logger } from '../logger.ts';
+import { curatedRecordsDir } from '../drafts/paths.ts';
 import { watchedSourcesDir } from '../sources/paths.ts';
 
 export async function openLocalArchive(config: Config, log: Logger): Promise<ArchiveHolder> {
@@ -15,6 +16,8 @@ export async function openLocalArchive(config: Config, log: Logger): Promise<Arc
     dataDir: config.dataDir,
     stateDir: config.stateDir,
     overlayDirs: [watchedSourcesDir(config.stateDir)],
+    // Records approved from drafts in Discord (src/drafts/paths.ts).
+    recordOverlayDirs: [curatedRecordsDir(config.stateDir)],
     matchFilters,
     logger: archiveLog,
   });

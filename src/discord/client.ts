@@ -38,6 +38,8 @@ export interface DiscordTransportOptions {
   now?: () => Date;
   /** Services beyond the archive handed to every command (see RouterDeps). */
   services?: RouterDeps['services'];
+  /** Interactions handled whole by a feature (see RouterDeps.handlers). */
+  handlers?: RouterDeps['handlers'];
   /** How long stop() waits for replies in flight (ms). */
   drainTimeoutMs?: number;
   /**
@@ -138,6 +140,7 @@ export function createDiscordTransport(opts: DiscordTransportOptions): DiscordTr
     paging,
     ...(opts.now !== undefined ? { now: opts.now } : {}),
     ...(opts.services !== undefined ? { services: opts.services } : {}),
+    ...(opts.handlers !== undefined ? { handlers: opts.handlers } : {}),
   });
   // Without the flag no handler is attached at all: the intents are off, so no message would arrive anyway.
   const mentions = messageContent

@@ -10,13 +10,15 @@ import {
   PermissionFlagsBits,
   type APIApplicationCommandBasicOption,
   type APIApplicationCommandOption,
+  type RESTPostAPIApplicationCommandsJSONBody,
   type RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from 'discord.js';
 import { BOT_COMMANDS, COMMANDS } from '../../commands/index.ts';
 import type { CommandDefinition, OptionDefinition } from '../../commands/shared/definition.ts';
 import type { Requirement } from '../../commands/shared/bot.ts';
+import { draftCommandsJson } from './drafts.ts';
 
-export type CommandJson = RESTPostAPIChatInputApplicationCommandsJSONBody;
+export type CommandJson = RESTPostAPIChatInputApplicationCommandsJSONBody | RESTPostAPIApplicationCommandsJSONBody;
 
 /** The permission bits a requirement stands for, as Discord's default_member_permissions string. */
 export const REQUIREMENT_PERMISSIONS: { readonly [R in Requirement]: bigint } = {
@@ -52,8 +54,8 @@ function optionJson(o: OptionDefinition): APIApplicationCommandOption {
 }
 
 /** One definition as a chat-input command. */
-export function commandJson(definition: CommandDefinition, requires?: Requirement): CommandJson {
-  const json: CommandJson = {
+export function commandJson(definition: CommandDefinition, requires?: Requirement): RESTPostAPIChatInputApplicationCommandsJSONBody {
+  const json: RESTPostAPIChatInputApplicationCommandsJSONBody = {
     type: ApplicationCommandType.ChatInput,
     name: definition.name,
     description: definition.description,
@@ -83,5 +85,6 @@ export function requirementOf(command: object): Requirement | undefined {
 
 /** Every command the bot answers, in /help order, then the bot-only ones. */
 export function applicationCommands(): CommandJson[] {
-  return [...COMMANDS, ...BOT_COMMANDS].map((c) => commandJson(c.definition, requirementOf(c)));
+  // Then /draft and the "Draft records" message command (src/discord/drafts.ts), which need modals.
+  return [...[...COMMANDS, ...BOT_COMMANDS].map((c) => commandJson(c.definition, requirementOf(c))), ...draftCommandsJson()];
 }

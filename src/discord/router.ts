@@ -94,6 +94,8 @@ export interface RouterDeps {
   services?: Omit<Partial<CommandDeps>, 'archive' | 'now' | 'caller'>;
   /** Attachment limits (default 8 MiB per file, 10 parts per export); a server's smaller limit still wins. */
   attachments?: DiscordAttachmentLimits;
+  /** Interactions handled whole by a feature of their own (e.g. drafts: modals and their buttons). */
+  handlers?: ReadonlyArray<{ owns(i: Interaction): boolean; handle(i: Interaction): Promise<void> }>;
   /** Throttle for commands that post on a member's behalf (POSTING_COMMANDS); shared with the mention handler. */
   throttle?: Throttle;
 }
@@ -218,6 +220,12 @@ export class InteractionRouter {
       channel: interaction.channelId,
       user: interaction.user.id,
     };
+    const handler = this.#deps.handlers?.find((h) => h.owns(interaction));
+    if (handler !== undefined) {
+      await handler.handle(interaction);
+      this.#deps.log.info({ ...base, ms: Date.now() - started, kind: 'feature' }, 'interaction answered');
+      return;
+    }
     if (interaction.isAutocomplete()) {
       const log = this.#deps.log.child({ ...base, command: interaction.commandName, kind: 'autocomplete' });
       await this.#autocomplete(interaction, log);

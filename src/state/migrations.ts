@@ -27,6 +27,13 @@
 //   thread, a note in that thread for an edit, a summary, a back-off notice),
 //   each written as an intent with its nonce and exact text before anything
 //   is sent, in the same transaction that advances the cursor.
+//
+// Issue 14, curation in Discord (src/drafts/service.ts):
+// - drafts: a record drafted from a source (the full record JSON as submitted,
+//   validated), who drafted it and when, its review (approved or rejected, by
+//   whom, when, the reason), and the records it looked like a duplicate of
+//   when it was submitted. An approved draft's record is also written as a
+//   file under STATE_DIR/curated (served with data/ until exported).
 
 export interface Migration {
   version: number;
@@ -186,6 +193,31 @@ export const MIGRATIONS: readonly Migration[] = [
         UNIQUE (watch_id, key)
       );
       CREATE INDEX announcements_pending ON announcements (status) WHERE status IN ('intent', 'posted');
+    `,
+  },
+  {
+    version: 4,
+    description: 'drafted records and their review',
+    sql: `
+      CREATE TABLE drafts (
+        id           INTEGER PRIMARY KEY,
+        guild_id     TEXT,
+        channel_id   TEXT,
+        source_id    TEXT NOT NULL,
+        passage      INTEGER,
+        kind         TEXT NOT NULL CHECK (kind IN ('incident', 'publication')),
+        record_id    TEXT NOT NULL,
+        record       TEXT NOT NULL,
+        status       TEXT NOT NULL CHECK (status IN ('pending', 'approved', 'rejected')),
+        drafted_by   TEXT NOT NULL,
+        drafted_at   TEXT NOT NULL,
+        reviewed_by  TEXT,
+        reviewed_at  TEXT,
+        reason       TEXT,
+        duplicates   TEXT NOT NULL DEFAULT '[]'
+      );
+      CREATE INDEX drafts_status ON drafts (status);
+      CREATE INDEX drafts_record ON drafts (record_id);
     `,
   },
 ];

@@ -216,7 +216,8 @@ describe('/reload', () => {
     const b = await start();
     const reload = b.double.globalCommands.find((c) => c['name'] === 'reload');
     expect(reload?.['default_member_permissions']).toBe('32');
-    expect(b.double.globalCommands.map((c) => c['name'])).toEqual([...COMMANDS, ...BOT_COMMANDS].map((c) => c.definition.name));
+    // Then /draft and its message command (src/discord/drafts.ts).
+    expect(b.double.globalCommands.map((c) => c['name'])).toEqual([...[...COMMANDS, ...BOT_COMMANDS].map((c) => c.definition.name), 'draft', 'Draft records']);
   });
 });
 

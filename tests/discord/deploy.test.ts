@@ -22,7 +22,8 @@ afterEach(async () => {
   double = undefined;
 });
 
-const everyCommand = [...COMMANDS, ...BOT_COMMANDS].map((c) => c.definition.name);
+// Then /draft and its message command (src/discord/drafts.ts).
+const everyCommand = [...[...COMMANDS, ...BOT_COMMANDS].map((c) => c.definition.name), 'draft', 'Draft records'];
 
 describe('command JSON', () => {
   it('GIVEN every registered command THEN Discord would accept the bulk overwrite', () => {
@@ -47,7 +48,7 @@ describe('command JSON', () => {
         if (o.maxValue !== undefined) expect(j['max_value']).toBe(o.maxValue);
       }
     }
-    const search = applicationCommands().find((c) => c.name === 'search');
+    const search = applicationCommands().find((c) => c.name === 'search') as { options?: Array<{ type: number }> } | undefined;
     expect(search?.options?.map((o) => o.type)).toEqual([
       ApplicationCommandOptionType.String,
       ApplicationCommandOptionType.Integer,

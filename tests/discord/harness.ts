@@ -60,6 +60,8 @@ export interface StartOptions {
   now?: () => Date;
   /** Services for the commands (digest store, discussions); `client` is the bot's client once created. */
   services?: (ctx: { log: Logger; client: () => Client }) => DiscordTransportOptions['services'];
+  /** Interactions handled whole by a feature (e.g. drafts). */
+  handlers?: (ctx: { log: Logger }) => DiscordTransportOptions['handlers'];
   /** DISCORD_MESSAGE_CONTENT: answer @mentions (message intents). */
   messageContent?: boolean;
   /** Limits for posting on members' behalf. */
@@ -90,6 +92,7 @@ export async function startBot(holder: ArchiveHolder, opts: StartOptions = {}): 
     log,
     drainTimeoutMs: 3000,
     ...(services !== undefined ? { services } : {}),
+    ...(opts.handlers !== undefined ? { handlers: opts.handlers({ log }) } : {}),
     ...(opts.now !== undefined ? { now: opts.now } : {}),
     ...(opts.throttle !== undefined ? { throttle: opts.throttle } : {}),
   });
@@ -137,7 +140,12 @@ export interface Answer {
 }
 
 export interface DispatchInit {
-  type?: 2 | 3 | 4;
+  type?: 2 | 3 | 4 | 5;
+  fields?: { [customId: string]: string };
+  roles?: string[];
+  commandType?: number;
+  data?: Json;
+  resolved?: Json;
   name?: string;
   options?: Json[];
   customId?: string;

@@ -12,6 +12,7 @@
 import { loadData, dataHash, type LoadResult, type Problem } from '../records/load.ts';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { loadRecordOverlay } from '../records/overlay.ts';
 import { displayPath } from '../records/read.ts';
 import { fingerprint } from '../digest/fingerprint.ts';
 import { archiveFromSaved, createArchive, recordsInOrder, type ArchiveData, type MatchFilters, type SearchArchive } from './engine.ts';
@@ -68,6 +69,12 @@ export interface OpenOptions {
    * copy is the site's latest version). A missing folder is simply empty.
    */
   overlayDirs?: readonly string[];
+  /**
+   * Folders of records the bot keeps itself (approved drafts), served with
+   * dataDir: data/ wins on an id both have (see records/overlay.ts). A file
+   * with a problem is left out and logged; it never holds back a reload.
+   */
+  recordOverlayDirs?: readonly string[];
 }
 
 /** How long an archive no longer served keeps its store open for requests that started on it. */
@@ -145,7 +152,29 @@ function overlayHash(base: string, layers: ReadonlyArray<{ dir: string; hash: st
 }
 
 /** dataDir and the overlay folders as one archive's data (see OpenOptions.overlayDirs). */
-async function readData(dataDir: string, overlayDirs: readonly string[] = []): Promise<{ data: LoadResult; hash: string } | { error: Problem }> {
+async function readData(dataDir: string, overlayDirs: readonly string[] = [], recordDirs: readonly string[] = [], log: Logger = silent): Promise<{ data: LoadResult; hash: string } | { error: Problem }> {
+  const withSources = await readSources(dataDir, overlayDirs);
+  if ('error' in withSources || recordDirs.length === 0) return withSources;
+  let data = withSources.data;
+  for (const dir of recordDirs) {
+    const layer = await loadRecordOverlay(dir, data);
+    for (const p of layer.problems) log.warn({ file: p.file, path: p.path, problem: p.message }, 'curated record left out');
+    if (layer.differs.length > 0) log.warn({ ids: layer.differs }, 'curated records differ from their version in data/; data/ wins');
+    data = { ...data, incidents: [...data.incidents, ...layer.incidents], publications: [...data.publications, ...layer.publications] };
+  }
+  // Hashed by bytes, as readHash does: what a curated record layer adds depends only on its files and the data beneath it.
+  return { data, hash: await recordLayersHash(withSources.hash, recordDirs) };
+}
+
+/** `hash` extended by the bytes of the curated record folders (unchanged when there are none). */
+async function recordLayersHash(hash: string, recordDirs: readonly string[]): Promise<string> {
+  if (recordDirs.length === 0) return hash;
+  const h = createHash('sha256').update(hash);
+  for (const dir of recordDirs) if (existsSync(dir)) h.update(`|records:${dir.length}:${dir}:${await dataHash(dir)}`);
+  return h.digest('hex');
+}
+
+async function readSources(dataDir: string, overlayDirs: readonly string[] = []): Promise<{ data: LoadResult; hash: string } | { error: Problem }> {
   const base = await readOne(dataDir);
   if ('error' in base || overlayDirs.length === 0) return base;
   let data = base.data;
@@ -208,14 +237,13 @@ async function obtain(
 }
 
 /** The hash readData would give (cheap: bytes, no parsing), or the problem that kept the data from being read. */
-async function readHash(dataDir: string, overlayDirs: readonly string[] = []): Promise<{ hash: string } | { error: Problem }> {
+async function readHash(dataDir: string, overlayDirs: readonly string[] = [], recordDirs: readonly string[] = []): Promise<{ hash: string } | { error: Problem }> {
   const one = async (dir: string): Promise<string> => dataHash(dir);
   try {
     const base = await one(dataDir);
-    if (overlayDirs.length === 0) return { hash: base };
     const layers: Array<{ dir: string; hash: string }> = [];
     for (const dir of overlayDirs) if (existsSync(dir)) layers.push({ dir, hash: await one(dir) });
-    return { hash: overlayHash(base, layers) };
+    return { hash: await recordLayersHash(overlayDirs.length === 0 ? base : overlayHash(base, layers), recordDirs) };
   } catch (err) {
     // As readOne: no absolute server path in replies and logs.
     const code = err instanceof Error ? (err as NodeJS.ErrnoException).code : undefined;
@@ -247,13 +275,13 @@ export async function openArchive(opts: OpenOptions): Promise<ArchiveHolder> {
   const empty: ArchiveData = { sources: [], incidents: [], publications: [] };
   let problems: Problem[];
   let obtained: { archive: SearchArchive; index: 'loaded' | 'built' };
-  const hashed = await readHash(opts.dataDir, opts.overlayDirs);
+  const hashed = await readHash(opts.dataDir, opts.overlayDirs, opts.recordOverlayDirs);
   const saved = 'hash' in hashed ? await fromSavedUnit(hashed.hash, opts, log) : null;
   if (saved !== null) {
     problems = saved.problems;
     obtained = { archive: saved.archive, index: 'loaded' };
   } else {
-    const first = await readData(opts.dataDir, opts.overlayDirs);
+    const first = await readData(opts.dataDir, opts.overlayDirs, opts.recordOverlayDirs, log);
     if ('error' in first) {
       problems = [first.error];
       // Nothing readable: serve an empty archive (not saved: it says nothing about data/).
@@ -306,14 +334,14 @@ export async function openArchive(opts: OpenOptions): Promise<ArchiveHolder> {
   const reloadNow = async (force = false): Promise<ReloadReport> => {
     if (!force) {
       // Unchanged data is found by its hash alone, without reading a million records.
-      const hashed = await readHash(opts.dataDir, opts.overlayDirs);
+      const hashed = await readHash(opts.dataDir, opts.overlayDirs, opts.recordOverlayDirs);
       if ('error' in hashed) return { ok: false, problems: [hashed.error], counts: countsOf(current), index: 'kept' };
       if (hashed.hash === current.dataHash) {
         if (currentProblems.length > 0) return { ok: false, problems: currentProblems, counts: countsOf(current), index: 'kept' };
         return { ok: true, problems: [], changed: { added: [], removed: [], changed: [] }, counts: countsOf(current), index: 'kept' };
       }
     }
-    const next = await readData(opts.dataDir, opts.overlayDirs);
+    const next = await readData(opts.dataDir, opts.overlayDirs, opts.recordOverlayDirs, log);
     if ('error' in next) return { ok: false, problems: [next.error], counts: countsOf(current), index: 'kept' };
     // A rebuild forced by a damaged store goes ahead with the good records (as at start): the damaged one must not stay.
     if (next.data.problems.length > 0 && !force) {

@@ -80,8 +80,12 @@ export interface GatewayFrame {
 }
 
 export interface InteractionInit {
-  /** 2 = application command (default), 3 = message component, 4 = autocomplete. */
-  type?: 2 | 3 | 4;
+  /** 2 = application command (default), 3 = message component, 4 = autocomplete, 5 = modal submit. */
+  type?: 2 | 3 | 4 | 5;
+  /** Modal submit (type 5): the text inputs' custom_id -> value, as the user typed them. */
+  fields?: { [customId: string]: string };
+  /** Role ids of the invoking member. */
+  roles?: string[];
   /** Command name (types 2 and 4). Default `ping`. */
   name?: string;
   commandId?: string;
@@ -1065,7 +1069,14 @@ class Double implements DiscordDouble {
 
     let data: Json;
     let message: Json | undefined;
-    if (type === 3) {
+    if (type === 5) {
+      // A modal submit carries its custom_id and each text input's value, one per action row.
+      data = {
+        custom_id: init.customId ?? 'modal',
+        components: Object.entries(init.fields ?? {}).map(([customId, value]) => ({ type: 1, components: [{ type: 4, custom_id: customId, value }] })),
+      };
+      if (init.message) message = init.message;
+    } else if (type === 3) {
       const componentType = init.componentType ?? 2;
       const customId = init.customId ?? 'button';
       message =
@@ -1108,7 +1119,7 @@ class Double implements DiscordDouble {
       channel: { ...channel, guild_id: this.id.guildId, permissions: appPermissions },
       member: {
         user,
-        roles: [],
+        roles: init.roles ?? [],
         permissions: init.memberPermissions ?? DEFAULT_PERMISSIONS,
         joined_at: this.joinedAt,
         nick: null,

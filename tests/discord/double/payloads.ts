@@ -105,6 +105,9 @@ export function textChannel(id: Identity, withGuildId: boolean): Json {
   };
 }
 
+/** The id of the guild's one extra role ("Reviewers"). */
+export const ROLE_ID = '700000000000000007';
+
 /** GUILD_CREATE payload: an available guild with one text channel and the bot as member. */
 export function guildCreate(id: Identity, joinedAt: string): Json {
   return {
@@ -133,6 +136,21 @@ export function guildCreate(id: Identity, joinedAt: string): Json {
         unicode_emoji: null,
         position: 0,
         permissions: '1071698660929',
+        managed: false,
+        mentionable: false,
+        flags: 0,
+      },
+      // A plain role without permissions, for features that trust a configured role (e.g. draft reviewers).
+      {
+        id: ROLE_ID,
+        name: 'Reviewers',
+        color: 0,
+        colors: { primary_color: 0, secondary_color: null, tertiary_color: null },
+        hoist: false,
+        icon: null,
+        unicode_emoji: null,
+        position: 1,
+        permissions: '0',
         managed: false,
         mentionable: false,
         flags: 0,

@@ -31,8 +31,12 @@ export interface DatasetFormat {
   translate(row: Row): Translation;
 }
 
+const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+
 /** Lower-case slug for ids: letters and digits kept, everything else one hyphen. */
 export function slug(s: string): string {
+  // Already a slug (as most ids are: "ucdp-ged-300380"): nothing to change, and no Unicode normalisation to pay for per row.
+  if (SLUG.test(s)) return s;
   return s
     .normalize('NFKD')
     .replace(/\p{M}/gu, '')
@@ -43,8 +47,16 @@ export function slug(s: string): string {
 
 /** The source id of a release: `ucdp-ged-23-1`. */
 export function releaseId(key: string, version: string): string {
-  return slug(`${key}-${version}`);
+  // Asked for once or twice per row, always of the same release or two: remembered.
+  const k = `${key}-${version}`;
+  let id = RELEASE_IDS.get(k);
+  if (id === undefined) {
+    id = slug(k);
+    if (RELEASE_IDS.size < 100) RELEASE_IDS.set(k, id);
+  }
+  return id;
 }
+const RELEASE_IDS = new Map<string, string>();
 
 /** The record id of a row: `ucdp-ged-300380`; stable across releases, so a newer release updates it. */
 export function recordId(key: string, rowId: string): string {
@@ -127,7 +139,19 @@ export class RowReader {
   }
 }
 
+const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
 export function isRealDay(s: string): boolean {
+  // The usual shape, checked by arithmetic (proleptic Gregorian, as Date): no Date objects per row.
+  if (s.length === 10 && ISO_DAY.test(s)) {
+    const y = Number(s.slice(0, 4));
+    const m = Number(s.slice(5, 7));
+    const d = Number(s.slice(8, 10));
+    if (m < 1 || m > 12 || d < 1) return false;
+    const leap = y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
+    return d <= (m === 2 && leap ? 29 : DAYS_IN_MONTH[m - 1]!);
+  }
   const d = new Date(`${s}T00:00:00Z`);
   return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
 }

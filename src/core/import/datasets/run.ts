@@ -155,24 +155,48 @@ function sha1(s: string): string {
   return createHash('sha1').update(s).digest('base64');
 }
 
-/** Buffered NDJSON writer that waits when the disk is slower than the parser. */
+/**
+ * Buffered NDJSON writer that waits when the disk is slower than the parser.
+ * Lines are encoded straight into a 1 MiB buffer (no joined string per chunk,
+ * which profiling showed cost more than the write itself); a line is handed to
+ * the stream only when the buffer is full.
+ */
 class LineWriter {
-  private chunk: string[] = [];
-  private size = 0;
+  private static readonly SIZE = 1 << 20;
+  private buf = Buffer.allocUnsafe(LineWriter.SIZE);
+  private used = 0;
   lines = 0;
   constructor(private readonly out: WriteStream) {}
-  async write(line: string): Promise<void> {
-    this.chunk.push(line);
-    this.size += line.length;
+  /** Adds one line; returns a promise only when the stream must drain first. */
+  write(line: string): Promise<void> | undefined {
     this.lines++;
-    if (this.size >= 1 << 20) await this.flush();
+    // A UTF-8 encoding takes at most 3 bytes per UTF-16 unit; the "\n" one more.
+    if (this.used + line.length * 3 + 1 > this.buf.length) {
+      const wait = this.flush();
+      if (line.length * 3 + 1 > this.buf.length) {
+        const big = Buffer.from(`${line}\n`, 'utf8');
+        return wait === undefined ? this.send(big) : wait.then(() => this.send(big));
+      }
+      this.put(line);
+      return wait;
+    }
+    this.put(line);
+    return undefined;
   }
-  async flush(): Promise<void> {
-    if (this.chunk.length === 0) return;
-    const text = `${this.chunk.join('\n')}\n`;
-    this.chunk = [];
-    this.size = 0;
-    if (!this.out.write(text)) await new Promise<void>((resolve) => this.out.once('drain', resolve));
+  private put(line: string): void {
+    this.used += this.buf.write(line, this.used, 'utf8');
+    this.buf[this.used++] = 0x0a;
+  }
+  private send(chunk: Buffer): Promise<void> | undefined {
+    if (this.out.write(chunk)) return undefined;
+    return new Promise<void>((resolve) => this.out.once('drain', resolve));
+  }
+  flush(): Promise<void> | undefined {
+    if (this.used === 0) return undefined;
+    const chunk = this.buf.subarray(0, this.used);
+    this.buf = Buffer.allocUnsafe(LineWriter.SIZE);
+    this.used = 0;
+    return this.send(chunk);
   }
   async close(): Promise<void> {
     await this.flush();
@@ -227,7 +251,7 @@ export async function importDataset(req: ImportRequest): Promise<ImportReport> {
   let lastProgress = started;
   const every = req.progressEveryMs ?? 2000;
 
-  const parser = createReadStream(req.file).pipe(
+  const parser = createReadStream(req.file, { highWaterMark: 1 << 20 }).pipe(
     parse({ bom: true, relax_column_count: true, info: true, skip_records_with_error: true, skip_empty_lines: true }),
   );
   let prevEnd = 0;
@@ -248,7 +272,7 @@ export async function importDataset(req: ImportRequest): Promise<ImportReport> {
   const updatedSample = new Map<string, Incident>();
   await mkdir(folder, { recursive: true });
   const tmp = join(folder, `${RECORDS}.${process.pid}.tmp`);
-  const writer = new LineWriter(createWriteStream(tmp, { encoding: 'utf8' }));
+  const writer = new LineWriter(createWriteStream(tmp));
   let failure: string | undefined;
 
   try {
@@ -346,7 +370,8 @@ export async function importDataset(req: ImportRequest): Promise<ImportReport> {
         counts.updated++;
         if (updatedSample.size < MAX_CHANGES) updatedSample.set(t.rowId, record);
       }
-      await writer.write(text);
+      const wait = writer.write(text);
+      if (wait !== undefined) await wait;
       const now = Date.now();
       if (req.onProgress !== undefined && now - lastProgress >= every) {
         lastProgress = now;

@@ -1,0 +1,172 @@
+// Drafting, reviewing and publishing records from sources (issue 14). The
+// suggestions come from the pure core (src/core/suggest); drafts and reviews
+// live in the state store (DraftStore); an approved record is written to
+// STATE_DIR/curated/<folder>/<id>.json and the archive reloaded, so it is
+// searchable, countable and citable at once, and `records:export` copies it
+// into data/ for git.
+import { mkdir, rename, writeFile, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { applyFields, fieldsOf, recordFileText, recordFromSuggestion, recordIdFor, type DraftFields, type FieldProblem } from '../core/suggest/draft.ts';
+import { likelyDuplicates, vocabularyOf } from '../core/suggest/match.ts';
+import { suggestRecords, type Suggestion } from '../core/suggest/suggest.ts';
+import { recordText } from '../core/records/overlay.ts';
+import type { Record, SourceDocument } from '../core/records/schema.ts';
+import type { ArchiveHolder } from '../core/search/holder.ts';
+import type { Draft, DraftStore } from '../state/draft-store.ts';
+import { curatedRecordsDir } from './paths.ts';
+
+export interface DraftActor {
+  userId: string;
+  guildId: string | null;
+  channelId: string | null;
+}
+
+export type SuggestResult =
+  | { ok: true; source: SourceDocument; passage: number | null; suggestions: Suggestion[] }
+  | { ok: false; field: 'source' | 'passage'; message: string };
+
+export interface ListedDraft {
+  draft: Draft;
+  /** data/ holds a different record under this id (data/ wins). */
+  differsInData: boolean;
+  /** data/ holds this very record (exported; the bot's copy steps aside). */
+  exported: boolean;
+}
+
+export class DraftService {
+  readonly #store: DraftStore;
+  readonly #holder: ArchiveHolder;
+  readonly #dir: string;
+
+  constructor(opts: { store: DraftStore; holder: ArchiveHolder; stateDir: string }) {
+    this.#store = opts.store;
+    this.#holder = opts.holder;
+    this.#dir = curatedRecordsDir(opts.stateDir);
+  }
+
+  /** Every record of a kind, read from the archive's record store (the one accessor for full records). */
+  #all<K extends 'incident' | 'publication' | 'source'>(kinds: readonly K[]): Array<Extract<Record | SourceDocument, { kind: K }>> {
+    const archive = this.#holder.current;
+    const out: Array<Extract<Record | SourceDocument, { kind: K }>> = [];
+    for (let r = 0; r < archive.count; r++) {
+      if ((kinds as readonly string[]).includes(archive.recordKind(r))) out.push(archive.record(r) as Extract<Record | SourceDocument, { kind: K }>);
+    }
+    return out;
+  }
+
+  #records(): Record[] {
+    return this.#all(['incident', 'publication']);
+  }
+
+  source(id: string): SourceDocument | undefined {
+    const found = this.#holder.current.get(id);
+    return found?.kind === 'source' ? (found as SourceDocument) : undefined;
+  }
+
+  /** The source a message names (by id or link) or quotes (a passage's text), with that passage. */
+  findSourceIn(text: string): { source: SourceDocument; passage?: number } | undefined {
+    const sources: SourceDocument[] = this.#all(['source']);
+    const byName = sources.find((s) => text.includes(s.url) || new RegExp(`(^|[^a-z0-9-])${s.id}($|[^a-z0-9-])`).test(text));
+    if (byName !== undefined) return { source: byName };
+    const lines = text.split('\n').map((l) => l.replace(/^>\s?/, '').trim()).filter((l) => l.length >= 30);
+    for (const s of sources) {
+      for (const line of lines) {
+        const p = s.passages.find((x) => x.text.includes(line) || line.includes(x.text));
+        if (p !== undefined) return { source: s, passage: p.n };
+      }
+    }
+    return undefined;
+  }
+
+  suggest(sourceId: string, passage?: number): SuggestResult {
+    const source = this.source(sourceId.trim());
+    if (source === undefined) return { ok: false, field: 'source', message: `no source has the id "${sourceId}"` };
+    if (passage !== undefined && !source.passages.some((p) => p.n === passage)) {
+      return { ok: false, field: 'passage', message: `source "${source.id}" has passages 1-${source.passages.length}, not ${passage}` };
+    }
+    // The vocabulary leaves out records of this source, so a suggestion is read from the text, not copied.
+    const others = this.#records().filter((r) => !r.sources.some((c) => c.source === source.id));
+    const suggestions = suggestRecords(source, { vocabulary: vocabularyOf(others), ...(passage !== undefined ? { passage } : {}) });
+    return { ok: true, source, passage: passage ?? null, suggestions };
+  }
+
+  /** The record a suggestion stands for, with a fresh id, and its modal fields. */
+  prepare(source: SourceDocument, suggestion: Suggestion): { record: Record; fields: DraftFields } {
+    const record = recordFromSuggestion(suggestion, source.id);
+    const taken = new Set([...this.#records().map((r) => r.id), ...this.#store.recordIds()]);
+    record.id = recordIdFor(record, (id) => taken.has(id));
+    return { record, fields: fieldsOf(record) };
+  }
+
+  /** Validates the edited fields and stores a pending draft; problems name the field. */
+  submit(actor: DraftActor, sourceId: string, passage: number | null, suggestionKey: string, fields: DraftFields, now: Date): { ok: true; draft: Draft; duplicates: Record[] } | { ok: false; problems: FieldProblem[] } {
+    const found = this.suggest(sourceId, passage ?? undefined);
+    if (!found.ok) return { ok: false, problems: [{ field: 'record', message: found.message }] };
+    const suggestion = found.suggestions.find((s) => s.key === suggestionKey);
+    if (suggestion === undefined) return { ok: false, problems: [{ field: 'record', message: `suggestion ${suggestionKey} is no longer offered for this source; run /draft again` }] };
+    const { record } = this.prepare(found.source, suggestion);
+    const applied = applyFields(record, fields, found.source);
+    if (!applied.ok) return applied;
+    // The id follows the title as submitted (the researcher's words, not the suggestion's).
+    const taken = new Set([...this.#records().map((r) => r.id), ...this.#store.recordIds()]);
+    applied.record.id = recordIdFor(applied.record, (id) => taken.has(id));
+    const duplicates = likelyDuplicates(applied.record, this.#records());
+    const draft = this.#store.add(
+      { guildId: actor.guildId, channelId: actor.channelId, sourceId: found.source.id, passage, record: applied.record, draftedBy: actor.userId, duplicates: duplicates.map((d) => d.id) },
+      now,
+    );
+    return { ok: true, draft, duplicates };
+  }
+
+  get(id: number): Draft | undefined {
+    return this.#store.get(id);
+  }
+
+  list(guildId: string | null): ListedDraft[] {
+    const byId = new Map(this.#records().map((r) => [r.id, r]));
+    const drafts = [...this.#store.list('pending', guildId), ...this.#store.list('approved', guildId)];
+    return drafts.map((draft) => {
+      const served = byId.get(draft.recordId);
+      const same = served !== undefined && recordText(served) === recordText(draft.record);
+      return { draft, differsInData: draft.status === 'approved' && served !== undefined && !same, exported: false };
+    });
+  }
+
+  /** Approves a pending draft: writes its record file and reloads the archive, so it is live at once. */
+  async approve(id: number, reviewer: string, now: Date): Promise<{ ok: true; draft: Draft } | { ok: false; message: string }> {
+    const draft = this.#store.get(id);
+    if (draft === undefined) return { ok: false, message: `there is no draft ${id}` };
+    if (draft.status !== 'pending') return { ok: false, message: `draft ${id} is already ${draft.status}` };
+    if (!this.#store.review(id, 'approved', reviewer, now)) return { ok: false, message: `draft ${id} was reviewed meanwhile` };
+    const folder = draft.kind === 'incident' ? 'incidents' : 'publications';
+    const dir = join(this.#dir, folder);
+    const file = join(dir, `${draft.recordId}.json`);
+    const tmp = join(dir, `.${draft.recordId}.${process.pid}.tmp`);
+    try {
+      await mkdir(dir, { recursive: true });
+      await writeFile(tmp, recordFileText(draft.record));
+      await rename(tmp, file);
+    } catch (err) {
+      await unlink(tmp).catch(() => undefined);
+      this.#store.unapprove(id);
+      return { ok: false, message: `could not write ${file}: ${err instanceof Error ? err.message : String(err)}` };
+    }
+    await this.#holder.reload();
+    return { ok: true, draft: this.#store.get(id)! };
+  }
+
+  reject(id: number, reviewer: string, reason: string, now: Date): { ok: true; draft: Draft } | { ok: false; message: string } {
+    const draft = this.#store.get(id);
+    if (draft === undefined) return { ok: false, message: `there is no draft ${id}` };
+    if (reason.trim() === '') return { ok: false, message: 'reason: say why the draft is rejected' };
+    if (!this.#store.review(id, 'rejected', reviewer, now, reason.trim())) return { ok: false, message: `draft ${id} is already ${draft.status}` };
+    return { ok: true, draft: this.#store.get(id)! };
+  }
+
+  /** Who drafted and approved a record, when it came from a draft. */
+  provenance(recordId: string): { draftedBy: string; draftedAt: string; approvedBy: string; approvedAt: string } | undefined {
+    const d = this.#store.approvedFor(recordId);
+    if (d === undefined || d.reviewedBy === null || d.reviewedAt === null) return undefined;
+    return { draftedBy: d.draftedBy, draftedAt: d.draftedAt, approvedBy: d.reviewedBy, approvedAt: d.reviewedAt };
+  }
+}

@@ -1,0 +1,130 @@
+// Typed access to the drafts table (migrations.ts, version 4).
+import type { Record } from '../core/records/schema.ts';
+import type { StateDb } from './db.ts';
+
+export type DraftStatus = 'pending' | 'approved' | 'rejected';
+
+export interface Draft {
+  id: number;
+  guildId: string | null;
+  channelId: string | null;
+  sourceId: string;
+  passage: number | null;
+  kind: 'incident' | 'publication';
+  recordId: string;
+  record: Record;
+  status: DraftStatus;
+  draftedBy: string;
+  draftedAt: string;
+  reviewedBy: string | null;
+  reviewedAt: string | null;
+  reason: string | null;
+  /** Ids of existing records it looked like when submitted. */
+  duplicates: string[];
+}
+
+export interface NewDraft {
+  guildId: string | null;
+  channelId: string | null;
+  sourceId: string;
+  passage: number | null;
+  record: Record;
+  draftedBy: string;
+  duplicates: string[];
+}
+
+interface Row {
+  id: number;
+  guild_id: string | null;
+  channel_id: string | null;
+  source_id: string;
+  passage: number | null;
+  kind: 'incident' | 'publication';
+  record_id: string;
+  record: string;
+  status: DraftStatus;
+  drafted_by: string;
+  drafted_at: string;
+  reviewed_by: string | null;
+  reviewed_at: string | null;
+  reason: string | null;
+  duplicates: string;
+}
+
+function fromRow(r: Row): Draft {
+  return {
+    id: r.id,
+    guildId: r.guild_id,
+    channelId: r.channel_id,
+    sourceId: r.source_id,
+    passage: r.passage,
+    kind: r.kind,
+    recordId: r.record_id,
+    record: JSON.parse(r.record) as Record,
+    status: r.status,
+    draftedBy: r.drafted_by,
+    draftedAt: r.drafted_at,
+    reviewedBy: r.reviewed_by,
+    reviewedAt: r.reviewed_at,
+    reason: r.reason,
+    duplicates: JSON.parse(r.duplicates) as string[],
+  };
+}
+
+export class DraftStore {
+  readonly #db: StateDb;
+
+  constructor(db: StateDb) {
+    this.#db = db;
+  }
+
+  add(d: NewDraft, at: Date): Draft {
+    const info = this.#db
+      .prepare(
+        `INSERT INTO drafts (guild_id, channel_id, source_id, passage, kind, record_id, record, status, drafted_by, drafted_at, duplicates)
+         VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)`,
+      )
+      .run(d.guildId, d.channelId, d.sourceId, d.passage, d.record.kind, d.record.id, JSON.stringify(d.record), d.draftedBy, at.toISOString(), JSON.stringify(d.duplicates));
+    return this.get(Number(info.lastInsertRowid))!;
+  }
+
+  get(id: number): Draft | undefined {
+    const row = this.#db.prepare('SELECT * FROM drafts WHERE id = ?').get(id) as Row | undefined;
+    return row === undefined ? undefined : fromRow(row);
+  }
+
+  /** Drafts with this status (all when undefined), oldest first; a server's own when guildId is given. */
+  list(status: DraftStatus | undefined, guildId?: string | null): Draft[] {
+    const rows = this.#db
+      .prepare(
+        `SELECT * FROM drafts WHERE (? IS NULL OR status = ?) AND (? IS NULL OR guild_id = ?) ORDER BY id`,
+      )
+      .all(status ?? null, status ?? null, guildId ?? null, guildId ?? null) as Row[];
+    return rows.map(fromRow);
+  }
+
+  /** Record ids taken by drafts that are pending or approved. */
+  recordIds(): Set<string> {
+    const rows = this.#db.prepare(`SELECT record_id FROM drafts WHERE status != 'rejected'`).all() as Array<{ record_id: string }>;
+    return new Set(rows.map((r) => r.record_id));
+  }
+
+  /** Marks a pending draft reviewed; false when it was not pending (someone else was quicker). */
+  review(id: number, status: 'approved' | 'rejected', by: string, at: Date, reason?: string): boolean {
+    const info = this.#db
+      .prepare(`UPDATE drafts SET status = ?, reviewed_by = ?, reviewed_at = ?, reason = ? WHERE id = ? AND status = 'pending'`)
+      .run(status, by, at.toISOString(), reason ?? null, id);
+    return info.changes === 1;
+  }
+
+  /** Puts an approval back to pending (its file could not be written). */
+  unapprove(id: number): void {
+    this.#db.prepare(`UPDATE drafts SET status = 'pending', reviewed_by = NULL, reviewed_at = NULL WHERE id = ? AND status = 'approved'`).run(id);
+  }
+
+  /** The approved draft of a record, for provenance. */
+  approvedFor(recordId: string): Draft | undefined {
+    const row = this.#db.prepare(`SELECT * FROM drafts WHERE record_id = ? AND status = 'approved' ORDER BY id DESC LIMIT 1`).get(recordId) as Row | undefined;
+    return row === undefined ? undefined : fromRow(row);
+  }
+}
