@@ -8,7 +8,8 @@
 // is left alone; one with a different record is left alone and reported (data/
 // wins; the bot says so in its log and in /draft list).
 // Exit codes: 0 all exported, 1 some file could not be exported, 2 usage error.
-import { mkdir, readdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile } from 'node:fs/promises';
+import { writeFileAtomically } from '../core/records/write.ts';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.ts';
@@ -87,12 +88,9 @@ async function run(argv: string[]): Promise<number> {
         }
         continue;
       }
-      const tmp = path.join(to, `.${name}.${process.pid}.tmp`);
       try {
-        await writeFile(tmp, bytes);
-        await rename(tmp, target);
+        await writeFileAtomically(target, bytes);
       } catch (e) {
-        await unlink(tmp).catch(() => undefined);
         err(`failed ${target}: cannot write it (${msg(e)})`);
         counts.failed += 1;
         continue;

@@ -4,7 +4,7 @@
 // STATE_DIR/curated/<folder>/<id>.json and the archive reloaded, so it is
 // searchable, countable and citable at once, and `records:export` copies it
 // into data/ for git.
-import { mkdir, rename, writeFile, unlink } from 'node:fs/promises';
+import { writeFileAtomically } from '../core/records/write.ts';
 import { join } from 'node:path';
 import { applyFields, fieldsOf, recordFileText, recordFromSuggestion, recordIdFor, type DraftFields, type FieldProblem } from '../core/suggest/draft.ts';
 import { likelyDuplicates, vocabularyOf } from '../core/suggest/match.ts';
@@ -141,13 +141,9 @@ export class DraftService {
     const folder = draft.kind === 'incident' ? 'incidents' : 'publications';
     const dir = join(this.#dir, folder);
     const file = join(dir, `${draft.recordId}.json`);
-    const tmp = join(dir, `.${draft.recordId}.${process.pid}.tmp`);
     try {
-      await mkdir(dir, { recursive: true });
-      await writeFile(tmp, recordFileText(draft.record));
-      await rename(tmp, file);
+      await writeFileAtomically(file, recordFileText(draft.record));
     } catch (err) {
-      await unlink(tmp).catch(() => undefined);
       this.#store.unapprove(id);
       return { ok: false, message: `could not write ${file}: ${err instanceof Error ? err.message : String(err)}` };
     }

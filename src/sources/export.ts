@@ -1,6 +1,7 @@
 // Copying the bot's imported sources into data/ (npm run -s sources:export;
 // see src/cli/sources-export.ts for the rules).
-import { mkdir, readdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile } from 'node:fs/promises';
+import { writeFileAtomically } from '../core/records/write.ts';
 import path from 'node:path';
 import { siteHost } from '../core/import/wordpress.ts';
 import { SourceDocument } from '../core/records/schema.ts';
@@ -69,12 +70,9 @@ export async function exportSources(stateDir: string, dataDir: string, out: Out,
         continue;
       }
     }
-    const tmp = path.join(to, `.${name}.${process.pid}.tmp`);
     try {
-      await writeFile(tmp, bytes);
-      await rename(tmp, target);
+      await writeFileAtomically(target, bytes);
     } catch (e) {
-      await unlink(tmp).catch(() => undefined);
       err(`failed ${target}: cannot write it (${errorText(e)})`);
       counts.failed += 1;
       continue;

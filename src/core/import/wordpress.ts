@@ -1,7 +1,8 @@
 // WordPress `wp/v2/posts` JSON -> SourceDocument files under <data>/sources/.
 // One file per post, named by its record id, so re-importing a post rewrites the
 // same file instead of adding a duplicate.
-import { mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
+import { writeFileAtomically } from '../records/write.ts';
 import path from 'node:path';
 import { z } from 'zod';
 import { SourceDocument } from '../records/schema.ts';
@@ -265,14 +266,10 @@ function sameSite(a: string, b: string): boolean | undefined {
 
 // Readers must never see a half-written record, so write beside it and rename.
 async function writeAtomically(file: string, text: string): Promise<{ ok: true } | Failure> {
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
   try {
-    await mkdir(path.dirname(file), { recursive: true });
-    await writeFile(tmp, text, 'utf8');
-    await rename(tmp, file);
+    await writeFileAtomically(file, text);
     return { ok: true };
   } catch (err) {
-    await unlink(tmp).catch(() => undefined);
     return { ok: false, code: 'write-failed', message: `cannot write ${file}: ${errorText(err)}` };
   }
 }
