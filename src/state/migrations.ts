@@ -43,6 +43,8 @@
 //   custom id: the options of a long query ('options') and the reply of a
 //   command that must not run again ('view', the View as JSON). Bounded per
 //   kind, least recently used first.
+// - opened_threads: the question threads the bot opened, where a follow-up
+//   needs no mention; bounded, with the conversations' time to live.
 // PostgreSQL has the same tables (src/db/pg-migrations.ts).
 
 export interface Migration {
@@ -243,12 +245,19 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX conversations_used ON conversations (used_at);
 
       CREATE TABLE paging_entries (
-        key      TEXT PRIMARY KEY,
         kind     TEXT NOT NULL CHECK (kind IN ('options', 'view')),
+        key      TEXT NOT NULL,
         value    TEXT NOT NULL,
-        used_at  INTEGER NOT NULL
+        used_at  INTEGER NOT NULL,
+        PRIMARY KEY (kind, key)
       );
       CREATE INDEX paging_entries_used ON paging_entries (kind, used_at);
+
+      CREATE TABLE opened_threads (
+        thread_id  TEXT PRIMARY KEY,
+        used_at    INTEGER NOT NULL
+      );
+      CREATE INDEX opened_threads_used ON opened_threads (used_at);
     `,
   },
 ];
