@@ -36,21 +36,7 @@ export interface LeaseSql {
   run(sql: string, params?: readonly (string | number | null)[]): { changes: number };
 }
 
-/** The table, for the SQLite and PostgreSQL migrations (same columns; expiry in ms since the epoch). */
-export const JOB_LEASES_SQLITE = `CREATE TABLE job_leases (
-  job TEXT PRIMARY KEY,
-  holder TEXT NOT NULL,
-  fence INTEGER NOT NULL,
-  acquired_at INTEGER NOT NULL,
-  expires_at INTEGER NOT NULL
-)`;
-export const JOB_LEASES_POSTGRES = `CREATE TABLE job_leases (
-  job text PRIMARY KEY,
-  holder text NOT NULL,
-  fence bigint NOT NULL,
-  acquired_at bigint NOT NULL,
-  expires_at bigint NOT NULL
-)`;
+// The table: src/state/migrations.ts (SQLite) and src/db/pg-migrations.ts (PostgreSQL).
 
 /** A lease this process holds. */
 export interface Lease {

@@ -1,28 +1,24 @@
-// Job leases (src/jobs/lease.ts) over SQLite with a controlled clock: taken
-// once, refused while held, taken over after expiry with a higher fence,
-// renewed while the work runs, lost when taken over; and two digest runners
+// Job leases (src/jobs/lease.ts) over SQLite with a controlled clock: the
+// lease contract (tests/jobs/lease-contract.ts), renewal while the work runs
+// and loss when taken over; and two digest runners
 // over one state file, as two processes: the second does nothing while the
 // first holds the run, and finishes it from the record once the first died
 // and its lease expired, with every part once and one thread.
-import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { renderDigestMessages } from '../../src/core/digest/markdown.ts';
 import { DigestRunner, type RunnerOptions } from '../../src/digest/runner.ts';
-import { JobLeases, LeaseLost, SqlLeaseStore, type LeaseSql, type LeaseTimers } from '../../src/jobs/lease.ts';
+import type { SqlPort } from '../../src/db/sql.ts';
+import { JobLeases, LeaseLost, SqlLeaseStore, type LeaseTimers } from '../../src/jobs/lease.ts';
+import { openStateStore } from '../../src/state/open.ts';
 import type { DigestStore } from '../../src/state/store.ts';
 import { archiveOf, attack, day, FakeDiscord, ManualTimers, MemoryLog, openStore, tempStateDir, TestClock } from '../digest/helpers.ts';
+import { defineLeaseContract } from './lease-contract.ts';
 
-/** better-sqlite3 behind the lease store's port, on a connection of its own (as another process would have). */
-function sqliteLeaseSql(file: string): LeaseSql & { close(): void } {
-  const db = new Database(file);
-  db.pragma('busy_timeout = 5000');
-  db.exec(`CREATE TABLE IF NOT EXISTS job_leases (job TEXT PRIMARY KEY, holder TEXT NOT NULL, fence INTEGER NOT NULL, acquired_at INTEGER NOT NULL, expires_at INTEGER NOT NULL)`);
-  return {
-    dialect: 'sqlite',
-    get: <T>(sql: string, params: readonly (string | number | null)[] = []) => db.prepare(sql).get(...params) as T | undefined,
-    run: (sql: string, params: readonly (string | number | null)[] = []) => ({ changes: db.prepare(sql).run(...params).changes }),
-    close: () => db.close(),
-  };
+/** The state file's lease table on a connection of its own (as another process would have). */
+function sqliteLeaseSql(dir: string): SqlPort {
+  const opened = openStateStore({ stateDir: dir });
+  if (!opened.ok) throw new Error(opened.message);
+  return opened.sql;
 }
 
 /** Interval timers the test fires by hand. */
@@ -55,58 +51,15 @@ afterEach(() => {
 });
 
 function leaseStore(): SqlLeaseStore {
-  const sql = sqliteLeaseSql(`${tmp.dir}/archivist.sqlite`);
+  const sql = sqliteLeaseSql(tmp.dir);
   closers.push(() => sql.close());
   return new SqlLeaseStore(sql, () => clock.now().getTime());
 }
 
-describe('SqlLeaseStore', () => {
-  it('GIVEN a free job THEN the first holder takes it; another is refused and told who holds it until when', () => {
-    const a = leaseStore();
-    const b = leaseStore();
-    const got = a.acquire('digest:1:2026-11-27', 'A', 10_000);
-    expect(got).toEqual({ ok: true, lease: { job: 'digest:1:2026-11-27', holder: 'A', fence: 1, expiresAt: clock.now().getTime() + 10_000 } });
-    expect(b.acquire('digest:1:2026-11-27', 'B', 10_000)).toEqual({
-      ok: false,
-      heldBy: { job: 'digest:1:2026-11-27', holder: 'A', expiresAt: clock.now().getTime() + 10_000 },
-    });
-    // Another job is independent.
-    expect(b.acquire('digest:2:2026-11-27', 'B', 10_000).ok).toBe(true);
-  });
-
-  it('GIVEN a lease past its expiry THEN another holder takes it over with a higher fence; the old holder can neither renew nor release it', () => {
-    const a = leaseStore();
-    const b = leaseStore();
-    const first = a.acquire('j', 'A', 10_000);
-    if (!first.ok) throw new Error('not acquired');
-    clock.set(new Date(clock.now().getTime() + 9_999));
-    expect(b.acquire('j', 'B', 10_000).ok).toBe(false);
-    clock.set(new Date(clock.now().getTime() + 1));
-    const taken = b.acquire('j', 'B', 10_000);
-    expect(taken).toMatchObject({ ok: true, lease: { holder: 'B', fence: 2 } });
-    expect(a.renew(first.lease, 10_000)).toBeNull();
-    a.release(first.lease);
-    expect(a.acquire('j', 'A', 10_000)).toMatchObject({ ok: false, heldBy: { holder: 'B' } });
-  });
-
-  it('GIVEN a renewal THEN the expiry moves; GIVEN a release THEN the job is free at once', () => {
-    const a = leaseStore();
-    const got = a.acquire('j', 'A', 10_000);
-    if (!got.ok) throw new Error('not acquired');
-    clock.set(new Date(clock.now().getTime() + 8_000));
-    const renewed = a.renew(got.lease, 10_000);
-    expect(renewed?.expiresAt).toBe(clock.now().getTime() + 10_000);
-    clock.set(new Date(clock.now().getTime() + 5_000));
-    expect(leaseStore().acquire('j', 'B', 10_000).ok).toBe(false);
-    a.release(renewed!);
-    expect(leaseStore().acquire('j', 'B', 10_000)).toMatchObject({ ok: true, lease: { holder: 'B' } });
-  });
-
-  it('GIVEN the holder asks again THEN it keeps the job (a retry in the same process)', () => {
-    const a = leaseStore();
-    expect(a.acquire('j', 'A', 10_000).ok).toBe(true);
-    expect(a.acquire('j', 'A', 10_000)).toMatchObject({ ok: true, lease: { fence: 2 } });
-  });
+defineLeaseContract('SQLite (the runner\'s clock)', {
+  store: () => leaseStore(),
+  advance: async (ms) => clock.set(new Date(clock.now().getTime() + ms)),
+  ttlMs: 10_000,
 });
 
 describe('JobLeases', () => {
