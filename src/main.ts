@@ -12,7 +12,8 @@ import { DigestRunner } from './digest/runner.ts';
 import { SqliteDigestService } from './digest/service.ts';
 import { EXIT, FATAL_CLOSE_CODES } from './exit-codes.ts';
 import { createLogger, type Logger } from './logger.ts';
-import { openStateDb } from './state/db.ts';
+import { openStateStore } from './state/open.ts';
+import { JobLeases, SqlLeaseStore } from './jobs/lease.ts';
 import { DigestStore } from './state/store.ts';
 import { watchedSourcesDir } from './sources/paths.ts';
 import { SqliteSourcesService } from './sources/service.ts';
@@ -26,18 +27,15 @@ import { DraftService } from './drafts/service.ts';
  * it cannot be used: a fatal condition at start (EXIT.stateStore), since a bot
  * that silently drops its subscriptions is worse than one that says why.
  */
-function openBotStore(stateDir: string, log: Logger): DigestStore | undefined {
-  const opened = openStateDb(stateDir);
+function openBotStore(cfg: Config, log: Logger): DigestStore | undefined {
+  // PostgreSQL with DATABASE_URL (shared by every bot process), else the SQLite file under STATE_DIR.
+  const opened = openStateStore({ stateDir: cfg.stateDir, ...(cfg.databaseUrl !== undefined ? { databaseUrl: cfg.databaseUrl.reveal() } : {}) });
   if (!opened.ok) {
-    const fix =
-      opened.reason === 'newer'
-        ? 'run the newer version of the bot that wrote it, or point STATE_DIR at another folder'
-        : 'check that STATE_DIR is a writable folder and the file is not damaged (move it aside to start afresh; subscriptions are then lost)';
-    log.error({ path: opened.path, reason: opened.reason, detail: opened.message, exitCode: EXIT.stateStore }, `state store cannot be used: ${fix}`);
+    log.error({ path: opened.where, reason: opened.reason, detail: opened.message, exitCode: EXIT.stateStore }, `state store cannot be used: ${opened.fix}`);
     return undefined;
   }
-  if (opened.migratedFrom !== opened.version) log.info({ path: opened.path, from: opened.migratedFrom, to: opened.version }, 'state store migrated');
-  return new DigestStore(opened.db);
+  if (opened.migratedFrom !== opened.version) log.info({ path: opened.where, from: opened.migratedFrom, to: opened.version }, 'state store migrated');
+  return new DigestStore(opened.sql);
 }
 
 /** Runs the bot until a signal stops it; resolves with the exit code. */
@@ -50,8 +48,14 @@ async function runBot(settings: DiscordSettings, cfg: Config, holder: ArchiveHol
   // A stray rejection is a bug to log, not a reason to drop every conversation in flight.
   process.on('unhandledRejection', (reason) => log.error({ err: reason }, 'unhandled promise rejection'));
 
-  const store = openBotStore(cfg.stateDir, log);
+  const store = openBotStore(cfg, log);
   if (store === undefined) return EXIT.stateStore;
+  // Every digest run, source poll and announcement is worked on under a lease in the state store,
+  // so with several bot processes (shards) on one PostgreSQL each runs once (src/jobs/lease.ts).
+  const leases = new JobLeases({ store: new SqlLeaseStore(store.db), ttlMs: cfg.leaseSeconds * 1000, logger: log.child({ module: 'leases' }) });
+  // Shared state: another process may add a subscription or a watch; look at least once per lease length.
+  const sharedSleepMs = cfg.databaseUrl !== undefined ? { maxSleepMs: cfg.leaseSeconds * 1000 } : {};
+  log.info({ holder: leases.holder, leaseSeconds: cfg.leaseSeconds, shards: settings.shards ?? null }, 'job leases ready');
   let runner: DigestRunner | undefined;
   let watcher: SourceWatcher | undefined;
   // A subscription change re-arms the scheduler, so a new time takes effect without a restart.
@@ -89,6 +93,8 @@ async function runBot(settings: DiscordSettings, cfg: Config, holder: ArchiveHol
       poster: new DiscordDigestPoster(transport.client, { log: digestLog }),
       clock: { now: () => new Date() },
       logger: digestLog,
+      leases,
+      ...sharedSleepMs,
     });
   }
   if (watches !== undefined) {
@@ -100,6 +106,8 @@ async function runBot(settings: DiscordSettings, cfg: Config, holder: ArchiveHol
       poster: new DiscordDigestPoster(transport.client, { log: watchLog }),
       clock: { now: () => new Date() },
       logger: watchLog,
+      leases,
+      ...sharedSleepMs,
     });
   }
 
