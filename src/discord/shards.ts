@@ -18,9 +18,9 @@
 import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { REST, Routes, ShardingManager, type Shard } from 'discord.js';
-import { discordSettings, loadConfig } from './config.ts';
-import { EXIT } from './exit-codes.ts';
-import { createLogger } from './logger.ts';
+import { discordSettings, loadConfig } from '../config.ts';
+import { EXIT } from '../exit-codes.ts';
+import { createLogger } from '../logger.ts';
 
 /** Exit codes of a child that respawning cannot fix. */
 const FINAL_EXITS = new Set<number>([EXIT.config, EXIT.discordRefused, EXIT.stateStore]);
@@ -65,7 +65,7 @@ async function main(): Promise<number> {
   const ids = cfg.shards?.ids ?? Array.from({ length: count }, (_, i) => i);
   const concurrency = Math.max(1, gateway.session_start_limit?.max_concurrency ?? 1);
 
-  const manager = new ShardingManager(fileURLToPath(new URL('./main.ts', import.meta.url)), {
+  const manager = new ShardingManager(fileURLToPath(new URL('../main.ts', import.meta.url)), {
     totalShards: count,
     shardList: ids,
     mode: 'process',
@@ -76,6 +76,7 @@ async function main(): Promise<number> {
   });
 
   let finalCode: number | undefined;
+  let stopping = false;
   let finish: (code: number) => void = () => undefined;
   const finished = new Promise<number>((resolve) => {
     finish = resolve;
@@ -84,6 +85,7 @@ async function main(): Promise<number> {
 
   /** SIGTERM to every child, then resolve once all have exited. */
   const stopAll = async (): Promise<void> => {
+    stopping = true;
     manager.respawn = false;
     await Promise.all(
       [...alive].map(
@@ -105,11 +107,18 @@ async function main(): Promise<number> {
     env['SHARD_COUNT'] = String(count);
     alive.add(shard);
     // mode 'process': the child is a ChildProcess.
-    shard.on('spawn', (child) => log.info({ shard: shard.id, pid: (child as ChildProcess).pid }, 'shard process started'));
+    shard.on('spawn', (child) => {
+      // Spawned while everything stops (the spawn loop was between two shards): stop it too.
+      if (stopping || finalCode !== undefined) {
+        (child as ChildProcess).kill('SIGTERM');
+        return;
+      }
+      log.info({ shard: shard.id, pid: (child as ChildProcess).pid }, 'shard process started');
+    });
     shard.on('death', (dead) => {
       const child = dead as ChildProcess;
       const code = child.exitCode ?? null;
-      if (code !== null && FINAL_EXITS.has(code) && finalCode === undefined) {
+      if (code !== null && FINAL_EXITS.has(code) && finalCode === undefined && !stopping) {
         finalCode = code;
         log.error({ shard: shard.id, exitCode: code }, 'shard process exited with a fatal code (see its error line): stopping every shard');
         void stopAll().then(() => finish(code));
@@ -119,7 +128,6 @@ async function main(): Promise<number> {
     });
   });
 
-  let stopping = false;
   const onSignal = (signal: NodeJS.Signals): void => {
     if (stopping) return;
     stopping = true;
