@@ -14,6 +14,7 @@ import { EXIT, FATAL_CLOSE_CODES } from './exit-codes.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { openStateStore } from './state/open.ts';
 import { JobLeases, SqlLeaseStore } from './jobs/lease.ts';
+import { StoredConversations, StoredOpenedThreads, StoredPagingMemory } from './state/memory.ts';
 import { DigestStore } from './state/store.ts';
 import { watchedSourcesDir } from './sources/paths.ts';
 import { SqliteSourcesService } from './sources/service.ts';
@@ -22,20 +23,29 @@ import { WatchStore } from './state/watch-store.ts';
 import { DraftStore } from './state/draft-store.ts';
 import { DraftService } from './drafts/service.ts';
 
+/** How long one PostgreSQL state call may take in the bot (ms). */
+const STATE_CALL_TIMEOUT_MS = 10_000;
+
 /**
- * The digest store for the bot, or undefined (logged as one error line) when
- * it cannot be used: a fatal condition at start (EXIT.stateStore), since a bot
+ * The state store for the bot (PostgreSQL with DATABASE_URL, else the SQLite
+ * file under STATE_DIR), or undefined (logged as one error line) when it
+ * cannot be used: a fatal condition at start (EXIT.stateStore), since a bot
  * that silently drops its subscriptions is worse than one that says why.
  */
-function openBotStore(cfg: Config, log: Logger): DigestStore | undefined {
-  // PostgreSQL with DATABASE_URL (shared by every bot process), else the SQLite file under STATE_DIR.
-  const opened = openStateStore({ stateDir: cfg.stateDir, ...(cfg.databaseUrl !== undefined ? { databaseUrl: cfg.databaseUrl.reveal() } : {}) });
+function openBotStore(cfg: Config, log: Logger): { store: DigestStore; shared: boolean } | undefined {
+  const opened = openStateStore({
+    stateDir: cfg.stateDir,
+    // A PostgreSQL call blocks the event loop while it waits (src/db/pg-sync.ts): one that takes 10 s has failed,
+    // and waiting longer would starve the gateway's heartbeat.
+    ...(cfg.databaseUrl !== undefined ? { databaseUrl: cfg.databaseUrl.reveal(), timeoutMs: STATE_CALL_TIMEOUT_MS } : {}),
+  });
   if (!opened.ok) {
     log.error({ path: opened.where, reason: opened.reason, detail: opened.message, exitCode: EXIT.stateStore }, `state store cannot be used: ${opened.fix}`);
     return undefined;
   }
   if (opened.migratedFrom !== opened.version) log.info({ path: opened.where, from: opened.migratedFrom, to: opened.version }, 'state store migrated');
-  return new DigestStore(opened.sql);
+  log.info({ path: opened.where, database: opened.sql.dialect }, 'state store opened');
+  return { store: new DigestStore(opened.sql), shared: opened.sql.dialect === 'postgres' };
 }
 
 /** Runs the bot until a signal stops it; resolves with the exit code. */
@@ -48,13 +58,18 @@ async function runBot(settings: DiscordSettings, cfg: Config, holder: ArchiveHol
   // A stray rejection is a bug to log, not a reason to drop every conversation in flight.
   process.on('unhandledRejection', (reason) => log.error({ err: reason }, 'unhandled promise rejection'));
 
-  const store = openBotStore(cfg, log);
-  if (store === undefined) return EXIT.stateStore;
+  const opened = openBotStore(cfg, log);
+  if (opened === undefined) return EXIT.stateStore;
+  const store = opened.store;
+  // Several processes share a PostgreSQL store: what a follow-up or a Prev/Next button needs lives there, not in one process.
+  const memory = opened.shared
+    ? { conversations: new StoredConversations(store.db), openedThreads: new StoredOpenedThreads(store.db), paging: new StoredPagingMemory(store.db) }
+    : undefined;
   // Every digest run, source poll and announcement is worked on under a lease in the state store,
   // so with several bot processes (shards) on one PostgreSQL each runs once (src/jobs/lease.ts).
   const leases = new JobLeases({ store: new SqlLeaseStore(store.db), ttlMs: cfg.leaseSeconds * 1000, logger: log.child({ module: 'leases' }) });
   // Shared state: another process may add a subscription or a watch; look at least once per lease length.
-  const sharedSleepMs = cfg.databaseUrl !== undefined ? { maxSleepMs: cfg.leaseSeconds * 1000 } : {};
+  const sharedSleepMs = opened.shared ? { maxSleepMs: cfg.leaseSeconds * 1000 } : {};
   log.info({ holder: leases.holder, leaseSeconds: cfg.leaseSeconds, shards: settings.shards ?? null }, 'job leases ready');
   let runner: DigestRunner | undefined;
   let watcher: SourceWatcher | undefined;
@@ -73,6 +88,7 @@ async function runBot(settings: DiscordSettings, cfg: Config, holder: ArchiveHol
     settings,
     holder,
     log,
+    ...(memory !== undefined ? { memory } : {}),
     services: { ...(digest !== undefined ? { digest } : {}), ...(sources !== undefined ? { sources } : {}), ...(drafts !== undefined ? { drafts } : {}), discussions },
     ...(drafts !== undefined
       ? { handlers: [new DraftInteractions({ service: drafts, log: log.child({ module: 'drafts' }), ...(cfg.draftReviewerRole !== undefined ? { reviewerRole: cfg.draftReviewerRole } : {}) })] }
@@ -204,7 +220,8 @@ async function main(): Promise<number> {
   const log = await createLogger({
     level: cfg.logLevel,
     pretty: process.stderr.isTTY,
-    ...(cfg.discordToken !== undefined ? { secrets: [cfg.discordToken] } : {}),
+    // DATABASE_URL may carry a password: never in a log line.
+    secrets: [...(cfg.discordToken !== undefined ? [cfg.discordToken] : []), ...(cfg.databaseUrl !== undefined ? [cfg.databaseUrl] : [])],
   });
   log.info({ dataDir: cfg.dataDir, stateDir: cfg.stateDir, discord: cfg.discordToken !== undefined }, 'starting');
 
