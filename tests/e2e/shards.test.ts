@@ -6,7 +6,9 @@
 //
 // 1. A digest subscribed by slash command for the next minute is posted once,
 //    with one thread, whichever process takes its lease.
-// 2. Twenty times, with a seeded random kill point: a job is due (a digest in
+// 2. A follow-up in a thread is answered by the process that took over the
+//    shard after the one that opened the thread died (memory in PostgreSQL).
+// 3. Twenty times, with a seeded random kill point: a job is due (a digest in
 //    a new channel, or a source announcement of a newly published post);
 //    when the process holding its lease makes its k-th post or thread request
 //    (k drawn from the parts it has to send), that process is SIGKILLed, and
@@ -76,6 +78,8 @@ function env(d: DiscordDouble, shard: number): NodeJS.ProcessEnv {
     SHARD_IDS: String(shard),
     SHARD_COUNT: '2',
     LEASE_SECONDS: String(LEASE_SECONDS),
+    // Questions by @mention, so follow-ups in threads are exercised across processes.
+    DISCORD_MESSAGE_CONTENT: 'true',
     LOG_LEVEL: 'info',
   };
 }
@@ -124,6 +128,22 @@ function botPosts(d: DiscordDouble, channelId: string): Json[] {
 /** Threads opened on messages of a channel. */
 function threadsIn(d: DiscordDouble, channelId: string): Json[] {
   return [...d.channels.values()].filter((c) => c['parent_id'] === channelId && (c['type'] === 11 || c['type'] === 10));
+}
+
+const HUMAN = { id: '500000000000000001', username: 'analyst', discriminator: '0', global_name: 'analyst', avatar: null, public_flags: 0 };
+
+/** A member's message as Discord dispatches it (stored in the double first, so a thread can start from it). */
+function userMessage(d: DiscordDouble, content: string, channelId: string, inThread: boolean): Json {
+  const base = d.seedMessage({ channelId, content, author: HUMAN });
+  const mentionsBot = content.includes(`<@${d.botUserId}>`);
+  return {
+    ...base,
+    type: 0,
+    channel_type: inThread ? 11 : 0,
+    mention_everyone: false,
+    mention_roles: [],
+    mentions: mentionsBot ? [{ id: d.botUserId, username: 'Archivist', discriminator: '0000', avatar: null, bot: true, public_flags: 0 }] : [],
+  };
 }
 
 function localToday(now: Date): string {
@@ -197,6 +217,35 @@ describe('two bot processes, one shard each, one PostgreSQL', () => {
     at = 0;
     const posted = bots.flatMap((b) => logLines(b)).filter((l) => l['msg'] === 'digest posted' && l['subscription'] === sub.id);
     expect(posted).toHaveLength(1);
+    await bothAnswer(d);
+  }, 120_000);
+
+  it('GIVEN a question by mention answered in a thread by one process, which then dies THEN the process started in its place answers a follow-up without a mention, refined from the first question', async () => {
+    const d = double!;
+    const guildId = d.guildIds[0]!;
+    const channelId = d.channelOf(guildId);
+    const first = userMessage(d, `<@${d.botUserId}> how many attacks in Kabul in 2022?`, channelId, false);
+    d.dispatch('MESSAGE_CREATE', first);
+    const threadId = String(first['id']);
+    const answersIn = () => d.calls.filter((c) => c.method === 'POST' && c.path === `/channels/${threadId}/messages`);
+    await until(() => answersIn().length >= 1, 20_000, 'the answer in the thread');
+    expect(String(payloadOf(answersIn()[0]!.body)['content']).split('\n')[0]).toMatch(/^Read as: Counting .* by month · place Kabul · 2022$/);
+
+    // The process that remembers the conversation dies; another takes its shard.
+    const old = bots.find((b) => b.shard === 0)!;
+    old.child.kill('SIGKILL');
+    await old.exited;
+    const fresh = await startBot(0);
+    bots.splice(bots.indexOf(old), 1, fresh);
+    await d.waitForSession(10_000, 0);
+
+    d.dispatch('MESSAGE_CREATE', userMessage(d, 'and in Herat?', threadId, true));
+    await until(() => answersIn().length >= 2, 20_000, 'the follow-up answer');
+    const followUp = payloadOf(answersIn()[1]!.body);
+    // The year and the counting come from the first question, kept in PostgreSQL.
+    expect(String(followUp['content']).split('\n')[0]).toMatch(/^Read as: Counting .* by month · place Herat · 2022$/);
+    // Answered in the same thread: no second thread on the question.
+    expect(d.calls.filter((c) => c.method === 'POST' && c.path === `/channels/${channelId}/messages/${threadId}/threads`)).toHaveLength(1);
     await bothAnswer(d);
   }, 120_000);
 
