@@ -104,9 +104,11 @@ async function startBot(shard: number): Promise<Bot> {
   return bot;
 }
 
+/** The complete JSON log lines so far (the last one may still be arriving). */
 function logLines(bot: Bot): Json[] {
-  return bot
-    .stderr()
+  const text = bot.stderr();
+  return text
+    .slice(0, text.lastIndexOf('\n') + 1)
     .split('\n')
     .filter((l) => l.startsWith('{'))
     .map((l) => JSON.parse(l) as Json);
@@ -215,8 +217,11 @@ describe('two bot processes, one shard each, one PostgreSQL', () => {
     const first = d.calls.find((c) => c.method === 'POST' && c.path === `/channels/${channelId}/messages`)!;
     expect(first.at).toBeGreaterThanOrEqual(at - 1_000);
     at = 0;
-    const posted = bots.flatMap((b) => logLines(b)).filter((l) => l['msg'] === 'digest posted' && l['subscription'] === sub.id);
-    expect(posted).toHaveLength(1);
+    // The log line follows the record (stderr is a pipe): wait for it, then check there is one.
+    const postedLines = () => bots.flatMap((b) => logLines(b)).filter((l) => l['msg'] === 'digest posted' && l['subscription'] === sub.id);
+    await until(() => postedLines().length > 0, 10_000, 'the "digest posted" log line');
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(postedLines()).toHaveLength(1);
     await bothAnswer(d);
   }, 120_000);
 
