@@ -85,7 +85,9 @@ export interface CommandDeps {
   /** The watched sites (/sources); absent when the transport has no state store. */
   sources?: SourcesService;
   /** Provenance of records approved from drafts (shown by /record); absent without a state store. */
-  drafts?: { provenance(recordId: string): { draftedBy: string; draftedAt: string; approvedBy: string; approvedAt: string } | undefined };
+  drafts?: {
+    provenance(recordId: string): { draftedBy: string; draftedByName?: string; draftedAt: string; approvedBy: string; approvedByName?: string; approvedAt: string } | undefined;
+  };
   caller?: Caller;
 }
 

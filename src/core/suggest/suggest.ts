@@ -258,6 +258,9 @@ function casualtiesIn(text: string): Casualties | undefined {
 
 // ------------------------------------------------------------------ helpers
 
+/** The attack types the suggester reads from text (offered, with the archive's own, when a draft's types are picked). */
+export const SUGGESTED_ATTACK_TYPES: readonly string[] = [...new Set(ATTACK_TYPES.map(([, type]) => type))];
+
 function attackTypesIn(text: string): string[] {
   const out: string[] = [];
   for (const [re, type] of ATTACK_TYPES) {
