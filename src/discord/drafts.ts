@@ -230,7 +230,7 @@ export class DraftInteractions {
     const lines = [`**Drafts**: ${pending.length} waiting for review, ${approved.length} approved.`];
     const line = (l: ListedDraft): string => {
       const d = l.draft;
-      const dup = d.duplicates.length > 0 ? ` — ⚠ looks like ${d.duplicates.map((id) => `\`${id}\``).join(', ')} (see /record)` : '';
+      const dup = l.duplicates.length > 0 ? ` — ⚠ looks like ${l.duplicates.map((id) => `\`${id}\``).join(', ')} (see /record)` : '';
       const differs = l.differsInData ? ' — data/ has a different version of this record; data/ wins' : '';
       const who = d.status === 'approved' ? `drafted by ${safe(personOf(d.draftedBy, d.draftedByName))}, approved by ${safe(personOf(d.reviewedBy ?? '', d.reviewedByName))}` : `drafted by ${safe(personOf(d.draftedBy, d.draftedByName))}`;
       return `#${d.id} \`${d.recordId}\` ${safe(clip(d.record.title, 100))} (${d.kind}, ${shortDate(d.record.date)}; ${who})${dup}${differs}`;

@@ -47,6 +47,8 @@ export interface ListedDraft {
   differsInData: boolean;
   /** data/ holds this very record (exported; the bot's copy steps aside). */
   exported: boolean;
+  /** Live records a pending draft looks like now (for an approved one: those flagged when it was submitted). */
+  duplicates: string[];
 }
 
 /** Who drafted and approved a record: Discord user ids, and the names Discord showed then (when kept). */
@@ -154,7 +156,8 @@ export class DraftService {
     return drafts.map((draft) => {
       const served = byId.get(draft.recordId);
       const same = served !== undefined && recordText(served) === recordText(draft.record);
-      return { draft, differsInData: draft.status === 'approved' && served !== undefined && !same, exported: false };
+      const duplicates = draft.status === 'pending' ? this.duplicatesOf(draft).map((r) => r.id) : draft.duplicates;
+      return { draft, differsInData: draft.status === 'approved' && served !== undefined && !same, exported: false, duplicates };
     });
   }
 
