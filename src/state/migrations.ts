@@ -276,7 +276,7 @@ export const MIGRATIONS: readonly Migration[] = [
     // (a digest run, a source poll, an announcement) until when. Kept in
     // SQLite too so the runners have one way through, though one process
     // uses a SQLite file.
-    version: 6,
+    version: 7,
     description: 'job leases',
     sql: `
       CREATE TABLE job_leases (
