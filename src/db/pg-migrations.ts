@@ -178,6 +178,21 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
       CREATE INDEX opened_threads_used ON opened_threads (used_at);
     `,
   },
+  {
+    // Issue 17, several processes (src/jobs/lease.ts): who works on which job
+    // until when. Expiries are milliseconds on the server's clock.
+    version: 2,
+    description: 'job leases',
+    sql: `
+      CREATE TABLE job_leases (
+        job          text COLLATE "C" PRIMARY KEY,
+        holder       text NOT NULL,
+        fence        bigint NOT NULL,
+        acquired_at  bigint NOT NULL,
+        expires_at   bigint NOT NULL
+      );
+    `,
+  },
 ];
 
 /** The PostgreSQL schema version this build writes. */
