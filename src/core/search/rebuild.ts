@@ -114,7 +114,7 @@ const WORKER_URL = new URL('./build-worker.ts', import.meta.url);
  * vitest's module runner does not reach into workers either; tsImport does in
  * both, and under `node --import tsx src/main.ts`.
  */
-function workerSource(entryUrl: URL): string {
+export function workerSource(entryUrl: URL): string {
   // The ESM build of the API (its CommonJS build cannot register hooks when imported).
   const resolve = (import.meta as { resolve?: (s: string) => string }).resolve;
   const api =
