@@ -5,9 +5,11 @@
 // layout the archive needs (engine.ts prepareLayout), and sends all of it back
 // as transferred typed arrays. The main thread keeps serving meanwhile: a
 // million records' columns, fingerprints and sections never touch its heap.
-import { parentPort } from 'node:worker_threads';
+import { parentPort, type MessagePort } from 'node:worker_threads';
 import { columnDefs, columnsToParts, ColumnsBuilder } from './columns.ts';
+import { documentsOfRecord, FIELDS } from './documents.ts';
 import { prepareLayout } from './engine.ts';
+import type { BuildBatch } from './rebuild.ts';
 import { FILTER_COLUMNS } from './filter-index.ts';
 import { StoreWriter } from './store.ts';
 import type { Problem } from '../records/load.ts';
@@ -21,6 +23,9 @@ let writer: StoreWriter | undefined;
 let columns: ColumnsBuilder | undefined;
 /** The first failure to write: reported at finish (the build goes on; the unit is then not saved). */
 let writeError: string | undefined;
+/** The index worker's port (rebuild.ts relay): this thread sends it the records' documents. */
+let relayPort: MessagePort | undefined;
+let relayed = false;
 
 function reply(message: UnitWorkerReply, transfer: ArrayBuffer[] = []): void {
   port!.postMessage(message, transfer);
@@ -33,7 +38,17 @@ port.on('message', (m: UnitWorkerRequest) => {
 });
 
 async function handle(m: UnitWorkerRequest): Promise<void> {
+  if (m.type === 'relay') {
+    relayPort = m.port;
+    return;
+  }
+  if (m.type === 'end') {
+    relayPort?.postMessage({ type: 'end' });
+    reply({ type: 'ended' });
+    return;
+  }
   if (m.type === 'begin') {
+    relayed = m.relayed && relayPort !== undefined;
     writer?.abort();
     writeError = m.dirError;
     columns = new ColumnsBuilder(columnDefs(FILTER_COLUMNS));
@@ -48,8 +63,18 @@ async function handle(m: UnitWorkerRequest): Promise<void> {
     return;
   }
   if (m.type === 'records') {
+    const batch: BuildBatch = { type: 'docs', fieldsPerDoc: FIELDS.length, fields: [], refs: [], recordIds: [], passages: [], days: [] };
     for (const json of m.json) {
       const record = JSON.parse(json) as Searchable;
+      if (relayed) {
+        documentsOfRecord(record, (fields, meta) => {
+          for (const f of fields) batch.fields.push(f);
+          batch.refs.push(meta.ref);
+          batch.recordIds.push(meta.recordId);
+          batch.passages.push(meta.passage);
+          batch.days.push(meta.day);
+        });
+      }
       columns!.add(record);
       if (writer === undefined) continue;
       try {
@@ -60,6 +85,7 @@ async function handle(m: UnitWorkerRequest): Promise<void> {
         writer = undefined;
       }
     }
+    if (batch.refs.length > 0) relayPort!.postMessage(batch);
     return;
   }
   if (m.type === 'finish') {

@@ -6,7 +6,7 @@
 // reason is reported.
 import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
-import { Worker } from 'node:worker_threads';
+import { Worker, type MessagePort } from 'node:worker_threads';
 import { archiveFromUnit, type MatchFilters, type PreparedLayout, type SearchArchive } from './engine.ts';
 import { columnDefs, ColumnsBuilder, columnsFromParts, type RecordColumns } from './columns.ts';
 import type { CompactIndex } from './compact.ts';
@@ -66,7 +66,9 @@ type Typed = Uint8Array | Uint32Array | Int32Array | Float64Array;
 
 /** Messages to the record side's worker (unit-worker.ts). */
 export type UnitWorkerRequest =
-  | { type: 'begin'; file: string; dirError?: string }
+  | { type: 'begin'; file: string; dirError?: string; relayed: boolean }
+  | { type: 'relay'; port: MessagePort }
+  | { type: 'end' }
   | { type: 'records'; json: string[] }
   | { type: 'finish'; docCount: number; refRank: Uint32Array; dateRank: Uint32Array; dataHash: string; unitId: string; problems: readonly Problem[] }
   | { type: 'commit' }
@@ -78,6 +80,7 @@ export type UnitWorkerReply =
   | { type: 'finished'; ok: true; parts: { json: unknown; arrays: Record<string, Typed> }; written: WrittenStore; prepared: PreparedLayout; tmp: string }
   | { type: 'finished'; ok: false; error: string }
   | { type: 'committed'; ok: boolean; error?: string }
+  | { type: 'ended' }
   | { type: 'aborted' };
 
 const RECORDS_WORKER_URL = new URL('./unit-worker.ts', import.meta.url);
@@ -120,8 +123,8 @@ class RecordsWorker {
     return this.dead;
   }
 
-  post(m: UnitWorkerRequest): void {
-    if (this.dead === undefined) this.worker.postMessage(m);
+  post(m: UnitWorkerRequest, transfer: MessagePort[] = []): void {
+    if (this.dead === undefined) this.worker.postMessage(m, transfer);
   }
 
   next<T extends UnitWorkerReply['type']>(type: T): Promise<Extract<UnitWorkerReply, { type: T }>> {
@@ -144,7 +147,9 @@ class RecordsWorker {
 
 /** The record side in this thread: the columns and the store writer, fed record by record. */
 interface RecordSide {
-  begin(): void;
+  begin(relayed: boolean): void;
+  /** Present when the side can send the index worker its documents itself (see RecordFeed.relay). */
+  relay?: RecordFeed['relay'];
   add(record: Searchable): void;
   /** Columns, written store and layout, or the reason the unit cannot be written. */
   finish(compact: CompactIndex, meta: { dataHash: string; unitId: string; problems: readonly Problem[] }): Promise<
@@ -213,9 +218,18 @@ function workerSide(remote: RecordsWorker, file: string, dirError: string | unde
     pending = [];
   };
   return {
-    begin() {
+    begin(relayed) {
       pending = [];
-      remote.post({ type: 'begin', file, ...(dirError !== undefined ? { dirError } : {}) });
+      remote.post({ type: 'begin', file, relayed, ...(dirError !== undefined ? { dirError } : {}) });
+    },
+    relay: {
+      connect(port) {
+        remote.post({ type: 'relay', port }, [port]);
+      },
+      async end() {
+        flush();
+        await remote.ask({ type: 'end' }, 'ended');
+      },
     },
     add(record) {
       pending.push(JSON.stringify(record));
@@ -289,8 +303,9 @@ export async function buildUnit(records: () => Iterable<Searchable>, opts: Build
     const feed: RecordFeed = {
       records,
       ...(opts.documents !== undefined ? { documents: opts.documents } : {}),
-      begin: () => side.begin(),
+      begin: (relayed) => side.begin(relayed),
       onRecord: (record) => side.add(record),
+      ...(side.relay !== undefined ? { relay: side.relay } : {}),
     };
     const built = await buildCompactIndex(feed, build);
     const builtAt = new Date().toISOString();
