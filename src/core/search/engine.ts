@@ -626,6 +626,10 @@ class LunrArchive implements SearchArchive {
       const { offsets, postings } = this.compact;
       const { count, seenBy, best, score, touched, wordTouched } = sc;
       const expand = tuning.expand !== false;
+      // One word: its best weight per document is the score and every document it touched has all the words,
+      // so the per-document counting (two more passes over every match) is skipped.
+      const single = tokens.length === 1;
+      let singleTouched = 0;
       tokens.forEach((tok, i) => {
         const { expansions, capped } = expandToken(this.compact, tok, i === tokens.length - 1, !expand);
         if (capped) notes.push(`"${tok.raw}" matched many words; only the closest were searched`);
@@ -671,6 +675,10 @@ class LunrArchive implements SearchArchive {
             } else if (s > best[d]!) best[d] = s;
           }
         }
+        if (single) {
+          singleTouched = wn;
+          return;
+        }
         for (let j = 0; j < wn; j++) {
           const d = wordTouched[j]!;
           const c = count[d]!;
@@ -684,11 +692,18 @@ class LunrArchive implements SearchArchive {
       // all, any word (the command says so from mode 'any').
       const nWords = tokens.length;
       let mode: SearchResult['mode'] = 'all';
-      const keep = new Int32Array(touchedCount);
+      const keep = new Int32Array(single ? singleTouched : touchedCount);
       let kept = 0;
-      for (let j = 0; j < touchedCount; j++) {
-        const d = touched[j]!;
-        if (count[d] === nWords && verdictOf(d) !== OUT) keep[kept++] = d;
+      if (single) {
+        for (let j = 0; j < singleTouched; j++) {
+          const d = wordTouched[j]!;
+          if (verdictOf(d) !== OUT) keep[kept++] = d;
+        }
+      } else {
+        for (let j = 0; j < touchedCount; j++) {
+          const d = touched[j]!;
+          if (count[d] === nWords && verdictOf(d) !== OUT) keep[kept++] = d;
+        }
       }
       if (kept === 0 && nWords > 1) {
         for (let j = 0; j < touchedCount; j++) {
@@ -703,13 +718,14 @@ class LunrArchive implements SearchArchive {
 
       // Step 3: the page.
       const want = limit === Infinity ? kept : Math.min(kept, offset + limit);
-      const page = byDate ? this.firstByDate(survivors, want) : this.firstByScore(survivors, want);
+      const scoreOf = single ? best : score;
+      const page = byDate ? this.firstByDate(survivors, want) : this.firstByScore(survivors, want, scoreOf);
       const docs = page.subarray(Math.min(offset, page.length));
       const scores = new Float64Array(docs.length);
       const imprecise = new Uint8Array(docs.length);
       for (let j = 0; j < docs.length; j++) {
         const d = docs[j]!;
-        scores[j] = byDate ? 0 : Math.round(score[d]! * 1000) / 1000;
+        scores[j] = byDate ? 0 : Math.round(scoreOf[d]! * 1000) / 1000;
         imprecise[j] = verdictOf(d) === IMPRECISE ? 1 : 0;
       }
       return { docs, scores, imprecise, total: kept, mode, notes };
@@ -751,8 +767,7 @@ class LunrArchive implements SearchArchive {
   }
 
   /** The `want` best documents by score (ties: ref order), best first, with a bounded heap. */
-  private firstByScore(docs: Int32Array, want: number): Int32Array {
-    const score = this.scratch.score;
+  private firstByScore(docs: Int32Array, want: number, score: Float64Array): Int32Array {
     const refRank = this.compact.refRank;
     /** True when a ranks after b. */
     const worse = (a: number, b: number): boolean => {
