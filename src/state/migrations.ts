@@ -34,6 +34,9 @@
 //   whom, when, the reason), and the records it looked like a duplicate of
 //   when it was submitted. An approved draft's record is also written as a
 //   file under STATE_DIR/curated (served with data/ until exported).
+// - drafts.drafted_by_name / reviewed_by_name (version 5): the member's name
+//   as Discord showed it when they drafted or reviewed, kept beside the id so
+//   /record and /draft list name people readably without pinging them.
 
 export interface Migration {
   version: number;
@@ -218,6 +221,14 @@ export const MIGRATIONS: readonly Migration[] = [
       );
       CREATE INDEX drafts_status ON drafts (status);
       CREATE INDEX drafts_record ON drafts (record_id);
+    `,
+  },
+  {
+    version: 5,
+    description: 'names of who drafted and reviewed a draft',
+    sql: `
+      ALTER TABLE drafts ADD COLUMN drafted_by_name TEXT;
+      ALTER TABLE drafts ADD COLUMN reviewed_by_name TEXT;
     `,
   },
 ];
