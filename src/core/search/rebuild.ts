@@ -81,6 +81,8 @@ export interface RecordFeed {
   records(): Iterable<Searchable>;
   /** Documents the records make, when known (decides 'auto'); unknown means big. */
   documents?: number;
+  /** Awaited once before the first pass (e.g. a worker of the feed's own starting meanwhile). */
+  prepare?(): Promise<void>;
   /** `relayed`: the documents go to the index worker through the relay (below), not from this thread. */
   begin?(relayed: boolean): void;
   onRecord?(record: Searchable): void;
@@ -178,6 +180,7 @@ export async function buildInWorker(data: ArchiveData | RecordFeed, batchRecords
   });
   try {
     await Promise.race([readyP, result.then(() => undefined)]);
+    await feed.prepare?.();
     const width = FIELDS.length;
     const relay = feed.relay;
     if (relay !== undefined) {
@@ -242,6 +245,7 @@ export async function buildCompactIndex(data: ArchiveData | RecordFeed, opts: Bu
       );
     }
   }
+  await feed.prepare?.();
   const compact = buildHere(feed);
   return { compact, thread: 'main', ms: Math.round(performance.now() - started) };
 }

@@ -285,39 +285,57 @@ export async function buildUnit(records: () => Iterable<Searchable>, opts: Build
   const build = opts.build ?? {};
   const thread = build.thread ?? 'auto';
   const offMain = thread === 'worker' || (thread === 'auto' && (opts.documents ?? Infinity) >= (build.workerMinDocs ?? 5000));
-  let side: RecordSide | undefined;
   let recordsThread: 'worker' | 'main' = 'main';
-  if (offMain) {
-    try {
-      side = workerSide(await RecordsWorker.start(opts.recordsWorkerUrl ?? RECORDS_WORKER_URL), file, dirError);
-      recordsThread = 'worker';
-    } catch (err) {
-      build.logger?.warn(
-        { error: err instanceof Error ? err.message : String(err) },
-        'record store worker unavailable; writing the record store in the main thread',
-      );
-    }
-  }
-  side ??= localSide(file, dirError);
+  // The record worker starts while the index worker does (the feed's prepare() waits for it).
+  const starting = offMain
+    ? RecordsWorker.start(opts.recordsWorkerUrl ?? RECORDS_WORKER_URL).then(
+        (w) => {
+          recordsThread = 'worker';
+          return workerSide(w, file, dirError);
+        },
+        (err: unknown) => {
+          build.logger?.warn(
+            { error: err instanceof Error ? err.message : String(err) },
+            'record store worker unavailable; writing the record store in the main thread',
+          );
+          return localSide(file, dirError);
+        },
+      )
+    : Promise.resolve(localSide(file, dirError));
+  let side: RecordSide | undefined;
+  const sideNow = (): RecordSide => {
+    if (side === undefined) throw new Error('the record side was used before it was ready');
+    return side;
+  };
+  // Relayed documents only when the record worker is up; the feed asks through these.
+  const relay: RecordFeed['relay'] = {
+    connect: (port) => sideNow().relay!.connect(port),
+    end: () => sideNow().relay!.end(),
+  };
   try {
     const feed: RecordFeed = {
       records,
       ...(opts.documents !== undefined ? { documents: opts.documents } : {}),
-      begin: (relayed) => side.begin(relayed),
-      onRecord: (record) => side.add(record),
-      ...(side.relay !== undefined ? { relay: side.relay } : {}),
+      async prepare() {
+        side ??= await starting;
+        if (side.relay === undefined) delete feed.relay;
+      },
+      begin: (relayed) => sideNow().begin(relayed),
+      onRecord: (record) => sideNow().add(record),
+      relay,
     };
     const built = await buildCompactIndex(feed, build);
+    const ready = (side ??= await starting);
     const builtAt = new Date().toISOString();
     const fail = async (error: string): Promise<BuildUnitResult> => {
-      await side.abort();
+      await ready.abort();
       return { ok: false, compact: built.compact, ms: built.ms, thread: built.thread, error };
     };
-    const finished = await side.finish(built.compact, { dataHash: opts.dataHash, unitId, problems: opts.problems ?? [] });
+    const finished = await ready.finish(built.compact, { dataHash: opts.dataHash, unitId, problems: opts.problems ?? [] });
     if (!finished.ok) return await fail(finished.error);
     const { columns: cols, written, prepared } = finished;
     try {
-      await side.commit();
+      await ready.commit();
     } catch (err) {
       return await fail(err instanceof Error ? err.message : String(err));
     }
@@ -340,6 +358,6 @@ export async function buildUnit(records: () => Iterable<Searchable>, opts: Build
     }
     return { ...done, archive: from.archive };
   } finally {
-    side.close();
+    (side ?? (await starting)).close();
   }
 }
