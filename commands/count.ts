@@ -56,10 +56,14 @@ export function handle(args: Args, deps: CommandDeps): View {
   const incidentsAll = new Int32Array(matching.length);
   let nCounted = 0;
   let nIncidents = 0;
+  // Kinds compared as the (interned) strings they are, rather than looked up in the set a million times.
+  const countsIncidents = applicable.has('incident');
+  const countsPublications = applicable.has('publication');
+  const countsSources = applicable.has('source');
   for (let i = 0; i < matching.length; i++) {
     const r = matching[i]!;
     const kind = archive.recordKind(r);
-    if (!applicable.has(kind)) continue;
+    if (!(kind === 'incident' ? countsIncidents : kind === 'publication' ? countsPublications : countsSources)) continue;
     countedAll[nCounted] = r;
     impreciseAll[nCounted++] = result.imprecise[i]!;
     if (kind === 'incident') incidentsAll[nIncidents++] = r;

@@ -225,6 +225,7 @@ async function oursChild(args: ChildArgs): Promise<Record<string, unknown>> {
     return {
       buildMs: Math.round(buildMs),
       buildThread: built.thread,
+      recordsThread: built.recordsThread,
       warmAfterBuildMs: Math.round(openMs),
       mainThreadMaxBlockMs: Math.round(lag.max / 1e6),
       indexBytes: built.indexBytes,

@@ -17,33 +17,10 @@ export function figureCells(f: Figure | undefined): FigureCells {
   return { low: f.low, high: f.high ?? (open ? null : f.low), qualifier: f.qualifier };
 }
 
-const EMPTY_INCIDENT_FIELDS = {
-  category: null,
-  site: null,
-  place: null,
-  district: null,
-  province: null,
-  country: null,
-  place_precision: null,
-  attack_types: null,
-  target: null,
-  target_type: null,
-  claim_status: null,
-  claim_by: null,
-  claim_channel: null,
-  killed_low: null,
-  killed_high: null,
-  killed_qualifier: null,
-  wounded_low: null,
-  wounded_high: null,
-  wounded_qualifier: null,
-  combined_low: null,
-  combined_high: null,
-  combined_qualifier: null,
-  casualties_note: null,
-} as const;
-
-const EMPTY_PUBLICATION_FIELDS = { outlet: null, medium: null, issue: null, language: null } as const;
+// Each row is one object literal with its keys in the order they always had
+// (which a JSON export shows), without spreading shared empty parts into it:
+// spreading objects of a few dozen keys cost V8 hundreds of microseconds per
+// row here, most of a 10,000-row export.
 
 /** One record as an export row; the first citation's source gives source_id and source_url. */
 export function exportRow(record: Searchable, archive: Archive): ExportRow {
@@ -56,8 +33,33 @@ export function exportRow(record: Searchable, archive: Archive): ExportRow {
       date_end: null,
       date_precision: 'day',
       date_label: recordDateLabel(record),
-      ...EMPTY_INCIDENT_FIELDS,
-      ...EMPTY_PUBLICATION_FIELDS,
+      category: null,
+      site: null,
+      place: null,
+      district: null,
+      province: null,
+      country: null,
+      place_precision: null,
+      attack_types: null,
+      target: null,
+      target_type: null,
+      claim_status: null,
+      claim_by: null,
+      claim_channel: null,
+      killed_low: null,
+      killed_high: null,
+      killed_qualifier: null,
+      wounded_low: null,
+      wounded_high: null,
+      wounded_qualifier: null,
+      combined_low: null,
+      combined_high: null,
+      combined_qualifier: null,
+      casualties_note: null,
+      outlet: null,
+      medium: null,
+      issue: null,
+      language: null,
       summary: record.passages[0]?.text ?? record.text,
       // A source is its own document.
       source_id: record.id,
@@ -68,24 +70,49 @@ export function exportRow(record: Searchable, archive: Archive): ExportRow {
   const first = record.sources[0];
   // The cited source's URL from the archive's columns: an export of many rows never reads the sources themselves.
   const citedUrl = first !== undefined ? archive.sourceUrl(first.source) : undefined;
-  const common = {
-    id: record.id,
-    kind: record.kind,
-    title: record.title,
-    date_start: record.date?.start ?? null,
-    date_end: record.date?.end ?? null,
-    date_precision: record.date?.precision ?? 'unknown',
-    date_label: record.date !== undefined ? recordDateLabel(record) : null,
-    summary: record.summary,
-    source_id: first?.source ?? null,
-    // The id is kept even if the source is missing from the index (data:check reports that); the URL cannot be.
-    source_url: citedUrl ?? null,
-    citations: record.sources.length,
-  };
+  const date_start = record.date?.start ?? null;
+  const date_end = record.date?.end ?? null;
+  const date_precision = record.date?.precision ?? 'unknown';
+  const date_label = record.date !== undefined ? recordDateLabel(record) : null;
+  const source_id = first?.source ?? null;
+  // The id is kept even if the source is missing from the index (data:check reports that); the URL cannot be.
+  const source_url = citedUrl ?? null;
   if (record.kind === 'publication') {
     return {
-      ...common,
-      ...EMPTY_INCIDENT_FIELDS,
+      id: record.id,
+      kind: record.kind,
+      title: record.title,
+      date_start,
+      date_end,
+      date_precision,
+      date_label,
+      summary: record.summary,
+      source_id,
+      source_url,
+      citations: record.sources.length,
+      category: null,
+      site: null,
+      place: null,
+      district: null,
+      province: null,
+      country: null,
+      place_precision: null,
+      attack_types: null,
+      target: null,
+      target_type: null,
+      claim_status: null,
+      claim_by: null,
+      claim_channel: null,
+      killed_low: null,
+      killed_high: null,
+      killed_qualifier: null,
+      wounded_low: null,
+      wounded_high: null,
+      wounded_qualifier: null,
+      combined_low: null,
+      combined_high: null,
+      combined_qualifier: null,
+      casualties_note: null,
       outlet: record.outlet ?? null,
       medium: record.medium,
       issue: record.issue !== undefined ? String(record.issue) : null,
@@ -96,8 +123,21 @@ export function exportRow(record: Searchable, archive: Archive): ExportRow {
   const wounded = figureCells(record.casualties?.wounded);
   const combined = figureCells(record.casualties?.combined);
   return {
-    ...common,
-    ...EMPTY_PUBLICATION_FIELDS,
+    id: record.id,
+    kind: record.kind,
+    title: record.title,
+    date_start,
+    date_end,
+    date_precision,
+    date_label,
+    summary: record.summary,
+    source_id,
+    source_url,
+    citations: record.sources.length,
+    outlet: null,
+    medium: null,
+    issue: null,
+    language: null,
     category: record.category,
     site: record.place.site ?? null,
     place: record.place.place ?? null,

@@ -28,10 +28,13 @@ export interface ListOptions {
  * such as three issues dated only to 2022, come last-numbered first too);
  * records without a date stay last.
  */
-export function newestFirst(hits: readonly Hit[]): Hit[] {
+export function newestFirst(hits: readonly Hit[], archive?: Archive): Hit[] {
   const dated: Hit[] = [];
   const undated: Hit[] = [];
-  for (const hit of hits) (isoStart(hit.record) === null ? undated : dated).push(hit);
+  // Whether a hit is dated from the archive's columns when it knows the record's number (no record read).
+  const isUndated = (hit: Hit): boolean =>
+    archive !== undefined && hit.ordinal !== undefined ? archive.span(hit.ordinal) === undefined : isoStart(hit.record) === null;
+  for (const hit of hits) (isUndated(hit) ? undated : dated).push(hit);
   return [...dated.reverse(), ...undated];
 }
 
@@ -77,17 +80,19 @@ export function listHits(archive: Archive, parsed: ParsedQuery, opts: ListOption
     if (page !== undefined) return page;
   }
   const all = archive.search(parsed, { ...base, limit: Infinity, order: engineOrder });
-  let ordered = opts.order === 'newest' ? newestFirst(all.hits) : all.hits;
+  let ordered = opts.order === 'newest' ? newestFirst(all.hits, archive) : all.hits;
   let split: PeriodSplit | undefined;
   if (period) {
     const certain: Hit[] = [];
     const possible: Hit[] = [];
     const only = possibleTest(filters);
-    for (const hit of ordered) (only(hit.record, hit.imprecise) ? possible : certain).push(hit);
+    // Only a hit the engine marked imprecise can be possible: only those records are read.
+    for (const hit of ordered) (hit.imprecise && only(hit.record, true) ? possible : certain).push(hit);
     ordered = [...certain, ...possible];
     // A source matching through several passages is one record in the counts.
     const records = (hits: readonly Hit[]): Hit['record'][] => [...new Map(hits.map((h) => [h.record.id, h.record])).values()];
-    split = periodSplit(filters, records(certain).length, records(possible));
+    const certainRecords = new Set(certain.map((h) => h.id ?? h.record.id)).size;
+    split = periodSplit(filters, certainRecords, records(possible));
   }
   const hits = ordered.slice(opts.offset, opts.offset + opts.limit);
   return { hits, total: all.total, mode: all.mode, notes: all.notes, ...(split !== undefined ? { split } : {}) };

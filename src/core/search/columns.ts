@@ -17,6 +17,7 @@ import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { recordSpan } from '../query/filter.ts';
 import type { Figure } from '../records/schema.ts';
 import { uniquePassages } from './documents.ts';
+import { IdTable, IdTableBuilder } from './ids.ts';
 import type { Searchable } from './types.ts';
 
 export const KIND_CODE = { incident: 1, publication: 2, source: 4 } as const;
@@ -143,7 +144,8 @@ export interface ColumnsMeta {
 }
 
 export class RecordColumns {
-  readonly ids: string[];
+  /** Record ids, off the heap (ids.ts). */
+  readonly ids: IdTable;
   readonly kind: Uint8Array;
   /** Passage numbers of sources (CSR over all records; empty for incidents and publications). */
   readonly passStart: Uint32Array;
@@ -160,7 +162,7 @@ export class RecordColumns {
   private sortedCache: Uint32Array | undefined;
 
   constructor(parts: {
-    ids: string[];
+    ids: IdTable;
     kind: Uint8Array;
     passStart: Uint32Array;
     passNo: Uint32Array;
@@ -209,7 +211,7 @@ export class RecordColumns {
   get sortedIds(): Uint32Array {
     if (this.sortedCache === undefined) {
       const ids = this.ids;
-      const order = Array.from({ length: ids.length }, (_, i) => i).sort((a, b) => (ids[a]! < ids[b]! ? -1 : ids[a]! > ids[b]! ? 1 : a - b));
+      const order = Array.from({ length: ids.length }, (_, i) => i).sort((a, b) => ids.compareIds(a, b) || a - b);
       this.sortedCache = Uint32Array.from(order);
     }
     return this.sortedCache;
@@ -239,10 +241,10 @@ export class RecordColumns {
     let hi = order.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (ids[order[mid]!]! < id) lo = mid + 1;
+      if (ids.compare(order[mid]!, id) < 0) lo = mid + 1;
       else hi = mid;
     }
-    return lo < order.length && ids[order[lo]!] === id ? order[lo]! : -1;
+    return lo < order.length && ids.compare(order[lo]!, id) === 0 ? order[lo]! : -1;
   }
 
   kindOf(r: number): Searchable['kind'] {
@@ -270,7 +272,7 @@ export function countColumnName(by: CountKey): string {
 export class ColumnsBuilder {
   private readonly defs: ColumnDef[];
   private readonly builders: ValueColumnBuilder[];
-  private readonly ids: string[] = [];
+  private readonly ids = new IdTableBuilder();
   private kind: number[] = [];
   private readonly passStart: number[] = [0];
   private readonly passNo: number[] = [];
@@ -291,7 +293,7 @@ export class ColumnsBuilder {
   }
 
   add(r: Searchable): void {
-    this.ids.push(r.id);
+    this.ids.add(r.id);
     this.kind.push(KIND_CODE[r.kind]);
     if (r.kind === 'source') {
       const ps = uniquePassages(r);
@@ -354,7 +356,7 @@ export class ColumnsBuilder {
   private assemble(columns: Map<string, ValueColumn>): RecordColumns {
     const f64 = (a: number[]): Float64Array => Float64Array.from(a);
     return new RecordColumns({
-      ids: this.ids,
+      ids: this.ids.finish(),
       kind: Uint8Array.from(this.kind),
       passStart: Uint32Array.from(this.passStart),
       passNo: Uint32Array.from(this.passNo),
@@ -388,6 +390,8 @@ export function columnsToParts(c: RecordColumns): { json: unknown; arrays: Recor
     exact: c.exact,
     grouped: c.grouped,
     sortedIds: c.sortedIds,
+    'ids:bytes': c.ids.bytes,
+    'ids:ends': c.ids.ends,
     'cas:flag': c.casualties.flag,
   };
   for (const f of FIGURES) {
@@ -403,7 +407,7 @@ export function columnsToParts(c: RecordColumns): { json: unknown; arrays: Recor
       arrays[`col:${name}:vals`] = col.vals!;
     }
   }
-  return { json: { ids: c.ids, meta: c.meta, columns: cols }, arrays };
+  return { json: { meta: c.meta, columns: cols }, arrays };
 }
 
 const ARRAY_TYPES: Record<string, 'u8' | 'u32' | 'i32' | 'f64'> = {
@@ -415,6 +419,8 @@ const ARRAY_TYPES: Record<string, 'u8' | 'u32' | 'i32' | 'f64'> = {
   exact: 'u8',
   grouped: 'u8',
   sortedIds: 'u32',
+  'ids:bytes': 'u8',
+  'ids:ends': 'u32',
   'cas:flag': 'u8',
 };
 
@@ -427,10 +433,15 @@ export function arrayType(name: string): 'u8' | 'u32' | 'i32' | 'f64' {
 }
 
 /** Columns back from their parts; throws with a reason when the parts do not fit together. */
-export function columnsFromParts(json: unknown, arrays: Record<string, Typed>): RecordColumns {
-  const j = json as { ids?: unknown; meta?: ColumnsMeta; columns?: Array<{ name: string; values: string[]; multi: boolean }> };
-  if (!Array.isArray(j.ids) || j.meta === undefined || !Array.isArray(j.columns)) throw new Error('columns lack ids, meta or columns');
-  const ids = j.ids as string[];
+export function columnsFromParts(json: unknown, arrays: Record<string, Typed>, opts: { trusted?: boolean } = {}): RecordColumns {
+  // Trusted: made in this process from the records (the build worker); read from a file, every code is checked.
+  const checking = opts.trusted !== true;
+  const j = json as { meta?: ColumnsMeta; columns?: Array<{ name: string; values: string[]; multi: boolean }> };
+  if (j.meta === undefined || !Array.isArray(j.columns)) throw new Error('columns lack meta or columns');
+  const idBytes = arrays['ids:bytes'];
+  const idEnds = arrays['ids:ends'];
+  if (!(idBytes instanceof Uint8Array) || !(idEnds instanceof Uint32Array)) throw new Error('column arrays of the ids are missing');
+  const ids = new IdTable(idBytes, idEnds);
   const n = ids.length;
   const need = <T extends Typed>(name: string, length: number): T => {
     const a = arrays[name];
@@ -444,6 +455,7 @@ export function columnsFromParts(json: unknown, arrays: Record<string, Typed>): 
   for (const col of j.columns) {
     const limit = col.values.length;
     const check = (codes: Uint32Array): void => {
+      if (!checking) return;
       for (let k = 0; k < codes.length; k++) if (codes[k]! > limit) throw new Error(`column ${col.name} has a code past its values`);
     };
     if (!col.multi) {
@@ -453,12 +465,13 @@ export function columnsFromParts(json: unknown, arrays: Record<string, Typed>): 
     } else {
       const start = need<Uint32Array>(`col:${col.name}:start`, n + 1);
       const vals = need<Uint32Array>(`col:${col.name}:vals`, start[n] ?? 0);
-      for (let r = 0; r < n; r++) if (start[r]! > start[r + 1]!) throw new Error(`column ${col.name} is not in order`);
+      if (checking) for (let r = 0; r < n; r++) if (start[r]! > start[r + 1]!) throw new Error(`column ${col.name} is not in order`);
       check(vals);
       columns.set(col.name, new ValueColumn(col.values, null, start, vals));
     }
   }
   const sortedIds = need<Uint32Array>('sortedIds', n);
+  if (checking) for (let i = 0; i < n; i++) if (sortedIds[i]! >= n) throw new Error('column array sortedIds names a record past the last');
   return new RecordColumns({
     ids,
     kind: need('kind', n),

@@ -17,13 +17,14 @@ import lunr from 'lunr';
 import { matchFilters as referenceMatchFilters, recordSpan } from '../query/filter.ts';
 import { SCHEMA_VERSION, type Incident, type Publication, type SourceDocument } from '../records/schema.ts';
 import { CompactBuilder } from './build.ts';
-import { refsFingerprint, type CompactIndex } from './compact.ts';
+import { type CompactIndex } from './compact.ts';
 import { FIELDS, forEachDocument, incidentDoc, passageRef, publicationDoc, sourceDocs } from './documents.ts';
 import { expandToken } from './expand.ts';
 import { FILTER_COLUMNS, FilterIndex, IMPRECISE, IN, OUT } from './filter-index.ts';
 import { columnDefs, ColumnsBuilder, KIND_CODE, SOURCE_URL_COLUMN, type RecordColumns } from './columns.ts';
 import { countColumns, sumCasualtiesColumns } from './column-counts.ts';
 import { MemoryStore, type RecordStore } from './store.ts';
+import type { IdTable } from './ids.ts';
 import type { CountKey, CountResult } from '../counts.ts';
 import type { CasualtySums } from '../views.ts';
 import { configurePipeline, queryTokens } from './pipeline.ts';
@@ -144,18 +145,16 @@ export function archiveFromUnit(
   columns: RecordColumns,
   store: RecordStore,
   saved: { compact: CompactIndex; dataHash: string; builtAt: string; unitId: string },
-  opts: { matchFilters: MatchFilters },
+  opts: { matchFilters: MatchFilters; prepared?: PreparedLayout },
 ): FromSavedResult {
-  const layout = new DocLayout(columns);
   if (store.count !== columns.count) return { ok: false, reason: 'corrupt', detail: `store has ${store.count} records, columns ${columns.count}` };
-  if (saved.compact.docCount !== layout.count) {
-    return { ok: false, reason: 'corrupt', detail: `index has ${saved.compact.docCount} documents, the records make ${layout.count}` };
+  const documents = columns.count + columns.passNo.length;
+  if (saved.compact.docCount !== documents) {
+    return { ok: false, reason: 'corrupt', detail: `index has ${saved.compact.docCount} documents, the records make ${documents}` };
   }
-  const fingerprint = refsFingerprint(
-    layout.count,
-    (i) => columns.ids[layout.docRec[i]!]!,
-    (i) => layout.docPassage[i]!,
-  );
+  const layout = opts.prepared !== undefined ? DocLayout.fromPrepared(columns, opts.prepared) : DocLayout.of(columns, saved.compact.dateRank);
+  if (layout === null) return { ok: false, reason: 'corrupt', detail: 'the index date order does not fit the records' };
+  const fingerprint = opts.prepared !== undefined ? opts.prepared.refsHash : layout.refsFingerprint();
   if (fingerprint !== saved.compact.refsHash) {
     return { ok: false, reason: 'corrupt', detail: `index documents (${saved.compact.refsHash}) are not those of the records (${fingerprint})` };
   }
@@ -163,9 +162,42 @@ export function archiveFromUnit(
 }
 
 /**
+ * The document layout an archive needs besides the index, as typed arrays
+ * only: computed where the unit is built (the build worker) and transferred,
+ * so the main thread does not walk millions of documents before a swap.
+ */
+export interface PreparedLayout {
+  docRec: Int32Array;
+  docPassage: Int32Array;
+  kindCode: Uint8Array;
+  dateOrder: Int32Array;
+  recordsByDate: Int32Array;
+  recordDoc: Int32Array;
+  /** refsFingerprint of the documents' refs. */
+  refsHash: string;
+}
+
+/** The layout of the records' documents with the index's date ranks (null when the numbers of documents differ). */
+export function prepareLayout(columns: RecordColumns, dateRank: Uint32Array): PreparedLayout | null {
+  const layout = DocLayout.of(columns, dateRank);
+  if (layout === null) return null;
+  return {
+    docRec: layout.docRec,
+    docPassage: layout.docPassage,
+    kindCode: layout.kindCode,
+    dateOrder: layout.dateOrder,
+    recordsByDate: layout.recordsByDate,
+    recordDoc: layout.recordDoc,
+    refsHash: layout.refsFingerprint(),
+  };
+}
+
+/**
  * The documents the records make, as flat arrays (a few bytes per document
  * rather than an object): for each, its record and passage number. The order
- * is forEachDocument's (documents.ts).
+ * is forEachDocument's (documents.ts). With the index's date ranks: the
+ * documents in date order, the records' own documents in date order (the
+ * answer to a query without words) and each record's own document.
  */
 class DocLayout {
   readonly count: number;
@@ -174,33 +206,96 @@ class DocLayout {
   /** Passage number of each document, 0 for a record's own document. */
   readonly docPassage: Int32Array;
   readonly kindCode: Uint8Array;
-  private readonly ids: readonly string[];
+  /** dateOrder[position] = document at that position in date order (the inverse of compact.dateRank). */
+  readonly dateOrder: Int32Array;
+  /** Documents of records (no passages) in date order. */
+  readonly recordsByDate: Int32Array;
+  /** The record's own document, by record number. */
+  readonly recordDoc: Int32Array;
+  private readonly ids: IdTable;
 
-  constructor(columns: RecordColumns) {
+  private constructor(ids: IdTable, p: Omit<PreparedLayout, 'refsHash'>) {
+    this.ids = ids;
+    this.count = p.docRec.length;
+    this.docRec = p.docRec;
+    this.docPassage = p.docPassage;
+    this.kindCode = p.kindCode;
+    this.dateOrder = p.dateOrder;
+    this.recordsByDate = p.recordsByDate;
+    this.recordDoc = p.recordDoc;
+  }
+
+  static fromPrepared(columns: RecordColumns, p: PreparedLayout): DocLayout | null {
     const n = columns.count;
-    this.ids = columns.ids;
+    const count = p.docRec.length;
+    if (count !== n + columns.passNo.length || p.docPassage.length !== count || p.kindCode.length !== count || p.dateOrder.length !== count) return null;
+    if (p.recordsByDate.length !== n || p.recordDoc.length !== n) return null;
+    return new DocLayout(columns.ids, p);
+  }
+
+  static of(columns: RecordColumns, dateRank: Uint32Array): DocLayout | null {
+    const n = columns.count;
     const { passStart, passNo, kind } = columns;
     const count = n + passNo.length;
-    this.count = count;
-    this.docRec = new Int32Array(count);
-    this.docPassage = new Int32Array(count);
-    this.kindCode = new Uint8Array(count);
+    if (dateRank.length !== count) return null;
+    const docRec = new Int32Array(count);
+    const docPassage = new Int32Array(count);
+    const kindCode = new Uint8Array(count);
+    const recordDoc = new Int32Array(n);
     let d = 0;
     for (let i = 0; i < n; i++) {
-      this.docRec[d] = i;
-      this.kindCode[d] = kind[i]!;
+      recordDoc[i] = d;
+      docRec[d] = i;
+      kindCode[d] = kind[i]!;
       d++;
       for (let k = passStart[i]!; k < passStart[i + 1]!; k++) {
-        this.docRec[d] = i;
-        this.docPassage[d] = passNo[k]!;
-        this.kindCode[d] = KIND_CODE.source;
+        docRec[d] = i;
+        docPassage[d] = passNo[k]!;
+        kindCode[d] = KIND_CODE.source;
         d++;
       }
     }
+    const dateOrder = new Int32Array(count);
+    for (let j = 0; j < count; j++) {
+      const r = dateRank[j]!;
+      if (r >= count) return null;
+      dateOrder[r] = j;
+    }
+    const recordsByDate = new Int32Array(n);
+    let k = 0;
+    for (let p = 0; p < count; p++) {
+      const doc = dateOrder[p]!;
+      if (docPassage[doc] === 0) {
+        if (k === n) return null;
+        recordsByDate[k++] = doc;
+      }
+    }
+    if (k !== n) return null;
+    return new DocLayout(columns.ids, { docRec, docPassage, kindCode, dateOrder, recordsByDate, recordDoc });
+  }
+
+  /** refsFingerprint (compact.ts) of the documents' refs, from the id bytes (no id is decoded when they are ASCII). */
+  refsFingerprint(): string {
+    const h = { h1: 0x811c9dc5, h2: 0x01000193 ^ 0x5bd1e995 };
+    const mix = (c: number): void => {
+      h.h1 = Math.imul(h.h1 ^ c, 0x01000193);
+      h.h2 = Math.imul(h.h2 ^ c, 0x01000193) ^ (h.h2 >>> 13);
+    };
+    for (let d = 0; d < this.count; d++) {
+      this.ids.mixInto(this.docRec[d]!, h);
+      const n = this.docPassage[d]!;
+      if (n !== 0) {
+        mix(35); // '#'
+        const digits = String(n);
+        for (let j = 0; j < digits.length; j++) mix(digits.charCodeAt(j));
+      }
+      mix(10); // '\n'
+    }
+    return `${this.count}:${(h.h1 >>> 0).toString(16).padStart(8, '0')}${(h.h2 >>> 0).toString(16).padStart(8, '0')}`;
   }
 
   ref(d: number): string {
-    const id = this.ids[this.docRec[d]!]!;
+    const id = this.ids.get(this.docRec[d]!);
     const n = this.docPassage[d]!;
     return n === 0 ? id : passageRef(id, n);
   }
@@ -273,7 +368,7 @@ class LunrArchive implements SearchArchive {
     builtAt: string,
     matchFilters: MatchFilters,
     unitId: string,
-    layout = new DocLayout(columns),
+    layout?: DocLayout,
   ) {
     this.columns = columns;
     this.store = store;
@@ -282,17 +377,11 @@ class LunrArchive implements SearchArchive {
     this.builtAt = builtAt;
     this.unitId = unitId;
     this.matchFilters = matchFilters;
-    this.layout = layout;
-    const n = layout.count;
-    this.dateOrder = new Int32Array(n);
-    const rank = compact.dateRank;
-    for (let d = 0; d < n; d++) this.dateOrder[rank[d]!] = d;
-    this.recordsByDate = new Int32Array(columns.count);
-    let k = 0;
-    for (let p = 0; p < n; p++) {
-      const d = this.dateOrder[p]!;
-      if (layout.docPassage[d] === 0) this.recordsByDate[k++] = d;
-    }
+    const l = layout ?? DocLayout.of(columns, compact.dateRank);
+    if (l === null) throw new Error('the index and the records disagree on the number of documents');
+    this.layout = l;
+    this.dateOrder = l.dateOrder;
+    this.recordsByDate = l.recordsByDate;
   }
 
   private get scratch(): Scratch {
@@ -323,7 +412,7 @@ class LunrArchive implements SearchArchive {
   }
 
   recordId(r: number): string {
-    return this.columns.ids[r]!;
+    return this.columns.ids.get(r);
   }
 
   recordKind(r: number): Searchable['kind'] {
@@ -402,7 +491,7 @@ class LunrArchive implements SearchArchive {
       outlets: collect(values('outlet')),
       media: collect(values('medium')),
       types: collect(values('type')),
-      ids: Array.from(this.columns.sortedIds, (r) => ids[r]!),
+      ids: Array.from(this.columns.sortedIds, (r) => ids.get(r)),
     };
   }
 
@@ -448,11 +537,17 @@ class LunrArchive implements SearchArchive {
   /** search() as record numbers: each record once (a source matching through several passages too), in hit order. */
   select(query: ParsedQuery, options: SearchOptions = {}, tuning: SearchTuning = {}): Selection {
     const run = this.run(query, options, tuning);
+    const docRec = this.layout.docRec;
+    if (run.recordDocs) {
+      // Already one document per record (a query without words): no marking needed.
+      const records = new Int32Array(run.docs.length);
+      for (let j = 0; j < run.docs.length; j++) records[j] = docRec[run.docs[j]!]!;
+      return { records, imprecise: run.imprecise, total: run.total, mode: run.mode, notes: run.notes };
+    }
     const seen = this.scratch.alive;
     const records = new Int32Array(run.docs.length);
     const imprecise = new Uint8Array(run.docs.length);
     let k = 0;
-    const docRec = this.layout.docRec;
     // `alive` is per document; the record's own document stands for the record.
     const recDoc = (r: number): number => this.recordDoc(r);
     for (let j = 0; j < run.docs.length; j++) {
@@ -468,16 +563,8 @@ class LunrArchive implements SearchArchive {
     return { records: records.subarray(0, k), imprecise: imprecise.subarray(0, k), total: run.total, mode: run.mode, notes: run.notes };
   }
 
-  private recordDocCache: Int32Array | undefined;
-
   private recordDoc(r: number): number {
-    if (this.recordDocCache === undefined) {
-      const m = new Int32Array(this.columns.count);
-      const { docRec, docPassage } = this.layout;
-      for (let d = 0; d < this.layout.count; d++) if (docPassage[d] === 0) m[docRec[d]!] = d;
-      this.recordDocCache = m;
-    }
-    return this.recordDocCache[r]!;
+    return this.layout.recordDoc[r]!;
   }
 
   /** The page of documents a query asks for, with scores and imprecision. */
@@ -514,14 +601,22 @@ class LunrArchive implements SearchArchive {
         const all = this.recordsByDate;
         const matched = new Int32Array(all.length);
         let m = 0;
-        for (let j = 0; j < all.length; j++) {
-          const d = all[j]!;
-          if (verdictOf(d) !== OUT) matched[m++] = d;
+        if (compiled === null) {
+          // Kind only: one byte test per record.
+          for (let j = 0; j < all.length; j++) {
+            const d = all[j]!;
+            if ((kindCode[d]! & kindMask) !== 0) matched[m++] = d;
+          }
+        } else {
+          for (let j = 0; j < all.length; j++) {
+            const d = all[j]!;
+            if (verdictOf(d) !== OUT) matched[m++] = d;
+          }
         }
         const docs = matched.subarray(Math.min(offset, m), limit === Infinity ? m : Math.min(m, offset + limit));
         const imprecise = new Uint8Array(docs.length);
         if (compiled !== null) for (let j = 0; j < docs.length; j++) imprecise[j] = verdictOf(docs[j]!) === IMPRECISE ? 1 : 0;
-        return { docs, scores: new Float64Array(docs.length), imprecise, total: m, mode: 'none', notes };
+        return { docs, scores: new Float64Array(docs.length), imprecise, total: m, mode: 'none', notes, recordDocs: true };
       }
 
       // Step 1: every word's postings, once. count[d] = how many words document d
@@ -531,6 +626,10 @@ class LunrArchive implements SearchArchive {
       const { offsets, postings } = this.compact;
       const { count, seenBy, best, score, touched, wordTouched } = sc;
       const expand = tuning.expand !== false;
+      // One word: its best weight per document is the score and every document it touched has all the words,
+      // so the per-document counting (two more passes over every match) is skipped.
+      const single = tokens.length === 1;
+      let singleTouched = 0;
       tokens.forEach((tok, i) => {
         const { expansions, capped } = expandToken(this.compact, tok, i === tokens.length - 1, !expand);
         if (capped) notes.push(`"${tok.raw}" matched many words; only the closest were searched`);
@@ -576,6 +675,10 @@ class LunrArchive implements SearchArchive {
             } else if (s > best[d]!) best[d] = s;
           }
         }
+        if (single) {
+          singleTouched = wn;
+          return;
+        }
         for (let j = 0; j < wn; j++) {
           const d = wordTouched[j]!;
           const c = count[d]!;
@@ -589,11 +692,18 @@ class LunrArchive implements SearchArchive {
       // all, any word (the command says so from mode 'any').
       const nWords = tokens.length;
       let mode: SearchResult['mode'] = 'all';
-      const keep = new Int32Array(touchedCount);
+      const keep = new Int32Array(single ? singleTouched : touchedCount);
       let kept = 0;
-      for (let j = 0; j < touchedCount; j++) {
-        const d = touched[j]!;
-        if (count[d] === nWords && verdictOf(d) !== OUT) keep[kept++] = d;
+      if (single) {
+        for (let j = 0; j < singleTouched; j++) {
+          const d = wordTouched[j]!;
+          if (verdictOf(d) !== OUT) keep[kept++] = d;
+        }
+      } else {
+        for (let j = 0; j < touchedCount; j++) {
+          const d = touched[j]!;
+          if (count[d] === nWords && verdictOf(d) !== OUT) keep[kept++] = d;
+        }
       }
       if (kept === 0 && nWords > 1) {
         for (let j = 0; j < touchedCount; j++) {
@@ -608,13 +718,14 @@ class LunrArchive implements SearchArchive {
 
       // Step 3: the page.
       const want = limit === Infinity ? kept : Math.min(kept, offset + limit);
-      const page = byDate ? this.firstByDate(survivors, want) : this.firstByScore(survivors, want);
+      const scoreOf = single ? best : score;
+      const page = byDate ? this.firstByDate(survivors, want) : this.firstByScore(survivors, want, scoreOf);
       const docs = page.subarray(Math.min(offset, page.length));
       const scores = new Float64Array(docs.length);
       const imprecise = new Uint8Array(docs.length);
       for (let j = 0; j < docs.length; j++) {
         const d = docs[j]!;
-        scores[j] = byDate ? 0 : Math.round(score[d]! * 1000) / 1000;
+        scores[j] = byDate ? 0 : Math.round(scoreOf[d]! * 1000) / 1000;
         imprecise[j] = verdictOf(d) === IMPRECISE ? 1 : 0;
       }
       return { docs, scores, imprecise, total: kept, mode, notes };
@@ -656,8 +767,7 @@ class LunrArchive implements SearchArchive {
   }
 
   /** The `want` best documents by score (ties: ref order), best first, with a bounded heap. */
-  private firstByScore(docs: Int32Array, want: number): Int32Array {
-    const score = this.scratch.score;
+  private firstByScore(docs: Int32Array, want: number, score: Float64Array): Int32Array {
     const refRank = this.compact.refRank;
     /** True when a ranks after b. */
     const worse = (a: number, b: number): boolean => {
@@ -710,7 +820,7 @@ class LunrArchive implements SearchArchive {
     const passage = this.layout.docPassage[d]!;
     const store = this.store;
     let record: Searchable | undefined;
-    const hit = { ref: this.layout.ref(d), id: this.columns.ids[r]!, ordinal: r, score, imprecise } as Hit;
+    const hit = { ref: this.layout.ref(d), id: this.columns.ids.get(r), ordinal: r, score, imprecise } as Hit;
     Object.defineProperty(hit, 'record', {
       enumerable: true,
       configurable: true,
@@ -729,6 +839,8 @@ interface Run {
   total: number;
   mode: SearchResult['mode'];
   notes: string[];
+  /** Every document is a record's own document, each record once (a query without words). */
+  recordDocs?: boolean;
 }
 
 /** YYYYMMDD back to YYYY-MM-DD. */

@@ -11,7 +11,7 @@
 import { createRequire } from 'node:module';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { CompactBuilder, type DocMeta } from './build.ts';
 import { decodeTerms, type CompactIndex } from './compact.ts';
 import { documentsOfRecord, FIELDS } from './documents.ts';
@@ -81,9 +81,22 @@ export interface RecordFeed {
   records(): Iterable<Searchable>;
   /** Documents the records make, when known (decides 'auto'); unknown means big. */
   documents?: number;
-  begin?(): void;
+  /** Awaited once before the first pass (e.g. a worker of the feed's own starting meanwhile). */
+  prepare?(): Promise<void>;
+  /** `relayed`: the documents go to the index worker through the relay (below), not from this thread. */
+  begin?(relayed: boolean): void;
   onRecord?(record: Searchable): void;
+  /**
+   * Someone else (the unit's record worker, unit.ts) turns the records given
+   * to onRecord into documents and sends them to the index worker over the
+   * port it is connected to, ending with { type: 'end' }; end() resolves once
+   * everything is sent. This thread then only hands records over.
+   */
+  relay?: { connect(port: MessagePort): void; end(): Promise<void> };
 }
+
+/** What the index worker is sent: documents, the relay's port, the end of input. */
+export type IndexWorkerMessage = BuildBatch | { type: 'relay'; port: MessagePort } | { type: 'finish' };
 
 function feedOf(data: ArchiveData | RecordFeed): RecordFeed {
   if ('records' in data && typeof data.records === 'function') return data;
@@ -96,7 +109,7 @@ function feedOf(data: ArchiveData | RecordFeed): RecordFeed {
 function buildHere(feed: RecordFeed): CompactIndex {
   const builder = new CompactBuilder();
   const visit = (fields: string[], meta: DocMeta): void => builder.add(fields, meta);
-  feed.begin?.();
+  feed.begin?.(false);
   for (const r of feed.records()) {
     feed.onRecord?.(r);
     documentsOfRecord(r, visit);
@@ -114,7 +127,7 @@ const WORKER_URL = new URL('./build-worker.ts', import.meta.url);
  * vitest's module runner does not reach into workers either; tsImport does in
  * both, and under `node --import tsx src/main.ts`.
  */
-function workerSource(entryUrl: URL): string {
+export function workerSource(entryUrl: URL): string {
   // The ESM build of the API (its CommonJS build cannot register hooks when imported).
   const resolve = (import.meta as { resolve?: (s: string) => string }).resolve;
   const api =
@@ -167,8 +180,15 @@ export async function buildInWorker(data: ArchiveData | RecordFeed, batchRecords
   });
   try {
     await Promise.race([readyP, result.then(() => undefined)]);
+    await feed.prepare?.();
     const width = FIELDS.length;
-    feed.begin?.();
+    const relay = feed.relay;
+    if (relay !== undefined) {
+      const channel = new MessageChannel();
+      worker.postMessage({ type: 'relay', port: channel.port1 } satisfies IndexWorkerMessage, [channel.port1]);
+      relay.connect(channel.port2);
+    }
+    feed.begin?.(relay !== undefined);
     const it = feed.records()[Symbol.iterator]();
     for (let done = false; !done && !failed; ) {
       const batch: BuildBatch = { type: 'docs', fieldsPerDoc: width, fields: [], refs: [], recordIds: [], passages: [], days: [] };
@@ -182,6 +202,7 @@ export async function buildInWorker(data: ArchiveData | RecordFeed, batchRecords
         }
         const record = next.value;
         feed.onRecord?.(record);
+        if (relay !== undefined) continue;
         documentsOfRecord(record, (fields, meta) => {
           for (const f of fields) batch.fields.push(f);
           batch.refs.push(meta.ref);
@@ -194,6 +215,8 @@ export async function buildInWorker(data: ArchiveData | RecordFeed, batchRecords
       // Let requests run between batches: the main thread is serving.
       await yieldToLoop();
     }
+    if (failed) return await result;
+    if (relay !== undefined) await Promise.race([relay.end(), result.then(() => undefined)]);
     if (failed) return await result;
     worker.postMessage({ type: 'finish' });
     return await result;
@@ -222,6 +245,7 @@ export async function buildCompactIndex(data: ArchiveData | RecordFeed, opts: Bu
       );
     }
   }
+  await feed.prepare?.();
   const compact = buildHere(feed);
   return { compact, thread: 'main', ms: Math.round(performance.now() - started) };
 }

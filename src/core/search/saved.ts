@@ -20,6 +20,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { crc32 } from 'node:zlib';
 import lunr from 'lunr';
 import { SCHEMA_VERSION } from '../records/schema.ts';
@@ -72,6 +73,7 @@ function errorMessage(err: unknown): string {
 }
 
 const align8 = (n: number): number => Math.ceil(n / 8) * 8;
+const CRC_PIECE = 4 << 20;
 
 /** The body sections as byte views of the index's own memory (no copies). */
 function sectionBytes(c: CompactIndex): Record<SectionName, Uint8Array> {
@@ -102,7 +104,11 @@ export async function saveIndex(
     const part = parts[name];
     sections[name] = { offset, bytes: part.byteLength };
     chunks.push(part);
-    crc = crc32(part, crc);
+    // In pieces, letting the event loop in between: hundreds of megabytes at a million records, and the bot is serving.
+    for (let at = 0; at < part.byteLength; at += CRC_PIECE) {
+      crc = crc32(part.subarray(at, Math.min(part.byteLength, at + CRC_PIECE)), crc);
+      await yieldToLoop();
+    }
     offset += part.byteLength;
     const pad = align8(offset) - offset;
     if (pad > 0) {

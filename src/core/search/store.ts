@@ -29,12 +29,13 @@ import { canonicalJson, fingerprint as fingerprintOf } from '../digest/fingerpri
 import type { Problem } from '../records/load.ts';
 import { SCHEMA_VERSION } from '../records/schema.ts';
 import { arrayType, columnsFromParts, columnsToParts, type RecordColumns } from './columns.ts';
+import type { IdTable } from './ids.ts';
 import type { Searchable } from './types.ts';
 
 export const STORE_FILE = 'records.bin';
 const FORMAT = 'archivist-store';
 /** Bump when the layout, the columns or what they are derived from change. */
-export const STORE_FORMAT_VERSION = 1;
+export const STORE_FORMAT_VERSION = 2;
 const MAGIC = Buffer.from('ARCHIVIST-STORE\n', 'latin1');
 const TRAILER_MAGIC = 0x45524f54; // "TORE"
 const TRAILER = 16;
@@ -120,8 +121,8 @@ export class StoreWriter {
     writeSync(this.fd, MAGIC, 0, MAGIC.length, 0);
   }
 
-  add(record: Searchable): void {
-    const json = JSON.stringify(record);
+  /** Appends a record; `json` is its JSON.stringify when the caller has it already. */
+  add(record: Searchable, json: string = JSON.stringify(record)): void {
     const len = Buffer.byteLength(json, 'utf8');
     if (this.used + len > this.buf.length) this.flush();
     let bytes: Buffer;
@@ -258,7 +259,7 @@ export interface WrittenStore {
 }
 
 /** A store just written (and committed) by this process, opened for reading with the tables it was written with. */
-export function openWrittenStore(file: string, ids: readonly string[], written: WrittenStore): FileStore {
+export function openWrittenStore(file: string, ids: IdTable, written: WrittenStore): FileStore {
   return new FileStore(openSync(file, 'r'), file, ids, written.offsets, written.crcs, written.fingerprints, written.header);
 }
 
@@ -391,7 +392,7 @@ export class FileStore implements RecordStore {
   constructor(
     private readonly fd: number,
     readonly file: string,
-    private readonly ids: readonly string[],
+    private readonly ids: IdTable,
     private readonly offsets: Float64Array,
     private readonly crcs: Uint32Array,
     private readonly fps: Uint8Array,
@@ -427,14 +428,14 @@ export class FileStore implements RecordStore {
       if (n === 0) this.damaged(`${this.file}: record ${r} is cut short`);
       done += n;
     }
-    if (crc32(buf) !== this.crcs[r]) this.damaged(`${this.file}: record ${r} (${this.ids[r]}) does not match its checksum`);
+    if (crc32(buf) !== this.crcs[r]) this.damaged(`${this.file}: record ${r} (${this.ids.get(r)}) does not match its checksum`);
     let record: Searchable;
     try {
       record = JSON.parse(buf.toString('utf8')) as Searchable;
     } catch {
       return this.damaged(`${this.file}: record ${r} is not JSON`);
     }
-    if (record.id !== this.ids[r]) this.damaged(`${this.file}: record ${r} is ${record.id}, expected ${this.ids[r]}`);
+    if (this.ids.compare(r, record.id) !== 0) this.damaged(`${this.file}: record ${r} is ${record.id}, expected ${this.ids.get(r)}`);
     this.cache.set(r, record);
     if (this.cache.size > FileStore.CACHE) this.cache.delete(this.cache.keys().next().value!);
     return record;

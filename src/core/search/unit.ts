@@ -6,11 +6,12 @@
 // reason is reported.
 import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
-import { archiveFromUnit, type MatchFilters, type SearchArchive } from './engine.ts';
-import { columnDefs, ColumnsBuilder, type RecordColumns } from './columns.ts';
+import { Worker, type MessagePort } from 'node:worker_threads';
+import { archiveFromUnit, type MatchFilters, type PreparedLayout, type SearchArchive } from './engine.ts';
+import { columnDefs, ColumnsBuilder, columnsFromParts, type RecordColumns } from './columns.ts';
 import type { CompactIndex } from './compact.ts';
 import { FILTER_COLUMNS } from './filter-index.ts';
-import { buildCompactIndex, type BuildOptions, type RecordFeed } from './rebuild.ts';
+import { buildCompactIndex, workerSource, type BuildOptions, type RecordFeed } from './rebuild.ts';
 import { loadSavedIndex, saveIndex } from './saved.ts';
 import { openStore, openWrittenStore, storePath, StoreWriter, type WrittenStore } from './store.ts';
 import type { Problem } from '../records/load.ts';
@@ -42,33 +43,128 @@ export interface BuildUnitOptions {
   problems?: readonly Problem[];
   /** When given, the result carries the archive over the unit just written (as loadUnit would give it). */
   matchFilters?: MatchFilters;
+  /** The record side's worker module (default unit-worker.ts); tests point it elsewhere to see the fallback. */
+  recordsWorkerUrl?: URL;
 }
 
 export type BuildUnitResult =
-  | { ok: true; compact: CompactIndex; ms: number; thread: 'worker' | 'main'; unitId: string; builtAt: string; indexBytes: number; archive?: SearchArchive }
+  | {
+      ok: true;
+      compact: CompactIndex;
+      ms: number;
+      thread: 'worker' | 'main';
+      /** Where the record store and columns were built. */
+      recordsThread: 'worker' | 'main';
+      unitId: string;
+      builtAt: string;
+      indexBytes: number;
+      archive?: SearchArchive;
+    }
   | { ok: false; compact: CompactIndex; ms: number; thread: 'worker' | 'main'; error: string };
 
-/**
- * Builds the index (in the worker, see rebuild.ts) and, in the same pass, the
- * record store and its columns, then writes both. `records` is called once
- * per pass and must give the records in the engine's order. On success the
- * unit is on disk and loadUnit serves it; on failure to write, `compact` is
- * still the index of the records (the caller can serve them from memory).
- */
-export async function buildUnit(records: () => Iterable<Searchable>, opts: BuildUnitOptions & { documents?: number }): Promise<BuildUnitResult> {
-  // A state folder that cannot be made (a file in the way, permissions) only means nothing is saved: the build goes on.
-  const dirError = await mkdir(opts.stateDir, { recursive: true }).then(
-    () => undefined,
-    (err: unknown) => (err instanceof Error ? err.message : String(err)),
-  );
-  const unitId = randomBytes(8).toString('hex');
-  const file = storePath(opts.stateDir);
+type Typed = Uint8Array | Uint32Array | Int32Array | Float64Array;
+
+/** Messages to the record side's worker (unit-worker.ts). */
+export type UnitWorkerRequest =
+  | { type: 'begin'; file: string; dirError?: string; relayed: boolean }
+  | { type: 'relay'; port: MessagePort }
+  | { type: 'end' }
+  | { type: 'records'; json: string[] }
+  | { type: 'finish'; docCount: number; refRank: Uint32Array; dateRank: Uint32Array; dataHash: string; unitId: string; problems: readonly Problem[] }
+  | { type: 'commit' }
+  | { type: 'abort' };
+
+export type UnitWorkerReply =
+  | { type: 'ready' }
+  | { type: 'failed'; error: string }
+  | { type: 'finished'; ok: true; parts: { json: unknown; arrays: Record<string, Typed> }; written: WrittenStore; prepared: PreparedLayout; tmp: string }
+  | { type: 'finished'; ok: false; error: string }
+  | { type: 'committed'; ok: boolean; error?: string }
+  | { type: 'ended' }
+  | { type: 'aborted' };
+
+const RECORDS_WORKER_URL = new URL('./unit-worker.ts', import.meta.url);
+/** Records per message to the record side's worker. */
+const RECORDS_BATCH = 256;
+
+/** The record side's worker, asked one thing at a time. */
+class RecordsWorker {
+  private readonly worker: Worker;
+  private waiting: { type: UnitWorkerReply['type']; resolve: (m: UnitWorkerReply) => void; reject: (e: Error) => void } | undefined;
+  private dead: Error | undefined;
+
+  private constructor(url: URL) {
+    this.worker = new Worker(workerSource(url), { eval: true });
+    const die = (err: Error): void => {
+      this.dead ??= err;
+      const w = this.waiting;
+      this.waiting = undefined;
+      w?.reject(err);
+    };
+    this.worker.on('message', (m: UnitWorkerReply) => {
+      if (m.type === 'failed') return die(new Error(`record store worker failed: ${m.error}`));
+      const w = this.waiting;
+      if (w !== undefined && w.type === m.type) {
+        this.waiting = undefined;
+        w.resolve(m);
+      }
+    });
+    this.worker.on('error', (err) => die(err));
+    this.worker.on('exit', (code) => die(new Error(`record store worker exited (code ${code})`)));
+  }
+
+  static async start(url: URL): Promise<RecordsWorker> {
+    const w = new RecordsWorker(url);
+    await w.next('ready');
+    return w;
+  }
+
+  get failed(): Error | undefined {
+    return this.dead;
+  }
+
+  post(m: UnitWorkerRequest, transfer: MessagePort[] = []): void {
+    if (this.dead === undefined) this.worker.postMessage(m, transfer);
+  }
+
+  next<T extends UnitWorkerReply['type']>(type: T): Promise<Extract<UnitWorkerReply, { type: T }>> {
+    if (this.dead !== undefined) return Promise.reject(this.dead);
+    return new Promise((resolve, reject) => {
+      this.waiting = { type, resolve: resolve as (m: UnitWorkerReply) => void, reject };
+    });
+  }
+
+  async ask<T extends UnitWorkerReply['type']>(m: UnitWorkerRequest, type: T): Promise<Extract<UnitWorkerReply, { type: T }>> {
+    const reply = this.next(type);
+    this.post(m);
+    return reply;
+  }
+
+  stop(): void {
+    void this.worker.terminate();
+  }
+}
+
+/** The record side in this thread: the columns and the store writer, fed record by record. */
+interface RecordSide {
+  begin(relayed: boolean): void;
+  /** Present when the side can send the index worker its documents itself (see RecordFeed.relay). */
+  relay?: RecordFeed['relay'];
+  add(record: Searchable): void;
+  /** Columns, written store and layout, or the reason the unit cannot be written. */
+  finish(compact: CompactIndex, meta: { dataHash: string; unitId: string; problems: readonly Problem[] }): Promise<
+    { ok: true; columns: RecordColumns; written: WrittenStore; prepared?: PreparedLayout } | { ok: false; error: string }
+  >;
+  commit(): Promise<void>;
+  abort(): Promise<void>;
+  close(): void;
+}
+
+function localSide(file: string, dirError: string | undefined): RecordSide {
   let writer: StoreWriter | undefined;
   let columns: ColumnsBuilder | undefined;
   let writeError: string | undefined;
-  const feed: RecordFeed = {
-    records,
-    ...(opts.documents !== undefined ? { documents: opts.documents } : {}),
+  return {
     begin() {
       writer?.abort();
       writeError = undefined;
@@ -81,7 +177,7 @@ export async function buildUnit(records: () => Iterable<Searchable>, opts: Build
         writeError = err instanceof Error ? err.message : String(err);
       }
     },
-    onRecord(record) {
+    add(record) {
       columns!.add(record);
       if (writer === undefined) return;
       try {
@@ -92,36 +188,176 @@ export async function buildUnit(records: () => Iterable<Searchable>, opts: Build
         writer = undefined;
       }
     },
+    async finish(compact, meta) {
+      if (writer === undefined || columns === undefined) return { ok: false, error: writeError ?? 'the record store was not written' };
+      try {
+        const cols = await columns.finishAsync();
+        if (cols.passStart[cols.count]! + cols.count !== compact.docCount) throw new Error('the index and the records disagree on the number of documents');
+        cols.adoptIdOrder(compact.refRank);
+        const written = await writer.finish(cols, meta);
+        return { ok: true, columns: cols, written };
+      } catch (err) {
+        return { ok: false, error: err instanceof Error ? err.message : String(err) };
+      }
+    },
+    async commit() {
+      writer!.commit();
+    },
+    async abort() {
+      writer?.abort();
+    },
+    close() {},
   };
-  const built = await buildCompactIndex(feed, opts.build ?? {});
-  const builtAt = new Date().toISOString();
-  const fail = (error: string): BuildUnitResult => {
-    writer?.abort();
-    return { ok: false, compact: built.compact, ms: built.ms, thread: built.thread, error };
+}
+
+function workerSide(remote: RecordsWorker, file: string, dirError: string | undefined): RecordSide {
+  let pending: string[] = [];
+  const flush = (): void => {
+    if (pending.length === 0) return;
+    remote.post({ type: 'records', json: pending });
+    pending = [];
   };
-  if (writer === undefined || columns === undefined) return fail(writeError ?? 'the record store was not written');
-  let cols: RecordColumns;
-  let written: WrittenStore;
+  return {
+    begin(relayed) {
+      pending = [];
+      remote.post({ type: 'begin', file, relayed, ...(dirError !== undefined ? { dirError } : {}) });
+    },
+    relay: {
+      connect(port) {
+        remote.post({ type: 'relay', port }, [port]);
+      },
+      async end() {
+        flush();
+        await remote.ask({ type: 'end' }, 'ended');
+      },
+    },
+    add(record) {
+      pending.push(JSON.stringify(record));
+      if (pending.length >= RECORDS_BATCH) flush();
+    },
+    async finish(compact, meta) {
+      flush();
+      try {
+        const m = await remote.ask(
+          { type: 'finish', docCount: compact.docCount, refRank: compact.refRank, dateRank: compact.dateRank, dataHash: meta.dataHash, unitId: meta.unitId, problems: meta.problems },
+          'finished',
+        );
+        if (!m.ok) return { ok: false, error: m.error };
+        // Built by the worker from the records just sent: their checks were made there.
+        const columns = columnsFromParts(m.parts.json, m.parts.arrays, { trusted: true });
+        return { ok: true, columns, written: m.written, prepared: m.prepared };
+      } catch (err) {
+        return { ok: false, error: err instanceof Error ? err.message : String(err) };
+      }
+    },
+    async commit() {
+      const m = await remote.ask({ type: 'commit' }, 'committed');
+      if (!m.ok) throw new Error(m.error ?? 'the record store could not be put in place');
+    },
+    async abort() {
+      if (remote.failed !== undefined) return;
+      await remote.ask({ type: 'abort' }, 'aborted').catch(() => undefined);
+    },
+    close() {
+      remote.stop();
+    },
+  };
+}
+
+/**
+ * Builds the index (in the worker, see rebuild.ts) and, in the same pass, the
+ * record store and its columns, then writes both. `records` is called once
+ * per pass and must give the records in the engine's order. On success the
+ * unit is on disk and loadUnit serves it; on failure to write, `compact` is
+ * still the index of the records (the caller can serve them from memory).
+ * When the index is built in a worker, the store and columns are built in a
+ * second one (unit-worker.ts): this thread only turns records into JSON and
+ * field texts between its other work.
+ */
+export async function buildUnit(records: () => Iterable<Searchable>, opts: BuildUnitOptions & { documents?: number }): Promise<BuildUnitResult> {
+  // A state folder that cannot be made (a file in the way, permissions) only means nothing is saved: the build goes on.
+  const dirError = await mkdir(opts.stateDir, { recursive: true }).then(
+    () => undefined,
+    (err: unknown) => (err instanceof Error ? err.message : String(err)),
+  );
+  const unitId = randomBytes(8).toString('hex');
+  const file = storePath(opts.stateDir);
+  const build = opts.build ?? {};
+  const thread = build.thread ?? 'auto';
+  const offMain = thread === 'worker' || (thread === 'auto' && (opts.documents ?? Infinity) >= (build.workerMinDocs ?? 5000));
+  let recordsThread: 'worker' | 'main' = 'main';
+  // The record worker starts while the index worker does (the feed's prepare() waits for it).
+  const starting = offMain
+    ? RecordsWorker.start(opts.recordsWorkerUrl ?? RECORDS_WORKER_URL).then(
+        (w) => {
+          recordsThread = 'worker';
+          return workerSide(w, file, dirError);
+        },
+        (err: unknown) => {
+          build.logger?.warn(
+            { error: err instanceof Error ? err.message : String(err) },
+            'record store worker unavailable; writing the record store in the main thread',
+          );
+          return localSide(file, dirError);
+        },
+      )
+    : Promise.resolve(localSide(file, dirError));
+  let side: RecordSide | undefined;
+  const sideNow = (): RecordSide => {
+    if (side === undefined) throw new Error('the record side was used before it was ready');
+    return side;
+  };
+  // Relayed documents only when the record worker is up; the feed asks through these.
+  const relay: RecordFeed['relay'] = {
+    connect: (port) => sideNow().relay!.connect(port),
+    end: () => sideNow().relay!.end(),
+  };
   try {
-    cols = await columns.finishAsync();
-    if (cols.passStart[cols.count]! + cols.count !== built.compact.docCount) throw new Error('the index and the records disagree on the number of documents');
-    cols.adoptIdOrder(built.compact.refRank);
-    written = await writer.finish(cols, { dataHash: opts.dataHash, unitId, problems: opts.problems ?? [] });
-    writer.commit();
-  } catch (err) {
-    return fail(err instanceof Error ? err.message : String(err));
+    const feed: RecordFeed = {
+      records,
+      ...(opts.documents !== undefined ? { documents: opts.documents } : {}),
+      async prepare() {
+        side ??= await starting;
+        if (side.relay === undefined) delete feed.relay;
+      },
+      begin: (relayed) => sideNow().begin(relayed),
+      onRecord: (record) => sideNow().add(record),
+      relay,
+    };
+    const built = await buildCompactIndex(feed, build);
+    const ready = (side ??= await starting);
+    const builtAt = new Date().toISOString();
+    const fail = async (error: string): Promise<BuildUnitResult> => {
+      await ready.abort();
+      return { ok: false, compact: built.compact, ms: built.ms, thread: built.thread, error };
+    };
+    const finished = await ready.finish(built.compact, { dataHash: opts.dataHash, unitId, problems: opts.problems ?? [] });
+    if (!finished.ok) return await fail(finished.error);
+    const { columns: cols, written, prepared } = finished;
+    try {
+      await ready.commit();
+    } catch (err) {
+      return await fail(err instanceof Error ? err.message : String(err));
+    }
+    // The store first, the index second: a crash between the two leaves files whose unit ids differ, which is rebuilt.
+    const saved = await saveIndex(opts.stateDir, { compact: built.compact, dataHash: opts.dataHash, builtAt, unitId });
+    if (!saved.ok) return await fail(saved.error);
+    const done = { ok: true as const, compact: built.compact, ms: built.ms, thread: built.thread, recordsThread, unitId, builtAt, indexBytes: saved.bytes };
+    if (opts.matchFilters === undefined) return done;
+    // Served from what was just written, without reading the unit back (the next start reads and checks it).
+    const store = openWrittenStore(file, cols.ids, written);
+    const from = archiveFromUnit(
+      cols,
+      store,
+      { compact: built.compact, dataHash: opts.dataHash, builtAt, unitId },
+      { matchFilters: opts.matchFilters, ...(prepared !== undefined ? { prepared } : {}) },
+    );
+    if (!from.ok) {
+      store.close();
+      return { ok: false, compact: built.compact, ms: built.ms, thread: built.thread, error: from.detail };
+    }
+    return { ...done, archive: from.archive };
+  } finally {
+    (side ?? (await starting)).close();
   }
-  // The store first, the index second: a crash between the two leaves files whose unit ids differ, which is rebuilt.
-  const saved = await saveIndex(opts.stateDir, { compact: built.compact, dataHash: opts.dataHash, builtAt, unitId });
-  if (!saved.ok) return fail(saved.error);
-  const done = { ok: true as const, compact: built.compact, ms: built.ms, thread: built.thread, unitId, builtAt, indexBytes: saved.bytes };
-  if (opts.matchFilters === undefined) return done;
-  // Served from what was just written, without reading the unit back (the next start reads and checks it).
-  const store = openWrittenStore(file, cols.ids, written);
-  const from = archiveFromUnit(cols, store, { compact: built.compact, dataHash: opts.dataHash, builtAt, unitId }, { matchFilters: opts.matchFilters });
-  if (!from.ok) {
-    store.close();
-    return { ok: false, compact: built.compact, ms: built.ms, thread: built.thread, error: from.detail };
-  }
-  return { ...done, archive: from.archive };
 }

@@ -1,0 +1,131 @@
+// The record side of a unit build, in a worker thread of its own (started by
+// unit.ts next to the index worker of rebuild.ts): the main thread sends each
+// record's JSON in batches; this thread writes the record store (store.ts),
+// builds the columns (columns.ts) and, once the index is built, the document
+// layout the archive needs (engine.ts prepareLayout), and sends all of it back
+// as transferred typed arrays. The main thread keeps serving meanwhile: a
+// million records' columns, fingerprints and sections never touch its heap.
+import { parentPort, type MessagePort } from 'node:worker_threads';
+import { columnDefs, columnsToParts, ColumnsBuilder } from './columns.ts';
+import { documentsOfRecord, FIELDS } from './documents.ts';
+import { prepareLayout } from './engine.ts';
+import type { BuildBatch } from './rebuild.ts';
+import { FILTER_COLUMNS } from './filter-index.ts';
+import { StoreWriter } from './store.ts';
+import type { Problem } from '../records/load.ts';
+import type { Searchable } from './types.ts';
+import type { UnitWorkerReply, UnitWorkerRequest } from './unit.ts';
+
+const port = parentPort;
+if (port === null) throw new Error('unit-worker.ts must run in a worker thread');
+
+let writer: StoreWriter | undefined;
+let columns: ColumnsBuilder | undefined;
+/** The first failure to write: reported at finish (the build goes on; the unit is then not saved). */
+let writeError: string | undefined;
+/** The index worker's port (rebuild.ts relay): this thread sends it the records' documents. */
+let relayPort: MessagePort | undefined;
+let relayed = false;
+
+function reply(message: UnitWorkerReply, transfer: ArrayBuffer[] = []): void {
+  port!.postMessage(message, transfer);
+}
+
+const message = (err: unknown): string => (err instanceof Error ? err.message : String(err));
+
+port.on('message', (m: UnitWorkerRequest) => {
+  void handle(m).catch((err: unknown) => reply({ type: 'failed', error: message(err) }));
+});
+
+async function handle(m: UnitWorkerRequest): Promise<void> {
+  if (m.type === 'relay') {
+    relayPort = m.port;
+    return;
+  }
+  if (m.type === 'end') {
+    relayPort?.postMessage({ type: 'end' });
+    reply({ type: 'ended' });
+    return;
+  }
+  if (m.type === 'begin') {
+    relayed = m.relayed && relayPort !== undefined;
+    writer?.abort();
+    writeError = m.dirError;
+    columns = new ColumnsBuilder(columnDefs(FILTER_COLUMNS));
+    writer = undefined;
+    if (writeError === undefined) {
+      try {
+        writer = new StoreWriter(m.file);
+      } catch (err) {
+        writeError = message(err);
+      }
+    }
+    return;
+  }
+  if (m.type === 'records') {
+    const batch: BuildBatch = { type: 'docs', fieldsPerDoc: FIELDS.length, fields: [], refs: [], recordIds: [], passages: [], days: [] };
+    for (const json of m.json) {
+      const record = JSON.parse(json) as Searchable;
+      if (relayed) {
+        documentsOfRecord(record, (fields, meta) => {
+          for (const f of fields) batch.fields.push(f);
+          batch.refs.push(meta.ref);
+          batch.recordIds.push(meta.recordId);
+          batch.passages.push(meta.passage);
+          batch.days.push(meta.day);
+        });
+      }
+      columns!.add(record);
+      if (writer === undefined) continue;
+      try {
+        writer.add(record, json);
+      } catch (err) {
+        writeError = message(err);
+        writer.abort();
+        writer = undefined;
+      }
+    }
+    if (batch.refs.length > 0) relayPort!.postMessage(batch);
+    return;
+  }
+  if (m.type === 'finish') {
+    const cols = columns!.finish();
+    columns = undefined;
+    if (writer === undefined) return reply({ type: 'finished', ok: false, error: writeError ?? 'the record store was not written' });
+    if (cols.passStart[cols.count]! + cols.count !== m.docCount) {
+      writer.abort();
+      return reply({ type: 'finished', ok: false, error: 'the index and the records disagree on the number of documents' });
+    }
+    cols.adoptIdOrder(m.refRank);
+    const written = await writer.finish(cols, { dataHash: m.dataHash, unitId: m.unitId, problems: m.problems as Problem[] });
+    const prepared = prepareLayout(cols, m.dateRank);
+    if (prepared === null) {
+      writer.abort();
+      return reply({ type: 'finished', ok: false, error: 'the index date order does not fit the records' });
+    }
+    const parts = columnsToParts(cols);
+    const buffers = new Set<ArrayBuffer>();
+    const add = (a: { buffer: ArrayBufferLike }): void => void buffers.add(a.buffer as ArrayBuffer);
+    for (const a of Object.values(parts.arrays)) add(a);
+    for (const a of [written.offsets, written.crcs, written.fingerprints]) add(a);
+    for (const a of [prepared.docRec, prepared.docPassage, prepared.kindCode, prepared.dateOrder, prepared.recordsByDate, prepared.recordDoc]) add(a);
+    reply({ type: 'finished', ok: true, parts, written, prepared, tmp: writer.tmp }, [...buffers]);
+    return;
+  }
+  if (m.type === 'commit') {
+    try {
+      writer!.commit();
+      writer = undefined;
+      reply({ type: 'committed', ok: true });
+    } catch (err) {
+      reply({ type: 'committed', ok: false, error: message(err) });
+    }
+    return;
+  }
+  // abort
+  writer?.abort();
+  writer = undefined;
+  reply({ type: 'aborted' });
+}
+
+reply({ type: 'ready' });
