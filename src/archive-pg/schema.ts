@@ -1,0 +1,100 @@
+// The archive's tables in PostgreSQL (SEARCH_BACKEND=postgres). They mirror
+// what the embedded engine keeps (search/columns.ts, search/compact.ts):
+//
+// - archive_records: one row per record, numbered by `ordinal` in the engine's
+//   order (incidents, publications, sources); the record itself as JSON; its
+//   date as a day range (int4range of YYYYMMDD numbers, GiST-indexed); one
+//   int[] column per structured filter (FILTER_COLUMNS in
+//   search/filter-index.ts: f_<name>, GIN-indexed) and per /count key
+//   (COUNT_KEYS in counts.ts: c_<key>), holding codes of archive_values; the
+//   casualty figures as bounds.
+// - archive_docs: the index documents (a record's own, and one per source
+//   passage), each with a tsvector weighted like the lunr fields: title A,
+//   names B, summary C, body D (search/documents.ts FIELDS), GIN-indexed. The
+//   lexemes are lunr's stems, made in Node by the engine's own pipeline, so a
+//   word matches the same documents in both backends.
+// - archive_terms: the vocabulary (every stem with its document frequency),
+//   for prefix matching (a btree range) and typo neighbours (pg_trgm).
+// - archive_values: the distinct values of each filter and count column.
+// - archive_meta: one row: data hash, counts, kinds by ordinal.
+import { COUNT_KEYS } from '../core/counts.ts';
+import { FILTER_COLUMNS } from '../core/search/filter-index.ts';
+
+/** Column of archive_records holding the codes of a filter (FILTER_COLUMNS) or a count key (COUNT_KEYS). */
+export const filterColumn = (name: string): string => `f_${name}`;
+export const countColumn = (key: string): string => `c_${key}`;
+
+/** The filter and count columns this schema has: a new FILTER_COLUMNS entry or COUNT_KEY needs a migration adding its column. */
+export const ARCHIVE_FILTER_COLUMNS = ['place', 'country', 'type', 'target', 'category', 'claimed', 'dataset', 'actor', 'violence', 'outlet', 'medium', 'language'] as const;
+export const ARCHIVE_COUNT_COLUMNS = ['month', 'year', 'place', 'country', 'type', 'target', 'outlet', 'medium', 'language', 'claim', 'dataset', 'actor', 'violence'] as const;
+
+/** Taken (transaction-scoped) by db:sync so two processes starting together load data/ once, one after the other. */
+export const ARCHIVE_SYNC_LOCK = 0x41524348; // "ARCH"
+
+const arrayCols = [...ARCHIVE_FILTER_COLUMNS.map(filterColumn), ...ARCHIVE_COUNT_COLUMNS.map(countColumn)];
+
+/** Migration 1 of the archive: every table and index above. Statements, in order. */
+export const ARCHIVE_SCHEMA_V1: readonly string[] = [
+  'CREATE EXTENSION IF NOT EXISTS pg_trgm',
+  `CREATE TABLE archive_records (
+    rid bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    ordinal integer NOT NULL,
+    id text COLLATE "C" NOT NULL UNIQUE,
+    kind smallint NOT NULL,
+    fingerprint text NOT NULL,
+    body text NOT NULL,
+    first_day text COLLATE "C",
+    span int4range,
+    exact boolean NOT NULL,
+    grouped boolean NOT NULL,
+    source_url text,
+    cas_flag smallint NOT NULL,
+    killed_low double precision, killed_high double precision,
+    wounded_low double precision, wounded_high double precision,
+    combined_low double precision, combined_high double precision,
+    count_multi integer NOT NULL DEFAULT 0,
+    ${arrayCols.map((c) => `${c} integer[] NOT NULL DEFAULT '{}'`).join(',\n    ')},
+    CONSTRAINT archive_records_ordinal UNIQUE (ordinal) DEFERRABLE INITIALLY DEFERRED
+  )`,
+  'CREATE INDEX archive_records_date ON archive_records (first_day, id)',
+  'CREATE INDEX archive_records_span ON archive_records USING gist (span)',
+  'CREATE INDEX archive_records_kind ON archive_records (kind)',
+  ...ARCHIVE_FILTER_COLUMNS.map((c) => `CREATE INDEX archive_records_${filterColumn(c)} ON archive_records USING gin (${filterColumn(c)})`),
+  `CREATE TABLE archive_docs (
+    rid bigint NOT NULL REFERENCES archive_records (rid) ON DELETE CASCADE,
+    passage integer NOT NULL,
+    kind smallint NOT NULL,
+    tsv tsvector NOT NULL,
+    PRIMARY KEY (rid, passage)
+  )`,
+  'CREATE INDEX archive_docs_tsv ON archive_docs USING gin (tsv)',
+  `CREATE TABLE archive_terms (
+    term text COLLATE "C" PRIMARY KEY,
+    ndoc integer NOT NULL
+  )`,
+  'CREATE INDEX archive_terms_trgm ON archive_terms USING gin (term gin_trgm_ops)',
+  `CREATE TABLE archive_values (
+    col text NOT NULL,
+    code integer NOT NULL,
+    value text NOT NULL,
+    PRIMARY KEY (col, code),
+    UNIQUE (col, value)
+  )`,
+  `CREATE TABLE archive_meta (
+    one boolean PRIMARY KEY DEFAULT true CHECK (one),
+    data_hash text NOT NULL,
+    built_at text NOT NULL,
+    counts jsonb NOT NULL,
+    last_data_change text,
+    kinds bytea NOT NULL,
+    alphabet text NOT NULL
+  )`,
+];
+
+/** True when the schema has a column for every filter and count key the code defines (tests/archive-pg checks it). */
+export function schemaCoversColumns(): { missingFilters: string[]; missingCounts: string[] } {
+  return {
+    missingFilters: FILTER_COLUMNS.map((d) => d.name).filter((n) => !(ARCHIVE_FILTER_COLUMNS as readonly string[]).includes(n)),
+    missingCounts: COUNT_KEYS.filter((k) => !(ARCHIVE_COUNT_COLUMNS as readonly string[]).includes(k)),
+  };
+}
