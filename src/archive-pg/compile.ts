@@ -81,9 +81,9 @@ export function hasFilters(filters: Filters): boolean {
 }
 
 /** The record-level conditions of the filters (on alias r), and the expression saying a passing record matched only imprecisely. */
-export function compileFilters(filters: Filters, values: ValueSource, p: Params): { where: string[]; imprecise: string } {
+export function compileFilters(filters: Filters, values: ValueSource, p: Params): { where: string[]; imprecise: () => string } {
   const where: string[] = [];
-  if (!hasFilters(filters)) return { where, imprecise: 'false' };
+  if (!hasFilters(filters)) return { where, imprecise: () => 'false' };
   let kindsOk = KIND_CODE.incident | KIND_CODE.publication | KIND_CODE.source;
   for (const def of FILTER_COLUMNS) {
     const pred = def.accepts(filters);
@@ -99,15 +99,16 @@ export function compileFilters(filters: Filters, values: ValueSource, p: Params)
   }
   if (kindsOk !== 7) where.push(`(r.kind & ${kindsOk}) <> 0`);
   const intervals = filterIntervals(filters);
-  let imprecise = 'false';
+  let imprecise = (): string => 'false';
   if (intervals !== null) {
     const from = intervals.map((i) => dayNumber(i.from));
     const to = intervals.map((i) => dayNumber(i.to));
     if (intervals.length === 0 || from.some((d) => d < 0) || to.some((d) => d < 0)) where.push('false');
     else {
       where.push(`r.span && ${p.add(`{${from.map((f, i) => `[${f},${to[i]}]`).join(',')}}`, 'int4multirange')}`);
+      // (Parameters added when the expression is used: a count leaves it out.)
       // Inside: one interval holds the whole span (the intervals are disjoint, so it is the engine's "first interval ending on or after its first day").
-      imprecise = `NOT (r.exact AND EXISTS (SELECT 1 FROM unnest(${p.add(from, 'integer[]')}, ${p.add(to, 'integer[]')}) AS i(f, t) WHERE i.f <= lower(r.span) AND upper(r.span) - 1 <= i.t))`;
+      imprecise = () => `NOT (r.exact AND EXISTS (SELECT 1 FROM unnest(${p.add(from, 'integer[]')}, ${p.add(to, 'integer[]')}) AS i(f, t) WHERE i.f <= lower(r.span) AND upper(r.span) - 1 <= i.t))`;
     }
   }
   return { where, imprecise };
@@ -146,7 +147,7 @@ export function compileSearch(query: ParsedQuery, options: SearchOptions, expand
       if (forCount) return { sql: `SELECT count(*) AS n FROM archive_records r WHERE ${where}`, params: p.list };
       return {
         sql:
-          `SELECT r.ordinal, r.id, 0 AS passage, ${f.imprecise} AS imprecise, 0 AS score, count(*) OVER () AS total ` +
+          `SELECT r.ordinal, r.id, 0 AS passage, ${f.imprecise()} AS imprecise, 0 AS score, count(*) OVER () AS total ` +
           `FROM archive_records r WHERE ${where} ORDER BY r.first_day, r.id${paging(p)}`,
         params: p.list,
       };
@@ -184,7 +185,7 @@ export function compileSearch(query: ParsedQuery, options: SearchOptions, expand
     }
     return {
       sql:
-        `SELECT r.ordinal, r.id, d.passage, ${f.imprecise} AS imprecise, ${score}::float8 AS score, count(*) OVER () AS total ` +
+        `SELECT r.ordinal, r.id, d.passage, ${f.imprecise()} AS imprecise, ${score}::float8 AS score, count(*) OVER () AS total ` +
         `${from} WHERE ${where} ORDER BY ${order}${paging(p)}`,
       params: p.list,
     };
