@@ -38,6 +38,29 @@ const optionalText = z
   .optional()
   .transform((s) => (s === '' ? undefined : s));
 
+/** postgres:// or postgresql:// with a host or a database name (a socket host may be given as ?host=/path). */
+function isPostgresUrl(s: string): boolean {
+  let u: URL;
+  try {
+    u = new URL(s);
+  } catch {
+    return false;
+  }
+  return (u.protocol === 'postgres:' || u.protocol === 'postgresql:') && (u.hostname !== '' || u.searchParams.has('host'));
+}
+
+/** The URL without its password, for log lines and messages: postgres://user@host:5432/db. */
+export function describeDatabaseUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    u.password = '';
+    u.search = '';
+    return u.toString();
+  } catch {
+    return 'the database';
+  }
+}
+
 /** Discord's REST base; discord.js appends the API version. */
 export const DISCORD_API_DEFAULT = 'https://discord.com/api';
 
@@ -72,6 +95,13 @@ const EnvSchema = z.object({
   // gateway connection (4014) when it is asked for without being enabled in the portal.
   // Members of this role may approve and reject drafts (besides Manage Server).
   DRAFT_REVIEWER_ROLE: optionalText.pipe(z.string().regex(SNOWFLAKE, SNOWFLAKE_MESSAGE).optional()),
+  // State in PostgreSQL instead of STATE_DIR/archivist.db. It may carry a password: kept as a Secret.
+  DATABASE_URL: optionalText.pipe(
+    z
+      .string()
+      .refine((s) => isPostgresUrl(s), { error: 'must be a PostgreSQL URL such as postgres://user:password@host:5432/archivist' })
+      .optional(),
+  ),
   DISCORD_MESSAGE_CONTENT: optionalText.pipe(
     z
       .string()
@@ -97,6 +127,8 @@ export interface Config {
   discordMessageContent?: boolean;
   /** DRAFT_REVIEWER_ROLE: a role id whose members may review drafts. */
   draftReviewerRole?: string;
+  /** DATABASE_URL: the state in PostgreSQL; absent means SQLite under stateDir. */
+  databaseUrl?: Secret;
 }
 
 /** What the bot and the deploy script need, all present. */
@@ -131,6 +163,7 @@ export function parseConfig(env: NodeJS.ProcessEnv): ConfigResult {
   if (e.DISCORD_API_URL !== undefined) config.discordApiUrl = e.DISCORD_API_URL;
   if (e.DISCORD_MESSAGE_CONTENT !== undefined) config.discordMessageContent = e.DISCORD_MESSAGE_CONTENT;
   if (e.DRAFT_REVIEWER_ROLE !== undefined) config.draftReviewerRole = e.DRAFT_REVIEWER_ROLE;
+  if (e.DATABASE_URL !== undefined) config.databaseUrl = new Secret(e.DATABASE_URL);
   return { ok: true, config };
 }
 

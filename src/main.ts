@@ -12,7 +12,8 @@ import { DigestRunner } from './digest/runner.ts';
 import { SqliteDigestService } from './digest/service.ts';
 import { EXIT, FATAL_CLOSE_CODES } from './exit-codes.ts';
 import { createLogger, type Logger } from './logger.ts';
-import { openStateDb } from './state/db.ts';
+import { openStateStore } from './state/open.ts';
+import { StoredConversations, StoredOpenedThreads, StoredPagingMemory } from './state/memory.ts';
 import { DigestStore } from './state/store.ts';
 import { watchedSourcesDir } from './sources/paths.ts';
 import { SqliteSourcesService } from './sources/service.ts';
@@ -22,22 +23,20 @@ import { DraftStore } from './state/draft-store.ts';
 import { DraftService } from './drafts/service.ts';
 
 /**
- * The digest store for the bot, or undefined (logged as one error line) when
- * it cannot be used: a fatal condition at start (EXIT.stateStore), since a bot
+ * The state store for the bot (PostgreSQL with DATABASE_URL, else the SQLite
+ * file under STATE_DIR), or undefined (logged as one error line) when it
+ * cannot be used: a fatal condition at start (EXIT.stateStore), since a bot
  * that silently drops its subscriptions is worse than one that says why.
  */
-function openBotStore(stateDir: string, log: Logger): DigestStore | undefined {
-  const opened = openStateDb(stateDir);
+function openBotStore(cfg: Config, log: Logger): { store: DigestStore; shared: boolean } | undefined {
+  const opened = openStateStore({ stateDir: cfg.stateDir, ...(cfg.databaseUrl !== undefined ? { databaseUrl: cfg.databaseUrl.reveal() } : {}) });
   if (!opened.ok) {
-    const fix =
-      opened.reason === 'newer'
-        ? 'run the newer version of the bot that wrote it, or point STATE_DIR at another folder'
-        : 'check that STATE_DIR is a writable folder and the file is not damaged (move it aside to start afresh; subscriptions are then lost)';
-    log.error({ path: opened.path, reason: opened.reason, detail: opened.message, exitCode: EXIT.stateStore }, `state store cannot be used: ${fix}`);
+    log.error({ path: opened.where, reason: opened.reason, detail: opened.message, exitCode: EXIT.stateStore }, `state store cannot be used: ${opened.fix}`);
     return undefined;
   }
-  if (opened.migratedFrom !== opened.version) log.info({ path: opened.path, from: opened.migratedFrom, to: opened.version }, 'state store migrated');
-  return new DigestStore(opened.db);
+  if (opened.migratedFrom !== opened.version) log.info({ path: opened.where, from: opened.migratedFrom, to: opened.version }, 'state store migrated');
+  log.info({ path: opened.where, database: opened.sql.dialect }, 'state store opened');
+  return { store: new DigestStore(opened.sql), shared: opened.sql.dialect === 'postgres' };
 }
 
 /** Runs the bot until a signal stops it; resolves with the exit code. */
@@ -50,8 +49,13 @@ async function runBot(settings: DiscordSettings, cfg: Config, holder: ArchiveHol
   // A stray rejection is a bug to log, not a reason to drop every conversation in flight.
   process.on('unhandledRejection', (reason) => log.error({ err: reason }, 'unhandled promise rejection'));
 
-  const store = openBotStore(cfg.stateDir, log);
-  if (store === undefined) return EXIT.stateStore;
+  const opened = openBotStore(cfg, log);
+  if (opened === undefined) return EXIT.stateStore;
+  const store = opened.store;
+  // Several processes share a PostgreSQL store: what a follow-up or a Prev/Next button needs lives there, not in one process.
+  const memory = opened.shared
+    ? { conversations: new StoredConversations(store.db), openedThreads: new StoredOpenedThreads(store.db), paging: new StoredPagingMemory(store.db) }
+    : undefined;
   let runner: DigestRunner | undefined;
   let watcher: SourceWatcher | undefined;
   // A subscription change re-arms the scheduler, so a new time takes effect without a restart.
@@ -69,6 +73,7 @@ async function runBot(settings: DiscordSettings, cfg: Config, holder: ArchiveHol
     settings,
     holder,
     log,
+    ...(memory !== undefined ? { memory } : {}),
     services: { ...(digest !== undefined ? { digest } : {}), ...(sources !== undefined ? { sources } : {}), ...(drafts !== undefined ? { drafts } : {}), discussions },
     ...(drafts !== undefined
       ? { handlers: [new DraftInteractions({ service: drafts, log: log.child({ module: 'drafts' }), ...(cfg.draftReviewerRole !== undefined ? { reviewerRole: cfg.draftReviewerRole } : {}) })] }
@@ -196,7 +201,8 @@ async function main(): Promise<number> {
   const log = await createLogger({
     level: cfg.logLevel,
     pretty: process.stderr.isTTY,
-    ...(cfg.discordToken !== undefined ? { secrets: [cfg.discordToken] } : {}),
+    // DATABASE_URL may carry a password: never in a log line.
+    secrets: [...(cfg.discordToken !== undefined ? [cfg.discordToken] : []), ...(cfg.databaseUrl !== undefined ? [cfg.databaseUrl] : [])],
   });
   log.info({ dataDir: cfg.dataDir, stateDir: cfg.stateDir, discord: cfg.discordToken !== undefined }, 'starting');
 

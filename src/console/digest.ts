@@ -1,12 +1,13 @@
 // The digest store for the console transports (REPL and ask): the same
-// SQLite file the bot writes (STATE_DIR/archivist.db), so /digest status and
+// store the bot writes (STATE_DIR/archivist.db, or PostgreSQL when
+// DATABASE_URL is set), so /digest status and
 // /digest preview answer offline from the bot's real subscriptions. The
 // console never posts; without a server it cannot subscribe either.
 import type { Config } from '../config.ts';
 import type { DigestService } from '../core/digest/service.ts';
 import { SqliteDigestService } from '../digest/service.ts';
 import type { Logger } from '../logger.ts';
-import { openStateDb } from '../state/db.ts';
+import { openStateStore } from '../state/open.ts';
 import { DigestStore } from '../state/store.ts';
 import type { SourcesService } from '../core/sources/service.ts';
 import { SqliteSourcesService } from '../sources/service.ts';
@@ -14,16 +15,16 @@ import { WatchStore } from '../state/watch-store.ts';
 
 /** The digest service over the state file, or undefined (logged) when it cannot be opened: the rest of the console still works. */
 export function openConsoleDigest(
-  config: Pick<Config, 'stateDir'>,
+  config: Pick<Config, 'stateDir' | 'databaseUrl'>,
   log: Logger,
 ): { service: DigestService; sources: SourcesService; close(): void } | undefined {
-  const opened = openStateDb(config.stateDir);
+  const opened = openStateStore({ stateDir: config.stateDir, ...(config.databaseUrl !== undefined ? { databaseUrl: config.databaseUrl.reveal() } : {}) });
   if (!opened.ok) {
-    log.warn({ path: opened.path, reason: opened.reason, detail: opened.message }, 'state store not available; /digest will say so');
+    log.warn({ path: opened.where, reason: opened.reason, detail: opened.message }, `state store not available (${opened.fix}); /digest will say so`);
     return undefined;
   }
-  if (opened.migratedFrom !== opened.version) log.info({ path: opened.path, from: opened.migratedFrom, to: opened.version }, 'state store migrated');
-  const store = new DigestStore(opened.db);
-  // The watched sites live in the same file: /sources list and check work offline too.
-  return { service: new SqliteDigestService({ store }), sources: new SqliteSourcesService({ store: new WatchStore(opened.db) }), close: () => store.close() };
+  if (opened.migratedFrom !== opened.version) log.info({ path: opened.where, from: opened.migratedFrom, to: opened.version }, 'state store migrated');
+  const store = new DigestStore(opened.sql);
+  // The watched sites live in the same store: /sources list and check work offline too.
+  return { service: new SqliteDigestService({ store }), sources: new SqliteSourcesService({ store: new WatchStore(opened.sql) }), close: () => store.close() };
 }

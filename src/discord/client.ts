@@ -25,8 +25,9 @@ import type { ArchiveHolder } from '../core/search/holder.ts';
 import type { Logger } from '../logger.ts';
 import { FATAL_CLOSE_CODES } from '../exit-codes.ts';
 import { Throttle, type ThrottleLimits } from './guard.ts';
-import { MentionHandler } from './mentions.ts';
-import { Paging } from './paging.ts';
+import { MentionHandler, type OpenedThreads } from './mentions.ts';
+import { Paging, type PagingMemory } from './paging.ts';
+import type { ConversationMemory } from '../core/ask/conversation.ts';
 import { InteractionRouter, type RouterDeps } from './router.ts';
 
 export interface DiscordTransportOptions {
@@ -50,6 +51,19 @@ export interface DiscordTransportOptions {
   onFatal?: (fatal: { code: number; cause: string; fix: string }) => void;
   /** Limits for posting on members' behalf (/discuss, answers to mentions); DEFAULT_THROTTLE otherwise. */
   throttle?: Partial<ThrottleLimits>;
+  /**
+   * Where follow-up conversations, the threads the bot opened and paging
+   * state are kept; in process memory when absent. The bot passes the state
+   * store's (src/state/memory.ts) when several processes share PostgreSQL.
+   */
+  memory?: TransportMemory;
+}
+
+/** The transport's shared memory (see DiscordTransportOptions.memory). */
+export interface TransportMemory {
+  conversations?: ConversationMemory;
+  openedThreads?: OpenedThreads;
+  paging?: PagingMemory;
 }
 
 export interface DiscordTransport {
@@ -129,7 +143,7 @@ export function createDiscordTransport(opts: DiscordTransportOptions): DiscordTr
     }),
   );
   // One Paging for both: Prev/Next on an answer to a mention are pressed like a slash command's.
-  const paging = new Paging();
+  const paging = new Paging(opts.memory?.paging !== undefined ? { memory: opts.memory.paging } : {});
   // One throttle for everything posted on a member's behalf, so /discuss and mentions share a member's allowance.
   const throttle = new Throttle(opts.throttle ?? {});
   const router = new InteractionRouter({
@@ -150,6 +164,8 @@ export function createDiscordTransport(opts: DiscordTransportOptions): DiscordTr
         paging,
         throttle,
         ...(opts.now !== undefined ? { now: opts.now } : {}),
+        ...(opts.memory?.conversations !== undefined ? { conversations: opts.memory.conversations } : {}),
+        ...(opts.memory?.openedThreads !== undefined ? { openedThreads: opts.memory.openedThreads } : {}),
       })
     : null;
 

@@ -40,8 +40,10 @@
 // thread.
 //
 // Both maps (conversations, opened threads) are bounded and forget after a
-// day, the time a quiet thread takes to auto-archive; a restart forgets them,
-// which only means the next follow-up needs a mention and is read afresh.
+// day, the time a quiet thread takes to auto-archive. In memory a restart
+// forgets them, which only means the next follow-up needs a mention and is
+// read afresh; the bot keeps them in its state store (src/state/memory.ts),
+// so a follow-up works whichever process of the bot receives it.
 import { InFlight } from './in-flight.ts';
 import {
   ChannelType,
@@ -53,7 +55,7 @@ import {
 } from 'discord.js';
 import type { CommandDeps } from '../../commands/shared/definition.ts';
 import { answerQuestion } from '../../commands/shared/answer.ts';
-import { cleanQuestion, ConversationStore, DEFAULT_MAX_THREADS, DEFAULT_TTL_MS, type Answer } from '../core/ask/index.ts';
+import { cleanQuestion, ConversationStore, DEFAULT_MAX_THREADS, DEFAULT_TTL_MS, type Answer, type ConversationMemory } from '../core/ask/index.ts';
 import type { Archive } from '../core/search/types.ts';
 import { errorView, type View } from '../core/views.ts';
 import type { Logger } from '../logger.ts';
@@ -77,7 +79,10 @@ export interface MentionDeps {
   log: Logger;
   /** The router's paging, so Prev/Next on a long answer are handled like a slash command's buttons. */
   paging?: Paging;
-  conversations?: ConversationStore;
+  /** The last question of each thread; in memory by default, in the state store when processes share it (src/state/memory.ts). */
+  conversations?: ConversationMemory;
+  /** The threads the bot opened (a follow-up there needs no mention); in memory by default, like conversations. */
+  openedThreads?: OpenedThreads;
   /** Threads remembered at most, and for how long (ms); as the conversations by default. */
   maxThreads?: number;
   threadTtlMs?: number;
@@ -145,8 +150,15 @@ export function answerMessages(answer: Answer): DiscordMessage[] {
   return [{ content: line, embeds: [], allowedMentions: { parse: [] } }, ...parts];
 }
 
+/** The question threads the bot opened: a bounded set with a time to live. */
+export interface OpenedThreads {
+  has(id: string): boolean;
+  /** Adds `id`, or refreshes it (each question keeps a thread alive). */
+  touch(id: string): void;
+}
+
 /** A bounded set of ids with a time to live, least recently used forgotten first. */
-class RecentIds {
+class RecentIds implements OpenedThreads {
   readonly #at = new Map<string, number>();
   constructor(
     private readonly max: number,
@@ -186,8 +198,8 @@ type Where =
 
 export class MentionHandler {
   readonly #deps: MentionDeps;
-  readonly #conversations: ConversationStore;
-  readonly #opened: RecentIds;
+  readonly #conversations: ConversationMemory;
+  readonly #opened: OpenedThreads;
   readonly #inFlight = new InFlight();
   readonly #throttle: Throttle;
   /** Role ids of each message's author, from the raw gateway event (members are not cached); taken when the message is handled. */
@@ -202,7 +214,7 @@ export class MentionHandler {
     this.#clock = clock;
     this.#throttle = deps.throttle ?? new Throttle({}, clock);
     this.#conversations = deps.conversations ?? new ConversationStore({ now: clock });
-    this.#opened = new RecentIds(deps.maxThreads ?? DEFAULT_MAX_THREADS, deps.threadTtlMs ?? DEFAULT_TTL_MS, clock);
+    this.#opened = deps.openedThreads ?? new RecentIds(deps.maxThreads ?? DEFAULT_MAX_THREADS, deps.threadTtlMs ?? DEFAULT_TTL_MS, clock);
   }
 
   /**

@@ -6,15 +6,17 @@
 //
 //   pg|search|p2|query=kabul%26co         page 2 of a list (sets the page option)
 //   pg|record|r1|id=thekhorasandiary-1    part 1 of a view too long for one message
-//   ph|search|p2|Ab3-x9Qk0LmZ             options too long to fit: a hash into an in-memory LRU
+//   ph|search|p2|Ab3-x9Qk0LmZ             options too long to fit: a hash into a bounded LRU
 //
 // Only the rare query that does not fit (a query can be 500 characters) needs
-// the LRU; its reply says that its paging ends when the bot restarts.
+// the LRU. The LRU is in memory by default (the reply then says that its
+// paging ends when the bot restarts), or in the state store (PagingMemory,
+// src/state/memory.ts), shared by every process of the bot.
 //
 //   pv|reload|r2|Ab3-x9Qk0LmZ             part 2 of a reply kept in memory
 //
 // A command that changes something (/reload, /digest, /discuss) is never run
-// again by a button: its reply is kept in a bounded in-memory LRU and the
+// again by a button: its reply is kept in the same bounded LRU and the
 // buttons page through that reply. The router decides which commands only
 // read (READ_ONLY_COMMANDS in router.ts).
 import { createHash } from 'node:crypto';
@@ -76,13 +78,73 @@ function decodeOptions(text: string): { [name: string]: string } | undefined {
 
 const TARGET = /^([pr])(\d{1,6})$/;
 
-export class Paging {
+/**
+ * Where Paging keeps what does not fit in a button: the options of a long
+ * query, and the replies of commands that must not run again. In memory by
+ * default (forgotten at restart); in the state store (src/state/memory.ts)
+ * when several processes share it, so a button works whichever process
+ * receives the press. Both are bounded, least recently used first.
+ */
+export interface PagingMemory {
+  /** True when what is kept outlives the process. */
+  readonly persistent: boolean;
+  remember(key: string, value: string): void;
+  /** The remembered value (counts as a use), or undefined. */
+  recall(key: string): string | undefined;
+  keep(key: string, view: unknown): void;
+  kept(key: string): unknown;
+}
+
+/** Two LRU maps in process memory. */
+export class InMemoryPagingMemory implements PagingMemory {
+  readonly persistent = false;
   readonly #remembered = new Map<string, string>();
   readonly #kept = new Map<string, unknown>();
   readonly #max: number;
 
-  constructor(opts: { maxRemembered?: number } = {}) {
-    this.#max = opts.maxRemembered ?? 1000;
+  constructor(max = 1000) {
+    this.#max = max;
+  }
+
+  remember(key: string, value: string): void {
+    bump(this.#remembered, key, value, this.#max);
+  }
+
+  recall(key: string): string | undefined {
+    const value = this.#remembered.get(key);
+    if (value !== undefined) bump(this.#remembered, key, value, this.#max); // most recently used
+    return value;
+  }
+
+  keep(key: string, view: unknown): void {
+    bump(this.#kept, key, view, this.#max);
+  }
+
+  kept(key: string): unknown {
+    return this.#kept.get(key);
+  }
+}
+
+function bump<V>(map: Map<string, V>, key: string, value: V, max: number): void {
+  map.delete(key);
+  map.set(key, value);
+  while (map.size > max) {
+    const oldest = map.keys().next();
+    if (oldest.done === true) break;
+    map.delete(oldest.value);
+  }
+}
+
+export class Paging {
+  readonly #memory: PagingMemory;
+
+  constructor(opts: { maxRemembered?: number; memory?: PagingMemory } = {}) {
+    this.#memory = opts.memory ?? new InMemoryPagingMemory(opts.maxRemembered ?? 1000);
+  }
+
+  /** True when long queries and kept replies survive a restart (and are shared between processes). */
+  get persistent(): boolean {
+    return this.#memory.persistent;
   }
 
   /**
@@ -95,7 +157,7 @@ export class Paging {
     const inline = `pg|${state.command}|${target}|${options}`;
     if (inline.length <= CUSTOM_ID_MAX) return { customId: inline, remembered: false };
     const key = createHash('sha256').update(`${state.command}\n${options}`).digest('base64url').slice(0, 16);
-    this.#remember(key, `${state.command}|${options}`);
+    this.#memory.remember(key, `${state.command}|${options}`);
     return { customId: `ph|${state.command}|${target}|${key}`, remembered: true };
   }
 
@@ -113,7 +175,7 @@ export class Paging {
       return { ok: true, state: { command, options: {}, target: { kind, n }, kept: optionText } };
     }
     if (scheme === 'ph') {
-      const stored = this.#recall(optionText);
+      const stored = this.#memory.recall(optionText);
       if (stored === undefined) return { ok: false, reason: 'expired' };
       const bar = stored.indexOf('|');
       if (stored.slice(0, bar) !== command) return { ok: false, reason: 'invalid' };
@@ -154,19 +216,13 @@ export class Paging {
   /** Keeps `view` (a reply of a command that must not run again) and returns its key for keptRow. */
   keep(command: string, view: unknown): string {
     const key = createHash('sha256').update(`${command}\n${Date.now()}\n${Math.random()}`).digest('base64url').slice(0, 16);
-    this.#kept.delete(key);
-    this.#kept.set(key, view);
-    while (this.#kept.size > this.#max) {
-      const oldest = this.#kept.keys().next();
-      if (oldest.done === true) break;
-      this.#kept.delete(oldest.value);
-    }
+    this.#memory.keep(key, view);
     return key;
   }
 
-  /** The kept View for `key`, or undefined when forgotten (restart, or pushed out of the LRU). */
+  /** The kept View for `key`, or undefined when forgotten (restart of an in-memory Paging, or pushed out of the LRU). */
   kept(key: string): unknown {
-    return this.#kept.get(key);
+    return this.#memory.kept(key);
   }
 
   /** Prev/Next through the parts of a kept reply. */
@@ -182,21 +238,5 @@ export class Paging {
       type: ComponentType.ActionRow,
       components: [button('◀ Prev', Math.max(0, current - 1), current <= 1), button('Next ▶', current + 1, current >= count)],
     };
-  }
-
-  #remember(key: string, value: string): void {
-    this.#remembered.delete(key);
-    this.#remembered.set(key, value);
-    while (this.#remembered.size > this.#max) {
-      const oldest = this.#remembered.keys().next();
-      if (oldest.done === true) break;
-      this.#remembered.delete(oldest.value);
-    }
-  }
-
-  #recall(key: string): string | undefined {
-    const value = this.#remembered.get(key);
-    if (value !== undefined) this.#remember(key, value); // most recently used
-    return value;
   }
 }

@@ -347,7 +347,8 @@ export class InteractionRouter {
     } else if (view.type === 'list' && view.pageCount > 1) row = this.#paging.row(command, options, 'page', view.page, view.pageCount);
     else if (reply.parts.length > 1) row = this.#paging.row(command, options, 'part', index, reply.parts.length);
     let content = message.content;
-    if (row?.remembered === true) {
+    // Kept in the state store, a long query's paging survives restarts: no note then.
+    if (row?.remembered === true && !this.#paging.persistent) {
       content = content === '' ? EXPIRED_NOTE : `${clip(content, LIMITS.content - EXPIRED_NOTE.length - 1)}\n${EXPIRED_NOTE}`;
     }
     // components is always set, so an edit also removes buttons a previous page had.

@@ -1,6 +1,7 @@
 // Typed access to the drafts table (migrations.ts, version 4).
 import type { Record } from '../core/records/schema.ts';
-import type { StateDb } from './db.ts';
+import type Database from 'better-sqlite3';
+import { sqlPort, type SqlPort, type SqlValue } from '../db/sql.ts';
 
 export type DraftStatus = 'pending' | 'approved' | 'rejected';
 
@@ -72,59 +73,61 @@ function fromRow(r: Row): Draft {
 }
 
 export class DraftStore {
-  readonly #db: StateDb;
+  readonly #db: SqlPort;
 
-  constructor(db: StateDb) {
-    this.#db = db;
+  /** SQLite or PostgreSQL (src/db/sql.ts); a better-sqlite3 database is wrapped. */
+  constructor(db: SqlPort | Database.Database) {
+    this.#db = sqlPort(db);
   }
 
   add(d: NewDraft, at: Date): Draft {
-    const info = this.#db
-      .prepare(
-        `INSERT INTO drafts (guild_id, channel_id, source_id, passage, kind, record_id, record, status, drafted_by, drafted_at, duplicates)
-         VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)`,
-      )
-      .run(d.guildId, d.channelId, d.sourceId, d.passage, d.record.kind, d.record.id, JSON.stringify(d.record), d.draftedBy, at.toISOString(), JSON.stringify(d.duplicates));
-    return this.get(Number(info.lastInsertRowid))!;
+    const inserted = this.#db.get<{ id: number }>(`INSERT INTO drafts (guild_id, channel_id, source_id, passage, kind, record_id, record, status, drafted_by, drafted_at, duplicates)
+         VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?) RETURNING id`, [d.guildId, d.channelId, d.sourceId, d.passage, d.record.kind, d.record.id, JSON.stringify(d.record), d.draftedBy, at.toISOString(), JSON.stringify(d.duplicates)]);
+    return this.get(Number(inserted!.id))!;
   }
 
   get(id: number): Draft | undefined {
-    const row = this.#db.prepare('SELECT * FROM drafts WHERE id = ?').get(id) as Row | undefined;
+    const row = this.#db.get('SELECT * FROM drafts WHERE id = ?', [id]) as Row | undefined;
     return row === undefined ? undefined : fromRow(row);
   }
 
   /** Drafts with this status (all when undefined), oldest first; a server's own when guildId is given. */
   list(status: DraftStatus | undefined, guildId?: string | null): Draft[] {
-    const rows = this.#db
-      .prepare(
-        `SELECT * FROM drafts WHERE (? IS NULL OR status = ?) AND (? IS NULL OR guild_id = ?) ORDER BY id`,
-      )
-      .all(status ?? null, status ?? null, guildId ?? null, guildId ?? null) as Row[];
+    // Conditions only for what is given: PostgreSQL cannot type a bare `? IS NULL`.
+    const where: string[] = [];
+    const params: SqlValue[] = [];
+    if (status !== undefined) {
+      where.push('status = ?');
+      params.push(status);
+    }
+    if (guildId !== undefined && guildId !== null) {
+      where.push('guild_id = ?');
+      params.push(guildId);
+    }
+    const rows = this.#db.all<Row>(`SELECT * FROM drafts${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY id`, params);
     return rows.map(fromRow);
   }
 
   /** Record ids taken by drafts that are pending or approved. */
   recordIds(): Set<string> {
-    const rows = this.#db.prepare(`SELECT record_id FROM drafts WHERE status != 'rejected'`).all() as Array<{ record_id: string }>;
+    const rows = this.#db.all(`SELECT record_id FROM drafts WHERE status != 'rejected'`) as Array<{ record_id: string }>;
     return new Set(rows.map((r) => r.record_id));
   }
 
   /** Marks a pending draft reviewed; false when it was not pending (someone else was quicker). */
   review(id: number, status: 'approved' | 'rejected', by: string, at: Date, reason?: string): boolean {
-    const info = this.#db
-      .prepare(`UPDATE drafts SET status = ?, reviewed_by = ?, reviewed_at = ?, reason = ? WHERE id = ? AND status = 'pending'`)
-      .run(status, by, at.toISOString(), reason ?? null, id);
+    const info = this.#db.run(`UPDATE drafts SET status = ?, reviewed_by = ?, reviewed_at = ?, reason = ? WHERE id = ? AND status = 'pending'`, [status, by, at.toISOString(), reason ?? null, id]);
     return info.changes === 1;
   }
 
   /** Puts an approval back to pending (its file could not be written). */
   unapprove(id: number): void {
-    this.#db.prepare(`UPDATE drafts SET status = 'pending', reviewed_by = NULL, reviewed_at = NULL WHERE id = ? AND status = 'approved'`).run(id);
+    this.#db.run(`UPDATE drafts SET status = 'pending', reviewed_by = NULL, reviewed_at = NULL WHERE id = ? AND status = 'approved'`, [id]);
   }
 
   /** The approved draft of a record, for provenance. */
   approvedFor(recordId: string): Draft | undefined {
-    const row = this.#db.prepare(`SELECT * FROM drafts WHERE record_id = ? AND status = 'approved' ORDER BY id DESC LIMIT 1`).get(recordId) as Row | undefined;
+    const row = this.#db.get(`SELECT * FROM drafts WHERE record_id = ? AND status = 'approved' ORDER BY id DESC LIMIT 1`, [recordId]) as Row | undefined;
     return row === undefined ? undefined : fromRow(row);
   }
 }

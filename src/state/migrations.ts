@@ -34,6 +34,18 @@
 //   whom, when, the reason), and the records it looked like a duplicate of
 //   when it was submitted. An approved draft's record is also written as a
 //   file under STATE_DIR/curated (served with data/ until exported).
+//
+// Issue 17, several bot processes sharing one store (src/state/memory.ts):
+// - conversations: the last question understood in a thread (JSON), so a
+//   follow-up is read against it whichever process receives it; bounded and
+//   forgotten after a time to live, least recently used first.
+// - paging_entries: what a Prev/Next button needs that does not fit in its
+//   custom id: the options of a long query ('options') and the reply of a
+//   command that must not run again ('view', the View as JSON). Bounded per
+//   kind, least recently used first.
+// - opened_threads: the question threads the bot opened, where a follow-up
+//   needs no mention; bounded, with the conversations' time to live.
+// PostgreSQL has the same tables (src/db/pg-migrations.ts).
 
 export interface Migration {
   version: number;
@@ -218,6 +230,34 @@ export const MIGRATIONS: readonly Migration[] = [
       );
       CREATE INDEX drafts_status ON drafts (status);
       CREATE INDEX drafts_record ON drafts (record_id);
+    `,
+  },
+  {
+    version: 5,
+    description: 'conversation memory and kept paging state, shared by every process',
+    sql: `
+      CREATE TABLE conversations (
+        thread_id   TEXT PRIMARY KEY,
+        understood  TEXT NOT NULL,
+        -- Milliseconds since the epoch of the last use.
+        used_at     INTEGER NOT NULL
+      );
+      CREATE INDEX conversations_used ON conversations (used_at);
+
+      CREATE TABLE paging_entries (
+        kind     TEXT NOT NULL CHECK (kind IN ('options', 'view')),
+        key      TEXT NOT NULL,
+        value    TEXT NOT NULL,
+        used_at  INTEGER NOT NULL,
+        PRIMARY KEY (kind, key)
+      );
+      CREATE INDEX paging_entries_used ON paging_entries (kind, used_at);
+
+      CREATE TABLE opened_threads (
+        thread_id  TEXT PRIMARY KEY,
+        used_at    INTEGER NOT NULL
+      );
+      CREATE INDEX opened_threads_used ON opened_threads (used_at);
     `,
   },
 ];

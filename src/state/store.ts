@@ -2,7 +2,8 @@
 // Every write that must not be half-done (completing a run and recording its
 // fingerprints, re-baselining a subscription) is one transaction. Times are
 // passed in as ISO strings by the caller, whose clock tests control.
-import type { StateDb } from './db.ts';
+import type Database from 'better-sqlite3';
+import { sqlPort, type SqlPort } from '../db/sql.ts';
 
 export interface Subscription {
   id: number;
@@ -141,10 +142,11 @@ function runOf(r: RunRow): DigestRun {
 const MAX_ERROR = 500;
 
 export class DigestStore {
-  readonly db: StateDb;
+  /** SQLite or PostgreSQL (src/db/sql.ts); a better-sqlite3 database given to the constructor is wrapped. */
+  readonly db: SqlPort;
 
-  constructor(db: StateDb) {
-    this.db = db;
+  constructor(db: SqlPort | Database.Database) {
+    this.db = sqlPort(db);
   }
 
   close(): void {
@@ -166,43 +168,35 @@ export class DigestStore {
       const replaced = before?.active === true ? before : null;
       let id: number;
       if (before === undefined) {
-        const info = this.db
-          .prepare(
-            `INSERT INTO subscriptions (guild_id, channel_id, channel_name, time, timezone, query, created_by, created_at, active_since, active)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1)`,
-          )
-          .run(input.guildId, input.channelId, input.channelName ?? null, input.time, input.timezone, input.query, input.createdBy, at, at);
-        id = Number(info.lastInsertRowid);
+        const inserted = this.db.get<{ id: number }>(`INSERT INTO subscriptions (guild_id, channel_id, channel_name, time, timezone, query, created_by, created_at, active_since, active)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1) RETURNING id`, [input.guildId, input.channelId, input.channelName ?? null, input.time, input.timezone, input.query, input.createdBy, at, at]);
+        id = Number(inserted!.id);
       } else {
         id = before.id;
-        this.db
-          .prepare(
-            `UPDATE subscriptions SET guild_id = ?, channel_name = COALESCE(?, channel_name), time = ?, timezone = ?, query = ?,
-               created_by = ?, active_since = ?, active = 1 WHERE id = ?`,
-          )
-          .run(input.guildId, input.channelName ?? null, input.time, input.timezone, input.query, input.createdBy, at, id);
+        this.db.run(`UPDATE subscriptions SET guild_id = ?, channel_name = COALESCE(?, channel_name), time = ?, timezone = ?, query = ?,
+               created_by = ?, active_since = ?, active = 1 WHERE id = ?`, [input.guildId, input.channelName ?? null, input.time, input.timezone, input.query, input.createdBy, at, id]);
       }
       const rebase = before === undefined || !before.active || before.query !== input.query;
       if (rebase) this.replaceFingerprints(id, baseline(), at);
       return { subscription: this.byId(id)!, replaced };
-    })();
+    });
   }
 
   /** Deactivates the channel's subscription; returns it as it was, or null when there was none active. */
   unsubscribe(channelId: string): Subscription | null {
     const sub = this.byChannel(channelId);
     if (sub === undefined || !sub.active) return null;
-    this.db.prepare('UPDATE subscriptions SET active = 0 WHERE id = ?').run(sub.id);
+    this.db.run('UPDATE subscriptions SET active = 0 WHERE id = ?', [sub.id]);
     return sub;
   }
 
   byId(id: number): Subscription | undefined {
-    const row = this.db.prepare('SELECT * FROM subscriptions WHERE id = ?').get(id) as SubscriptionRow | undefined;
+    const row = this.db.get('SELECT * FROM subscriptions WHERE id = ?', [id]) as SubscriptionRow | undefined;
     return row === undefined ? undefined : subscriptionOf(row);
   }
 
   byChannel(channelId: string): Subscription | undefined {
-    const row = this.db.prepare('SELECT * FROM subscriptions WHERE channel_id = ?').get(channelId) as SubscriptionRow | undefined;
+    const row = this.db.get('SELECT * FROM subscriptions WHERE channel_id = ?', [channelId]) as SubscriptionRow | undefined;
     return row === undefined ? undefined : subscriptionOf(row);
   }
 
@@ -210,8 +204,8 @@ export class DigestStore {
   active(guildId: string | null = null): Subscription[] {
     const rows = (
       guildId === null
-        ? this.db.prepare('SELECT * FROM subscriptions WHERE active = 1 ORDER BY channel_id').all()
-        : this.db.prepare('SELECT * FROM subscriptions WHERE active = 1 AND guild_id = ? ORDER BY channel_id').all(guildId)
+        ? this.db.all('SELECT * FROM subscriptions WHERE active = 1 ORDER BY channel_id')
+        : this.db.all('SELECT * FROM subscriptions WHERE active = 1 AND guild_id = ? ORDER BY channel_id', [guildId])
     ) as SubscriptionRow[];
     return rows.map(subscriptionOf);
   }
@@ -219,32 +213,28 @@ export class DigestStore {
   // ------------------------------------------------------------ runs
 
   run(subscriptionId: number, localDate: string): DigestRun | undefined {
-    const row = this.db.prepare('SELECT * FROM digest_runs WHERE subscription_id = ? AND local_date = ?').get(subscriptionId, localDate) as
+    const row = this.db.get('SELECT * FROM digest_runs WHERE subscription_id = ? AND local_date = ?', [subscriptionId, localDate]) as
       | RunRow
       | undefined;
     return row === undefined ? undefined : runOf(row);
   }
 
   runById(id: number): DigestRun {
-    const row = this.db.prepare('SELECT * FROM digest_runs WHERE id = ?').get(id) as RunRow | undefined;
+    const row = this.db.get('SELECT * FROM digest_runs WHERE id = ?', [id]) as RunRow | undefined;
     if (row === undefined) throw new Error(`digest run ${id} does not exist`);
     return runOf(row);
   }
 
   /** Runs of a subscription that started but did not finish (intent or posted), oldest first. */
   unfinishedRuns(subscriptionId: number): DigestRun[] {
-    const rows = this.db
-      .prepare("SELECT * FROM digest_runs WHERE subscription_id = ? AND status IN ('intent', 'posted') ORDER BY local_date")
-      .all(subscriptionId) as RunRow[];
+    const rows = this.db.all("SELECT * FROM digest_runs WHERE subscription_id = ? AND status IN ('intent', 'posted') ORDER BY local_date", [subscriptionId]) as RunRow[];
     return rows.map(runOf);
   }
 
   /** The most recent run of a subscription with the given statuses, if any. */
   latestRun(subscriptionId: number, statuses: readonly RunStatus[] = ['completed']): DigestRun | undefined {
     const marks = statuses.map(() => '?').join(', ');
-    const row = this.db
-      .prepare(`SELECT * FROM digest_runs WHERE subscription_id = ? AND status IN (${marks}) ORDER BY local_date DESC LIMIT 1`)
-      .get(subscriptionId, ...statuses) as RunRow | undefined;
+    const row = this.db.get(`SELECT * FROM digest_runs WHERE subscription_id = ? AND status IN (${marks}) ORDER BY local_date DESC LIMIT 1`, [subscriptionId, ...statuses]) as RunRow | undefined;
     return row === undefined ? undefined : runOf(row);
   }
 
@@ -261,32 +251,30 @@ export class DigestStore {
     covered: readonly Covered[];
     plannedAt: string;
   }): DigestRun {
-    this.db
-      .prepare(
-        `INSERT INTO digest_runs (subscription_id, local_date, status, nonce, messages, covered, planned_at)
-         VALUES (?, ?, 'intent', ?, ?, ?, ?) ON CONFLICT (subscription_id, local_date) DO NOTHING`,
-      )
-      .run(input.subscriptionId, input.localDate, input.nonce, JSON.stringify(input.messages), JSON.stringify(input.covered), input.plannedAt);
+    this.db.run(`INSERT INTO digest_runs (subscription_id, local_date, status, nonce, messages, covered, planned_at)
+         VALUES (?, ?, 'intent', ?, ?, ?, ?) ON CONFLICT (subscription_id, local_date) DO NOTHING`, [input.subscriptionId, input.localDate, input.nonce, JSON.stringify(input.messages), JSON.stringify(input.covered), input.plannedAt]);
     return this.run(input.subscriptionId, input.localDate)!;
   }
 
   /** Records that message `index` of the run was posted as `messageId`; parts are recorded in order. */
   recordPart(runId: number, index: number, messageId: string): DigestRun {
     return this.db.transaction(() => {
+      // Another process may record parts of the same run (a lease taken over): PostgreSQL locks the row first.
+      if (this.db.dialect === 'postgres') this.db.run('SELECT id FROM digest_runs WHERE id = ? FOR UPDATE', [runId]);
       const run = this.runById(runId);
       if (index !== run.messageIds.length) throw new Error(`run ${runId}: part ${index} recorded after ${run.messageIds.length} parts`);
-      this.db.prepare('UPDATE digest_runs SET message_ids = ? WHERE id = ?').run(JSON.stringify([...run.messageIds, messageId]), runId);
+      this.db.run('UPDATE digest_runs SET message_ids = ? WHERE id = ?', [JSON.stringify([...run.messageIds, messageId]), runId]);
       return this.runById(runId);
-    })();
+    });
   }
 
   markPosted(runId: number, at: string): DigestRun {
-    this.db.prepare("UPDATE digest_runs SET status = 'posted', posted_at = ? WHERE id = ? AND status = 'intent'").run(at, runId);
+    this.db.run("UPDATE digest_runs SET status = 'posted', posted_at = ? WHERE id = ? AND status = 'intent'", [at, runId]);
     return this.runById(runId);
   }
 
   recordThread(runId: number, threadId: string): DigestRun {
-    this.db.prepare('UPDATE digest_runs SET thread_id = ? WHERE id = ?').run(threadId, runId);
+    this.db.run('UPDATE digest_runs SET thread_id = ? WHERE id = ?', [threadId, runId]);
     return this.runById(runId);
   }
 
@@ -295,14 +283,12 @@ export class DigestStore {
     return this.db.transaction(() => {
       const run = this.runById(runId);
       if (run.status === 'completed') return run;
-      const upsert = this.db.prepare(
-        `INSERT INTO fingerprints (subscription_id, record_id, fingerprint, first_reported_at, last_reported_at) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT (subscription_id, record_id) DO UPDATE SET fingerprint = excluded.fingerprint, last_reported_at = excluded.last_reported_at`,
-      );
-      for (const c of run.covered) upsert.run(run.subscriptionId, c.id, c.fingerprint, at, at);
-      this.db.prepare("UPDATE digest_runs SET status = 'completed', completed_at = ?, last_error = NULL WHERE id = ?").run(at, runId);
+      const upsert = `INSERT INTO fingerprints (subscription_id, record_id, fingerprint, first_reported_at, last_reported_at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (subscription_id, record_id) DO UPDATE SET fingerprint = excluded.fingerprint, last_reported_at = excluded.last_reported_at`;
+      for (const c of run.covered) this.db.run(upsert, [run.subscriptionId, c.id, c.fingerprint, at, at]);
+      this.db.run("UPDATE digest_runs SET status = 'completed', completed_at = ?, last_error = NULL WHERE id = ?", [at, runId]);
       return this.runById(runId);
-    })();
+    });
   }
 
   /**
@@ -313,23 +299,17 @@ export class DigestStore {
     return this.db.transaction(() => {
       const existing = this.run(input.subscriptionId, input.localDate);
       if (existing === undefined) {
-        this.db
-          .prepare(
-            `INSERT INTO digest_runs (subscription_id, local_date, status, nonce, planned_at, last_error) VALUES (?, ?, 'skipped', ?, ?, ?)`,
-          )
-          .run(input.subscriptionId, input.localDate, input.nonce, input.plannedAt, input.reason.slice(0, MAX_ERROR));
+        this.db.run(`INSERT INTO digest_runs (subscription_id, local_date, status, nonce, planned_at, last_error) VALUES (?, ?, 'skipped', ?, ?, ?)`, [input.subscriptionId, input.localDate, input.nonce, input.plannedAt, input.reason.slice(0, MAX_ERROR)]);
       } else if (existing.status === 'intent' && existing.messageIds.length === 0) {
-        this.db.prepare("UPDATE digest_runs SET status = 'skipped', last_error = ? WHERE id = ?").run(input.reason.slice(0, MAX_ERROR), existing.id);
+        this.db.run("UPDATE digest_runs SET status = 'skipped', last_error = ? WHERE id = ?", [input.reason.slice(0, MAX_ERROR), existing.id]);
       }
       return this.run(input.subscriptionId, input.localDate)!;
-    })();
+    });
   }
 
   /** Counts a failed attempt; `failed` ends the run (a permanent error such as a deleted channel). */
   recordFailure(runId: number, error: string, failed: boolean): DigestRun {
-    this.db
-      .prepare(`UPDATE digest_runs SET attempts = attempts + 1, last_error = ?${failed ? ", status = 'failed'" : ''} WHERE id = ?`)
-      .run(error.slice(0, MAX_ERROR), runId);
+    this.db.run(`UPDATE digest_runs SET attempts = attempts + 1, last_error = ?${failed ? ", status = 'failed'" : ''} WHERE id = ?`, [error.slice(0, MAX_ERROR), runId]);
     return this.runById(runId);
   }
 
@@ -337,7 +317,7 @@ export class DigestStore {
 
   /** Record id -> fingerprint last reported to this subscription. */
   fingerprints(subscriptionId: number): Map<string, string> {
-    const rows = this.db.prepare('SELECT record_id, fingerprint FROM fingerprints WHERE subscription_id = ?').all(subscriptionId) as Array<{
+    const rows = this.db.all('SELECT record_id, fingerprint FROM fingerprints WHERE subscription_id = ?', [subscriptionId]) as Array<{
       record_id: string;
       fingerprint: string;
     }>;
@@ -345,10 +325,8 @@ export class DigestStore {
   }
 
   private replaceFingerprints(subscriptionId: number, entries: readonly Covered[], at: string): void {
-    this.db.prepare('DELETE FROM fingerprints WHERE subscription_id = ?').run(subscriptionId);
-    const insert = this.db.prepare(
-      'INSERT INTO fingerprints (subscription_id, record_id, fingerprint, first_reported_at, last_reported_at) VALUES (?, ?, ?, ?, ?)',
-    );
-    for (const e of entries) insert.run(subscriptionId, e.id, e.fingerprint, at, at);
+    this.db.run('DELETE FROM fingerprints WHERE subscription_id = ?', [subscriptionId]);
+    const insert = 'INSERT INTO fingerprints (subscription_id, record_id, fingerprint, first_reported_at, last_reported_at) VALUES (?, ?, ?, ?, ?)';
+    for (const e of entries) this.db.run(insert, [subscriptionId, e.id, e.fingerprint, at, at]);
   }
 }

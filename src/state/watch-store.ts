@@ -4,7 +4,8 @@
 // a failure with its back-off notice, a recovery with its notice.
 import { createHash } from 'node:crypto';
 import { MAX_NONCE } from '../jobs/post-once.ts';
-import type { StateDb } from './db.ts';
+import type Database from 'better-sqlite3';
+import { sqlPort, type SqlPort } from '../db/sql.ts';
 
 export interface Watch {
   id: number;
@@ -203,10 +204,11 @@ export interface PollSuccess {
 }
 
 export class WatchStore {
-  readonly db: StateDb;
+  /** SQLite or PostgreSQL (src/db/sql.ts); a better-sqlite3 database given to the constructor is wrapped. */
+  readonly db: SqlPort;
 
-  constructor(db: StateDb) {
-    this.db = db;
+  constructor(db: SqlPort | Database.Database) {
+    this.db = sqlPort(db);
   }
 
   // ------------------------------------------------------------ watches
@@ -214,34 +216,28 @@ export class WatchStore {
   /** Adds a watch, or returns the active one of the same channel and endpoint (`existed`), whose settings are updated. */
   add(input: WatchInput, at: string): { watch: Watch; existed: boolean } {
     return this.db.transaction(() => {
-      const before = this.db.prepare('SELECT * FROM watches WHERE channel_id = ? AND endpoint = ? AND active = 1').get(input.channelId, input.endpoint) as
+      const before = this.db.get('SELECT * FROM watches WHERE channel_id = ? AND endpoint = ? AND active = 1', [input.channelId, input.endpoint]) as
         | WatchRow
         | undefined;
       if (before !== undefined) {
-        this.db
-          .prepare('UPDATE watches SET every_minutes = ?, query = ?, channel_name = COALESCE(?, channel_name), next_poll_at = ? WHERE id = ?')
-          .run(input.everyMinutes, input.query, input.channelName, at, before.id);
+        this.db.run('UPDATE watches SET every_minutes = ?, query = ?, channel_name = COALESCE(?, channel_name), next_poll_at = ? WHERE id = ?', [input.everyMinutes, input.query, input.channelName, at, before.id]);
         return { watch: this.byId(before.id)!, existed: true };
       }
-      const info = this.db
-        .prepare(
-          `INSERT INTO watches (guild_id, channel_id, channel_name, endpoint, site, every_minutes, query, created_by, created_at, next_poll_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(input.guildId, input.channelId, input.channelName, input.endpoint, input.site, input.everyMinutes, input.query, input.createdBy, at, at);
-      return { watch: this.byId(Number(info.lastInsertRowid))!, existed: false };
-    })();
+      const inserted = this.db.get<{ id: number }>(`INSERT INTO watches (guild_id, channel_id, channel_name, endpoint, site, every_minutes, query, created_by, created_at, next_poll_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, [input.guildId, input.channelId, input.channelName, input.endpoint, input.site, input.everyMinutes, input.query, input.createdBy, at, at]);
+      return { watch: this.byId(Number(inserted!.id))!, existed: false };
+    });
   }
 
   remove(id: number): Watch | null {
     const w = this.byId(id);
     if (w === undefined || !w.active) return null;
-    this.db.prepare('UPDATE watches SET active = 0 WHERE id = ?').run(id);
+    this.db.run('UPDATE watches SET active = 0 WHERE id = ?', [id]);
     return w;
   }
 
   byId(id: number): Watch | undefined {
-    const row = this.db.prepare('SELECT * FROM watches WHERE id = ?').get(id) as WatchRow | undefined;
+    const row = this.db.get('SELECT * FROM watches WHERE id = ?', [id]) as WatchRow | undefined;
     return row === undefined ? undefined : watchOf(row);
   }
 
@@ -249,136 +245,122 @@ export class WatchStore {
   active(guildId: string | null = null): Watch[] {
     const rows = (
       guildId === null
-        ? this.db.prepare('SELECT * FROM watches WHERE active = 1 ORDER BY id').all()
-        : this.db.prepare('SELECT * FROM watches WHERE active = 1 AND guild_id = ? ORDER BY id').all(guildId)
+        ? this.db.all('SELECT * FROM watches WHERE active = 1 ORDER BY id')
+        : this.db.all('SELECT * FROM watches WHERE active = 1 AND guild_id = ? ORDER BY id', [guildId])
     ) as WatchRow[];
     return rows.map(watchOf);
   }
 
   /** Makes watches due now (/sources check). */
   pollNow(ids: readonly number[], at: string): void {
-    const stmt = this.db.prepare('UPDATE watches SET next_poll_at = ? WHERE id = ? AND active = 1');
     this.db.transaction(() => {
-      for (const id of ids) stmt.run(at, id);
-    })();
+      for (const id of ids) this.db.run('UPDATE watches SET next_poll_at = ? WHERE id = ? AND active = 1', [at, id]);
+    });
   }
 
   /** Posts a watch has taken in, by source id. */
   seen(watchId: number): Map<string, SeenPost> {
-    const rows = this.db
-      .prepare('SELECT source_id, post_id, fingerprint, modified, title, url FROM watch_posts WHERE watch_id = ?')
-      .all(watchId) as Array<{ source_id: string; post_id: number; fingerprint: string; modified: string | null; title: string; url: string }>;
-    return new Map(rows.map((r) => [r.source_id, { sourceId: r.source_id, postId: r.post_id, fingerprint: r.fingerprint, modified: r.modified, title: r.title, url: r.url }]));
+    const rows = this.db.all('SELECT source_id, post_id, fingerprint, modified, title, url FROM watch_posts WHERE watch_id = ?', [watchId]) as Array<{ source_id: string; post_id: number; fingerprint: string; modified: string | null; title: string; url: string }>;
+    // post_id is a bigint in PostgreSQL, which pg returns as a string.
+    return new Map(rows.map((r) => [r.source_id, { sourceId: r.source_id, postId: Number(r.post_id), fingerprint: r.fingerprint, modified: r.modified, title: r.title, url: r.url }]));
   }
 
   /** Records a successful poll: posts, announcements, cursor and validators, all or nothing. */
   recordSuccess(watchId: number, s: PollSuccess): Watch {
     return this.db.transaction(() => {
-      const upsert = this.db.prepare(
-        `INSERT INTO watch_posts (watch_id, source_id, post_id, fingerprint, modified, title, url, first_seen_at, last_seen_at)
+      const upsert = `INSERT INTO watch_posts (watch_id, source_id, post_id, fingerprint, modified, title, url, first_seen_at, last_seen_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (watch_id, source_id) DO UPDATE SET fingerprint = excluded.fingerprint, modified = excluded.modified,
-           title = excluded.title, url = excluded.url, last_seen_at = excluded.last_seen_at`,
-      );
+           title = excluded.title, url = excluded.url, last_seen_at = excluded.last_seen_at`;
       for (const p of s.posts) {
-        upsert.run(watchId, p.sourceId, p.postId, p.fingerprint, p.modified, p.title, p.url, s.at, s.at);
+        this.db.run(upsert, [watchId, p.sourceId, p.postId, p.fingerprint, p.modified, p.title, p.url, s.at, s.at]);
       }
       for (const a of s.announcements) this.plan(watchId, a, s.at);
       if (s.recovered !== undefined) this.plan(watchId, s.recovered, s.at);
-      this.db
-        .prepare(
-          `UPDATE watches SET cursor = COALESCE(?, cursor), etag = ?, last_modified = ?, last_poll_at = ?, last_success_at = ?, last_error = NULL,
+      this.db.run(`UPDATE watches SET cursor = COALESCE(?, cursor), etag = ?, last_modified = ?, last_poll_at = ?, last_success_at = ?, last_error = NULL,
              failures = 0, backed_off_at = NULL, polls = polls + 1, imported = (SELECT COUNT(*) FROM watch_posts WHERE watch_id = ?), next_poll_at = ?
-           WHERE id = ?`,
-        )
-        .run(s.cursor, s.etag, s.lastModified, s.at, s.at, watchId, s.nextPollAt, watchId);
+           WHERE id = ?`, [s.cursor, s.etag, s.lastModified, s.at, s.at, watchId, s.nextPollAt, watchId]);
       return this.byId(watchId)!;
-    })();
+    });
   }
 
   /** Records a failed poll; `backoff` (the notice) when this failure makes the watch back off. */
   recordFailure(watchId: number, f: { at: string; error: string; nextPollAt: string; backoff?: PlannedAnnouncement }): Watch {
     return this.db.transaction(() => {
-      this.db
-        .prepare('UPDATE watches SET last_poll_at = ?, last_error = ?, failures = failures + 1, next_poll_at = ? WHERE id = ?')
-        .run(f.at, f.error.slice(0, MAX_ERROR), f.nextPollAt, watchId);
+      this.db.run('UPDATE watches SET last_poll_at = ?, last_error = ?, failures = failures + 1, next_poll_at = ? WHERE id = ?', [f.at, f.error.slice(0, MAX_ERROR), f.nextPollAt, watchId]);
       if (f.backoff !== undefined) {
-        this.db.prepare('UPDATE watches SET backed_off_at = ? WHERE id = ? AND backed_off_at IS NULL').run(f.at, watchId);
+        this.db.run('UPDATE watches SET backed_off_at = ? WHERE id = ? AND backed_off_at IS NULL', [f.at, watchId]);
         this.plan(watchId, f.backoff, f.at);
       }
       return this.byId(watchId)!;
-    })();
+    });
   }
 
   // ------------------------------------------------------------ announcements
 
   /** Records an intent; an announcement with the same key already planned is left as it is. */
   private plan(watchId: number, a: PlannedAnnouncement, at: string): void {
-    this.db
-      .prepare(
-        `INSERT INTO announcements (watch_id, key, kind, source_id, channel_id, thread_name, nonce, messages, status, planned_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'intent', ?) ON CONFLICT (watch_id, key) DO NOTHING`,
-      )
-      .run(watchId, a.key, a.kind, a.sourceId ?? null, a.channelId, a.threadName ?? null, announcementNonce(watchId, a.key), JSON.stringify(a.messages), at);
+    this.db.run(`INSERT INTO announcements (watch_id, key, kind, source_id, channel_id, thread_name, nonce, messages, status, planned_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'intent', ?) ON CONFLICT (watch_id, key) DO NOTHING`, [watchId, a.key, a.kind, a.sourceId ?? null, a.channelId, a.threadName ?? null, announcementNonce(watchId, a.key), JSON.stringify(a.messages), at]);
   }
 
   announcement(id: number): Announcement {
-    const row = this.db.prepare('SELECT * FROM announcements WHERE id = ?').get(id) as AnnouncementRow | undefined;
+    const row = this.db.get('SELECT * FROM announcements WHERE id = ?', [id]) as AnnouncementRow | undefined;
     if (row === undefined) throw new Error(`announcement ${id} does not exist`);
     return announcementOf(row);
   }
 
   byKey(watchId: number, key: string): Announcement | undefined {
-    const row = this.db.prepare('SELECT * FROM announcements WHERE watch_id = ? AND key = ?').get(watchId, key) as AnnouncementRow | undefined;
+    const row = this.db.get('SELECT * FROM announcements WHERE watch_id = ? AND key = ?', [watchId, key]) as AnnouncementRow | undefined;
     return row === undefined ? undefined : announcementOf(row);
   }
 
   /** Announcements not finished (intent or posted), in the order they were planned. */
   pending(): Announcement[] {
-    const rows = this.db.prepare("SELECT * FROM announcements WHERE status IN ('intent', 'posted') ORDER BY id").all() as AnnouncementRow[];
+    const rows = this.db.all("SELECT * FROM announcements WHERE status IN ('intent', 'posted') ORDER BY id") as AnnouncementRow[];
     return rows.map(announcementOf);
   }
 
   /** Announcements of a watch, oldest first (tests and diagnostics). */
   announcements(watchId: number): Announcement[] {
-    const rows = this.db.prepare('SELECT * FROM announcements WHERE watch_id = ? ORDER BY id').all(watchId) as AnnouncementRow[];
+    const rows = this.db.all('SELECT * FROM announcements WHERE watch_id = ? ORDER BY id', [watchId]) as AnnouncementRow[];
     return rows.map(announcementOf);
   }
 
   recordPart(id: number, index: number, messageId: string): Announcement {
     return this.db.transaction(() => {
+      // Another process may record parts of the same announcement (a lease taken over): PostgreSQL locks the row first.
+      if (this.db.dialect === 'postgres') this.db.run('SELECT id FROM announcements WHERE id = ? FOR UPDATE', [id]);
       const a = this.announcement(id);
       if (index !== a.messageIds.length) throw new Error(`announcement ${id}: part ${index} recorded after ${a.messageIds.length} parts`);
-      this.db.prepare('UPDATE announcements SET message_ids = ? WHERE id = ?').run(JSON.stringify([...a.messageIds, messageId]), id);
+      this.db.run('UPDATE announcements SET message_ids = ? WHERE id = ?', [JSON.stringify([...a.messageIds, messageId]), id]);
       return this.announcement(id);
-    })();
+    });
   }
 
   markPosted(id: number, at: string): Announcement {
-    this.db.prepare("UPDATE announcements SET status = 'posted', posted_at = ? WHERE id = ? AND status = 'intent'").run(at, id);
+    this.db.run("UPDATE announcements SET status = 'posted', posted_at = ? WHERE id = ? AND status = 'intent'", [at, id]);
     return this.announcement(id);
   }
 
   recordThread(id: number, threadId: string): Announcement {
-    this.db.prepare('UPDATE announcements SET thread_id = ? WHERE id = ?').run(threadId, id);
+    this.db.run('UPDATE announcements SET thread_id = ? WHERE id = ?', [threadId, id]);
     return this.announcement(id);
   }
 
   complete(id: number, at: string): Announcement {
-    this.db.prepare("UPDATE announcements SET status = 'completed', completed_at = ?, last_error = NULL WHERE id = ? AND status IN ('intent', 'posted')").run(at, id);
+    this.db.run("UPDATE announcements SET status = 'completed', completed_at = ?, last_error = NULL WHERE id = ? AND status IN ('intent', 'posted')", [at, id]);
     return this.announcement(id);
   }
 
   /** Ends an announcement that cannot or need not be posted (e.g. an update note of a post that has no thread). */
   skip(id: number, reason: string): Announcement {
-    this.db.prepare("UPDATE announcements SET status = 'skipped', last_error = ? WHERE id = ? AND status IN ('intent', 'posted')").run(reason.slice(0, MAX_ERROR), id);
+    this.db.run("UPDATE announcements SET status = 'skipped', last_error = ? WHERE id = ? AND status IN ('intent', 'posted')", [reason.slice(0, MAX_ERROR), id]);
     return this.announcement(id);
   }
 
   recordAttemptFailure(id: number, error: string, permanent: boolean): Announcement {
-    this.db
-      .prepare(`UPDATE announcements SET attempts = attempts + 1, last_error = ?${permanent ? ", status = 'failed'" : ''} WHERE id = ?`)
-      .run(error.slice(0, MAX_ERROR), id);
+    this.db.run(`UPDATE announcements SET attempts = attempts + 1, last_error = ?${permanent ? ", status = 'failed'" : ''} WHERE id = ?`, [error.slice(0, MAX_ERROR), id]);
     return this.announcement(id);
   }
 }

@@ -100,7 +100,8 @@ describe('review', () => {
     cleanups.push(() => {
       opened.db.close();
     });
-    expect(opened.version).toBe(4);
+    // Version 4 added the drafts table; later versions keep it.
+    expect(opened.version).toBeGreaterThanOrEqual(4);
     const service = new DraftService({ store: new DraftStore(opened.db), holder, stateDir: state.dir });
     const found = service.suggest(seed.id, 3);
     expect(found.ok).toBe(true);

@@ -20,10 +20,21 @@ interface Slot {
   at: number;
 }
 
+/**
+ * What a follow-up needs: the last question understood in a thread. This
+ * class keeps it in memory; src/state/memory.ts keeps it in the state store,
+ * shared by every process of the bot.
+ */
+export interface ConversationMemory {
+  get(threadId: string): Understood | undefined;
+  set(threadId: string, understood: Understood): void;
+  delete(threadId: string): boolean;
+}
+
 export const DEFAULT_MAX_THREADS = 500;
 export const DEFAULT_TTL_MS = 24 * 60 * 60 * 1000;
 
-export class ConversationStore {
+export class ConversationStore implements ConversationMemory {
   private readonly slots = new Map<string, Slot>();
   private readonly maxEntries: number;
   private readonly ttlMs: number;

@@ -2,7 +2,7 @@
 export { notUnderstoodLine, notUnderstoodView, type Answer } from './answer.ts';
 export { cleanQuestion, urlKey, type CleanQuestion } from './clean.ts';
 export { looserReadings } from './loosen.ts';
-export { ConversationStore, DEFAULT_MAX_THREADS, DEFAULT_TTL_MS, type ConversationOptions } from './conversation.ts';
+export { ConversationStore, DEFAULT_MAX_THREADS, DEFAULT_TTL_MS, type ConversationMemory, type ConversationOptions } from './conversation.ts';
 export { refine } from './refine.ts';
 export { understand } from './understand.ts';
 export type {
