@@ -102,6 +102,14 @@ const EnvSchema = z.object({
       .refine((s) => isPostgresUrl(s), { error: 'must be a PostgreSQL URL such as postgres://user:password@host:5432/archivist' })
       .optional(),
   ),
+  // Where searches run: the embedded engine (default) or PostgreSQL full text (needs DATABASE_URL).
+  SEARCH_BACKEND: optionalText.pipe(
+    z
+      .string()
+      .toLowerCase()
+      .pipe(z.enum(['embedded', 'postgres'], { error: 'must be embedded or postgres' }))
+      .optional(),
+  ),
   DISCORD_MESSAGE_CONTENT: optionalText.pipe(
     z
       .string()
@@ -129,6 +137,8 @@ export interface Config {
   draftReviewerRole?: string;
   /** DATABASE_URL: the state in PostgreSQL; absent means SQLite under stateDir. */
   databaseUrl?: Secret;
+  /** SEARCH_BACKEND: the embedded engine (default) or the archive in PostgreSQL (DATABASE_URL's database). */
+  searchBackend: 'embedded' | 'postgres';
 }
 
 /** What the bot and the deploy script need, all present. */
@@ -156,7 +166,10 @@ export function parseConfig(env: NodeJS.ProcessEnv): ConfigResult {
     return { ok: false, message: `config: ${name} ${message}` };
   }
   const e = parsed.data;
-  const config: Config = { dataDir: e.DATA_DIR, stateDir: e.STATE_DIR, logLevel: e.LOG_LEVEL };
+  if (e.SEARCH_BACKEND === 'postgres' && e.DATABASE_URL === undefined) {
+    return { ok: false, message: 'config: SEARCH_BACKEND=postgres needs DATABASE_URL (the PostgreSQL database the archive is kept in)' };
+  }
+  const config: Config = { dataDir: e.DATA_DIR, stateDir: e.STATE_DIR, logLevel: e.LOG_LEVEL, searchBackend: e.SEARCH_BACKEND ?? 'embedded' };
   if (e.DISCORD_TOKEN !== undefined) config.discordToken = new Secret(e.DISCORD_TOKEN);
   if (e.DISCORD_APPLICATION_ID !== undefined) config.discordApplicationId = e.DISCORD_APPLICATION_ID;
   if (e.DISCORD_GUILD_ID !== undefined) config.discordGuildId = e.DISCORD_GUILD_ID;

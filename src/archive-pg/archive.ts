@@ -18,7 +18,7 @@ import { countColumn } from './schema.ts';
 import { fromDb } from './rows.ts';
 
 /** What the archive needs of a database connection: SyncPg (db/pg-sync.ts) has it. */
-export interface SqlPort {
+export interface PgQuery {
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): { rows: T[]; rowCount: number };
 }
 
@@ -37,7 +37,7 @@ interface Counts {
 export class PgArchive implements Archive {
   readonly dataHash: string;
   readonly builtAt: string;
-  private readonly db: SqlPort;
+  private readonly db: PgQuery;
   private readonly kinds: Uint8Array;
   private readonly meta: { counts: Counts; lastDataChange: string | null };
   private readonly alphabet: string[];
@@ -46,7 +46,7 @@ export class PgArchive implements Archive {
   private readonly values = new Map<string, Array<string | undefined>>();
   private vocab: ReturnType<Archive['vocabulary']> | undefined;
 
-  private constructor(db: SqlPort, row: { data_hash: string; built_at: string; counts: Counts; last_data_change: string | null; kinds: Uint8Array; alphabet: string }) {
+  private constructor(db: PgQuery, row: { data_hash: string; built_at: string; counts: Counts; last_data_change: string | null; kinds: Uint8Array; alphabet: string }) {
     this.db = db;
     this.dataHash = row.data_hash;
     this.builtAt = row.built_at;
@@ -56,7 +56,7 @@ export class PgArchive implements Archive {
   }
 
   /** The archive as the last db:sync left it; an empty archive when none ran yet. */
-  static open(db: SqlPort): PgArchive {
+  static open(db: PgQuery): PgArchive {
     const res = db.query<{ data_hash: string; built_at: string; counts: Counts; last_data_change: string | null; kinds: Uint8Array; alphabet: string }>(
       'SELECT data_hash, built_at, counts, last_data_change, kinds, alphabet FROM archive_meta',
     );

@@ -11,7 +11,7 @@ import { EXPANSION } from '../core/search/expand.ts';
 import { queryTokens, type QueryToken } from '../core/search/pipeline.ts';
 import { editDistance } from '../core/query/names.ts';
 import type { ParsedQuery } from '../core/search/types.ts';
-import type { SqlPort } from './archive.ts';
+import type { PgQuery } from './archive.ts';
 
 /** ParsedQuery caps input length, but a hand-built one may not: more words than this are ignored (as the engine). */
 const MAX_WORDS = 32;
@@ -32,7 +32,7 @@ export interface ExpandedQuery {
 const ALNUM = /^[a-z0-9]+$/;
 
 /** The expansions of every word of the query, and the notes the engine gives about them. */
-export function expandWords(db: SqlPort, query: ParsedQuery, alphabet: readonly string[]): ExpandedQuery {
+export function expandWords(db: PgQuery, query: ParsedQuery, alphabet: readonly string[]): ExpandedQuery {
   const notes: string[] = [];
   const parsed = queryTokens(Array.isArray(query?.terms) ? query.terms : []);
   const seenStems = new Set<string>();
@@ -56,7 +56,7 @@ function byLength(a: string, b: string): number {
 /** The smallest string greater than every string starting with `p` (in "C" order), as a range bound. */
 const prefixEnd = (p: string): string => `${p}\u{10FFFF}`;
 
-function expandOne(db: SqlPort, tok: QueryToken, isLast: boolean, alphabet: readonly string[]): { exact: string[]; prefix: string[]; fuzzy: string[]; capped: boolean } {
+function expandOne(db: PgQuery, tok: QueryToken, isLast: boolean, alphabet: readonly string[]): { exact: string[]; prefix: string[]; fuzzy: string[]; capped: boolean } {
   const weight = new Map<string, number>();
   const add = (term: string, w: number): void => {
     if ((weight.get(term) ?? 0) < w) weight.set(term, w);
@@ -119,7 +119,7 @@ function oneEditStrings(word: string, alphabet: readonly string[]): Set<string> 
  * at least (n-3)/(n+6); the index is asked for a floor below that. Neighbours
  * with a character pg_trgm splits words at are looked up as strings.
  */
-export function typoNeighbours(db: SqlPort, word: string, alphabet: readonly string[]): string[] {
+export function typoNeighbours(db: PgQuery, word: string, alphabet: readonly string[]): string[] {
   const found = new Set<string>();
   const n = [...word].length;
   if (ALNUM.test(word)) {

@@ -17,8 +17,9 @@
 //   for prefix matching (a btree range) and typo neighbours (pg_trgm).
 // - archive_values: the distinct values of each filter and count column.
 // - archive_meta: one row: data hash, counts, kinds by ordinal.
-import { COUNT_KEYS } from '../core/counts.ts';
-import { FILTER_COLUMNS } from '../core/search/filter-index.ts';
+//
+// The tables are created by migration 2 of the PostgreSQL schema
+// (db/pg-migrations.ts), with the state tables, in the same database.
 
 /** Column of archive_records holding the codes of a filter (FILTER_COLUMNS) or a count key (COUNT_KEYS). */
 export const filterColumn = (name: string): string => `f_${name}`;
@@ -33,7 +34,7 @@ export const ARCHIVE_SYNC_LOCK = 0x41524348; // "ARCH"
 
 const arrayCols = [...ARCHIVE_FILTER_COLUMNS.map(filterColumn), ...ARCHIVE_COUNT_COLUMNS.map(countColumn)];
 
-/** Migration 1 of the archive: every table and index above. Statements, in order. */
+/** The archive's tables and indexes, as statements in order (db/pg-migrations.ts runs them as one migration). */
 export const ARCHIVE_SCHEMA_V1: readonly string[] = [
   'CREATE EXTENSION IF NOT EXISTS pg_trgm',
   `CREATE TABLE archive_records (
@@ -87,14 +88,7 @@ export const ARCHIVE_SCHEMA_V1: readonly string[] = [
     counts jsonb NOT NULL,
     last_data_change text,
     kinds bytea NOT NULL,
-    alphabet text NOT NULL
+    alphabet text NOT NULL,
+    problems jsonb NOT NULL DEFAULT '[]'
   )`,
 ];
-
-/** True when the schema has a column for every filter and count key the code defines (tests/archive-pg checks it). */
-export function schemaCoversColumns(): { missingFilters: string[]; missingCounts: string[] } {
-  return {
-    missingFilters: FILTER_COLUMNS.map((d) => d.name).filter((n) => !(ARCHIVE_FILTER_COLUMNS as readonly string[]).includes(n)),
-    missingCounts: COUNT_KEYS.filter((k) => !(ARCHIVE_COUNT_COLUMNS as readonly string[]).includes(k)),
-  };
-}

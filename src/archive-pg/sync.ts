@@ -15,7 +15,8 @@ import { COUNT_KEYS } from '../core/counts.ts';
 import { KIND_OF_CODE } from '../core/search/columns.ts';
 import { FILTER_COLUMNS } from '../core/search/filter-index.ts';
 import type { Searchable } from '../core/search/types.ts';
-import { applyArchiveSchema } from './migrate.ts';
+import { migratePg } from '../db/pg-migrate.ts';
+import { SyncPg } from '../db/pg-sync.ts';
 import { ARCHIVE_COUNT_COLUMNS, ARCHIVE_FILTER_COLUMNS, ARCHIVE_SYNC_LOCK, countColumn, filterColumn } from './schema.ts';
 import { docsOf, rowOf, type RecordRow } from './rows.ts';
 
@@ -37,6 +38,8 @@ export interface SyncInput {
   /** The records in the engine's order: incidents, publications, sources. */
   records: Iterable<Searchable>;
   dataHash: string;
+  /** The problems of the data the records come from (records left out), kept so a start with unchanged data can report them without reading it. */
+  problems?: readonly unknown[];
   /** Progress lines (bulk loads take minutes at a million records). */
   log?: (line: string) => void;
 }
@@ -44,14 +47,18 @@ export interface SyncInput {
 const BATCH = 2000;
 const tally = (): KindTally => ({ incident: 0, publication: 0, source: 0 });
 
-/** Loads `records` into the archive tables of the database at `url` (or through `client`). */
-export async function syncArchive(target: string | pg.ClientBase, input: SyncInput): Promise<SyncReport> {
+/** Loads `records` into the archive tables of the database at `url`, migrating it first (db/pg-migrations.ts). */
+export async function syncArchive(url: string, input: SyncInput): Promise<SyncReport> {
   const t0 = performance.now();
-  const own = typeof target === 'string' ? new pg.Client({ connectionString: target, application_name: 'archivist db:sync' }) : null;
-  const db = own ?? (target as pg.ClientBase);
-  if (own !== null) await own.connect();
+  const bridge = SyncPg.connect(url, { applicationName: 'archivist db:sync' });
   try {
-    await applyArchiveSchema(db);
+    migratePg(bridge);
+  } finally {
+    bridge.close();
+  }
+  const db = new pg.Client({ connectionString: url, application_name: 'archivist db:sync' });
+  await db.connect();
+  try {
     await db.query('BEGIN');
     try {
       await db.query('SELECT pg_advisory_xact_lock($1)', [ARCHIVE_SYNC_LOCK]);
@@ -63,7 +70,7 @@ export async function syncArchive(target: string | pg.ClientBase, input: SyncInp
       throw err;
     }
   } finally {
-    if (own !== null) await own.end();
+    await db.end();
   }
 }
 
@@ -226,10 +233,18 @@ async function syncIn(db: pg.ClientBase, input: SyncInput): Promise<Omit<SyncRep
   const prior = await db.query<{ data_hash: string }>('SELECT data_hash FROM archive_meta');
   if (changedAnything || prior.rows[0]?.data_hash !== input.dataHash) {
     await db.query(
-      `INSERT INTO archive_meta (one, data_hash, built_at, counts, last_data_change, kinds, alphabet) VALUES (true, $1, $2, $3, $4, $5, $6)
+      `INSERT INTO archive_meta (one, data_hash, built_at, counts, last_data_change, kinds, alphabet, problems) VALUES (true, $1, $2, $3, $4, $5, $6, $7)
        ON CONFLICT (one) DO UPDATE SET data_hash = EXCLUDED.data_hash, built_at = EXCLUDED.built_at, counts = EXCLUDED.counts,
-         last_data_change = EXCLUDED.last_data_change, kinds = EXCLUDED.kinds, alphabet = EXCLUDED.alphabet`,
-      [input.dataHash, new Date().toISOString(), JSON.stringify(counts), lastDataChange, Buffer.from(Uint8Array.from(kinds)), [...alphabet].sort().join('')],
+         last_data_change = EXCLUDED.last_data_change, kinds = EXCLUDED.kinds, alphabet = EXCLUDED.alphabet, problems = EXCLUDED.problems`,
+      [
+        input.dataHash,
+        new Date().toISOString(),
+        JSON.stringify(counts),
+        lastDataChange,
+        Buffer.from(Uint8Array.from(kinds)),
+        [...alphabet].sort().join(''),
+        JSON.stringify(input.problems ?? []),
+      ],
     );
   }
   const cmp = (x: string, y: string): number => (x < y ? -1 : x > y ? 1 : 0);
