@@ -26,6 +26,9 @@ export interface PgQuery {
 export const PG_ARCHIVE_VERSION = 1;
 
 const CACHE_MAX = 200_000;
+/** Records read ahead along the last selection, and how many record texts are kept. */
+const READ_AHEAD = 100;
+const RECORD_CACHE_MAX = 1000;
 
 interface Counts {
   incidents: number;
@@ -45,6 +48,11 @@ export class PgArchive implements Archive {
   private readonly ordinals = new Map<string, number>();
   private readonly values = new Map<string, Array<string | undefined>>();
   private vocab: ReturnType<Archive['vocabulary']> | undefined;
+  /** Record texts by number (JSON, parsed per call: callers may keep or change what they get). */
+  private readonly records = new Map<number, string>();
+  private lastSelection: { records: Int32Array } | undefined;
+  private readAhead = 0;
+  private positions: Map<number, number> | undefined;
 
   private constructor(db: PgQuery, row: { data_hash: string; built_at: string; counts: Counts; last_data_change: string | null; kinds: Uint8Array; alphabet: string }) {
     this.db = db;
@@ -99,10 +107,37 @@ export class PgArchive implements Archive {
   }
 
   record(r: number): Searchable {
-    const res = this.db.query<{ body: string }>('SELECT body FROM archive_records WHERE ordinal = $1', [r]);
-    const row = res.rows[0];
-    if (row === undefined) throw new RangeError(`no record numbered ${r}`);
-    return JSON.parse(row.body) as Searchable;
+    const cached = this.records.get(r);
+    if (cached !== undefined) return JSON.parse(cached) as Searchable;
+    // Commands read the records of a selection in its order (entries, exports, digests): read ahead in one round trip.
+    const sel = this.lastSelection;
+    let batch = [r];
+    if (sel !== undefined) {
+      let at = -1;
+      if (sel.records[this.readAhead] === r) at = this.readAhead;
+      else {
+        // Positions of the selection's records, made once per selection on its first miss.
+        if (this.positions === undefined) {
+          this.positions = new Map();
+          sel.records.forEach((o, i) => this.positions!.set(o, i));
+        }
+        at = this.positions.get(r) ?? -1;
+      }
+      if (at >= 0) {
+        batch = Array.from(sel.records.subarray(at, at + READ_AHEAD));
+        this.readAhead = at + batch.length;
+      }
+    }
+    const res = this.db.query<{ ordinal: number; id: string; body: string }>('SELECT ordinal, id, body FROM archive_records WHERE ordinal = ANY($1::int[])', [batch]);
+    if (this.records.size + res.rows.length > RECORD_CACHE_MAX) this.records.clear();
+    let body: string | undefined;
+    for (const row of res.rows) {
+      this.records.set(row.ordinal, row.body);
+      this.remember(row.ordinal, row.id);
+      if (row.ordinal === r) body = row.body;
+    }
+    if (body === undefined) throw new RangeError(`no record numbered ${r}`);
+    return JSON.parse(body) as Searchable;
   }
 
   recordId(r: number): string {
@@ -254,7 +289,11 @@ export class PgArchive implements Archive {
       imprecise[k] = d.imprecise ? 1 : 0;
       k++;
     }
-    return { records: records.subarray(0, k), imprecise: imprecise.subarray(0, k), total: run.total, mode: run.mode, notes: run.notes };
+    const selection = { records: records.subarray(0, k), imprecise: imprecise.subarray(0, k), total: run.total, mode: run.mode, notes: run.notes };
+    this.lastSelection = selection;
+    this.readAhead = 0;
+    this.positions = undefined;
+    return selection;
   }
 
   private hit(d: DocRow): Hit {
