@@ -128,7 +128,7 @@ export class PgArchive implements Archive {
         this.readAhead = at + batch.length;
       }
     }
-    const res = this.db.query<{ ordinal: number; id: string; body: string }>('SELECT ordinal, id, body FROM archive_records WHERE ordinal = ANY($1::int[])', [batch]);
+    const res = this.db.query<{ ordinal: number; id: string; body: string }>('SELECT r.ordinal, r.id, b.body FROM archive_records r JOIN archive_bodies b USING (rid) WHERE r.ordinal = ANY($1::int[])', [batch]);
     if (this.records.size + res.rows.length > RECORD_CACHE_MAX) this.records.clear();
     let body: string | undefined;
     for (const row of res.rows) {
@@ -167,10 +167,17 @@ export class PgArchive implements Archive {
   }
 
   get(id: string): Searchable | undefined {
-    const res = this.db.query<{ body: string; ordinal: number }>('SELECT body, ordinal FROM archive_records WHERE id = $1', [id]);
+    const known = this.ordinals.get(id);
+    if (known !== undefined) {
+      const cached = this.records.get(known);
+      if (cached !== undefined) return JSON.parse(cached) as Searchable;
+    }
+    const res = this.db.query<{ body: string; ordinal: number }>('SELECT b.body, r.ordinal FROM archive_records r JOIN archive_bodies b USING (rid) WHERE r.id = $1', [id]);
     const row = res.rows[0];
     if (row === undefined) return undefined;
     this.remember(row.ordinal, id);
+    if (this.records.size >= RECORD_CACHE_MAX) this.records.clear();
+    this.records.set(row.ordinal, row.body);
     return JSON.parse(row.body) as Searchable;
   }
 
@@ -190,7 +197,7 @@ export class PgArchive implements Archive {
   }
 
   fingerprint(r: number): string {
-    const res = this.db.query<{ fingerprint: string }>('SELECT fingerprint FROM archive_records WHERE ordinal = $1', [r]);
+    const res = this.db.query<{ fingerprint: string }>('SELECT b.fingerprint FROM archive_records r JOIN archive_bodies b USING (rid) WHERE r.ordinal = $1', [r]);
     const fp = res.rows[0]?.fingerprint;
     if (fp === undefined) throw new RangeError(`no record numbered ${r}`);
     return fp;
@@ -236,24 +243,26 @@ export class PgArchive implements Archive {
     return { valuesOf: (col) => this.valuesOf(col) };
   }
 
-  /** The page of documents a query asks for (see engine.ts run()). */
-  private run(query: ParsedQuery, options: SearchOptions): { docs: DocRow[]; total: number; mode: SearchResult['mode']; notes: string[] } {
+  /** The page a query asks for (see engine.ts run()): documents, or (select) records. */
+  private run<T>(
+    query: ParsedQuery,
+    options: SearchOptions,
+    shape: 'docs' | 'records',
+    read: (rows: Record<string, unknown>[]) => { value: T; total: number; empty: boolean },
+  ): { value: T; total: number; mode: SearchResult['mode']; notes: string[] } {
     const expanded = expandWords(this.db, query, this.alphabet);
     const plan = compileSearch(query, options, expanded, this.valueSource());
-    const runOne = (text: 'all' | 'any'): { docs: DocRow[]; total: number } => {
-      const page = plan.page(text);
-      const res = this.db.query<DocRow>(page.sql, page.params);
-      let total = res.rows.length > 0 ? Number(res.rows[0]!.total) : 0;
-      if (res.rows.length === 0 && page.count !== undefined) {
+    const runOne = (text: 'all' | 'any'): { value: T; total: number } => {
+      const page = shape === 'docs' ? plan.page(text) : plan.records(text);
+      const got = read(this.db.query<Record<string, unknown>>(page.sql, page.params).rows);
+      let total = got.total;
+      if (got.empty && page.count !== undefined) {
         // An offset past the end: the page is empty, the total still counts.
         total = Number(this.db.query<{ n: string }>(page.count.sql, page.count.params).rows[0]?.n ?? 0);
       }
-      return { docs: res.rows, total };
+      return { value: got.value, total };
     };
-    if (plan.words === 0) {
-      const { docs, total } = runOne('all');
-      return { docs, total, mode: 'none', notes: expanded.notes };
-    }
+    if (plan.words === 0) return { ...runOne('all'), mode: 'none', notes: expanded.notes };
     let out = runOne('all');
     let mode: SearchResult['mode'] = 'all';
     if (out.total === 0 && plan.words > 1) {
@@ -267,8 +276,11 @@ export class PgArchive implements Archive {
   }
 
   search(query: ParsedQuery, options: SearchOptions = {}): SearchResult {
-    const run = this.run(query, options);
-    const hits: Hit[] = run.docs.map((d) => {
+    const run = this.run(query, options, 'docs', (rows) => {
+      const docs = rows as unknown as DocRow[];
+      return { value: docs, total: docs.length > 0 ? Number(docs[0]!.total) : 0, empty: docs.length === 0 };
+    });
+    const hits: Hit[] = run.value.map((d) => {
       this.remember(d.ordinal, d.id);
       return this.hit(d);
     });
@@ -276,20 +288,12 @@ export class PgArchive implements Archive {
   }
 
   select(query: ParsedQuery, options: SearchOptions = {}): Selection {
-    const run = this.run(query, options);
-    const records = new Int32Array(run.docs.length);
-    const imprecise = new Uint8Array(run.docs.length);
-    const seen = new Set<number>();
-    let k = 0;
-    for (const d of run.docs) {
-      if (seen.has(d.ordinal)) continue;
-      seen.add(d.ordinal);
-      if (k < 10_000) this.remember(d.ordinal, d.id);
-      records[k] = d.ordinal;
-      imprecise[k] = d.imprecise ? 1 : 0;
-      k++;
-    }
-    const selection = { records: records.subarray(0, k), imprecise: imprecise.subarray(0, k), total: run.total, mode: run.mode, notes: run.notes };
+    const run = this.run(query, options, 'records', (rows) => {
+      const row = rows[0] as { o: number[]; i: number[]; total: number } | undefined;
+      const o = row?.o ?? [];
+      return { value: { records: Int32Array.from(o), imprecise: Uint8Array.from(row?.i ?? []) }, total: Number(row?.total ?? 0), empty: o.length === 0 };
+    });
+    const selection = { records: run.value.records, imprecise: run.value.imprecise, total: run.total, mode: run.mode, notes: run.notes };
     this.lastSelection = selection;
     this.readAhead = 0;
     this.positions = undefined;

@@ -55,6 +55,12 @@ export interface SearchPlan {
   /** Number of query words (0: no free text). */
   words: number;
   page(text: 'all' | 'any'): CompiledPage;
+  /**
+   * The page as records (each once, at its first document's place) in two
+   * arrays, one row: what select() returns, without a row per document
+   * crossing the connection. Columns: o (ordinals), i (imprecise), total (documents).
+   */
+  records(text: 'all' | 'any'): CompiledPage;
 }
 
 const ALL_KINDS: readonly RecordKindFilter[] = ['incident', 'publication', 'source'];
@@ -196,6 +202,16 @@ export function compileSearch(query: ParsedQuery, options: SearchOptions, expand
     page(text) {
       const page = build(text, false);
       return offset === 0 ? page : { ...page, count: build(text, true) };
+    },
+    records(text) {
+      const page = build(text, false);
+      // The page's documents numbered in their order; each record at its first document (its verdict is the record's, so any document's imprecision is its).
+      const sql =
+        `SELECT coalesce(array_agg(ordinal ORDER BY pos), '{}') AS o, coalesce(array_agg(imp ORDER BY pos), '{}') AS i, coalesce(max(total), 0) AS total ` +
+        `FROM (SELECT ordinal, min(pos) AS pos, bool_or(imprecise)::int AS imp, max(total) AS total ` +
+        `FROM (SELECT p.*, row_number() OVER () AS pos FROM (${page.sql}) AS p) AS numbered GROUP BY ordinal) AS per_record`;
+      const out: CompiledPage = { sql, params: page.params };
+      return offset === 0 ? out : { ...out, count: build(text, true) };
     },
   };
 }

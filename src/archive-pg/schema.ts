@@ -2,7 +2,8 @@
 // what the embedded engine keeps (search/columns.ts, search/compact.ts):
 //
 // - archive_records: one row per record, numbered by `ordinal` in the engine's
-//   order (incidents, publications, sources); the record itself as JSON; its
+//   order (incidents, publications, sources) (the record itself as JSON and its
+//   fingerprint in archive_bodies, so scans stay narrow); its
 //   date as a day range (int4range of YYYYMMDD numbers, GiST-indexed); one
 //   int[] column per structured filter (FILTER_COLUMNS in
 //   search/filter-index.ts: f_<name>, GIN-indexed) and per /count key
@@ -34,6 +35,26 @@ export const ARCHIVE_SYNC_LOCK = 0x41524348; // "ARCH"
 
 const arrayCols = [...ARCHIVE_FILTER_COLUMNS.map(filterColumn), ...ARCHIVE_COUNT_COLUMNS.map(countColumn)];
 
+/**
+ * The secondary indexes of the records and documents: a first load into empty
+ * tables drops them and builds them once at the end (sync.ts), which is much
+ * faster than maintaining a GIN index row by row.
+ */
+export function bulkIndexes(): Array<{ table: 'archive_records' | 'archive_docs'; name: string; create: string }> {
+  const rec = (name: string, using: string): { table: 'archive_records'; name: string; create: string } => ({
+    table: 'archive_records',
+    name,
+    create: `CREATE INDEX ${name} ON archive_records ${using}`,
+  });
+  return [
+    rec('archive_records_date', '(first_day, id)'),
+    rec('archive_records_span', 'USING gist (span)'),
+    rec('archive_records_kind', '(kind)'),
+    ...ARCHIVE_FILTER_COLUMNS.map((c) => rec(`archive_records_${filterColumn(c)}`, `USING gin (${filterColumn(c)})`)),
+    { table: 'archive_docs', name: 'archive_docs_tsv', create: 'CREATE INDEX archive_docs_tsv ON archive_docs USING gin (tsv)' },
+  ];
+}
+
 /** The archive's tables and indexes, as statements in order (db/pg-migrations.ts runs them as one migration). */
 export const ARCHIVE_SCHEMA_V1: readonly string[] = [
   'CREATE EXTENSION IF NOT EXISTS pg_trgm',
@@ -42,8 +63,6 @@ export const ARCHIVE_SCHEMA_V1: readonly string[] = [
     ordinal integer NOT NULL,
     id text COLLATE "C" NOT NULL UNIQUE,
     kind smallint NOT NULL,
-    fingerprint text NOT NULL,
-    body text NOT NULL,
     first_day text COLLATE "C",
     span int4range,
     exact boolean NOT NULL,
@@ -57,10 +76,13 @@ export const ARCHIVE_SCHEMA_V1: readonly string[] = [
     ${arrayCols.map((c) => `${c} integer[] NOT NULL DEFAULT '{}'`).join(',\n    ')},
     CONSTRAINT archive_records_ordinal UNIQUE (ordinal) DEFERRABLE INITIALLY DEFERRED
   )`,
-  'CREATE INDEX archive_records_date ON archive_records (first_day, id)',
-  'CREATE INDEX archive_records_span ON archive_records USING gist (span)',
-  'CREATE INDEX archive_records_kind ON archive_records (kind)',
-  ...ARCHIVE_FILTER_COLUMNS.map((c) => `CREATE INDEX archive_records_${filterColumn(c)} ON archive_records USING gin (${filterColumn(c)})`),
+  ...bulkIndexes().filter((i) => i.table === 'archive_records').map((i) => i.create),
+  // The record itself and its fingerprint apart, so that scans over the columns (counts, filters) stay narrow.
+  `CREATE TABLE archive_bodies (
+    rid bigint PRIMARY KEY REFERENCES archive_records (rid) ON DELETE CASCADE,
+    fingerprint text NOT NULL,
+    body text NOT NULL
+  )`,
   `CREATE TABLE archive_docs (
     rid bigint NOT NULL REFERENCES archive_records (rid) ON DELETE CASCADE,
     passage integer NOT NULL,
@@ -68,7 +90,7 @@ export const ARCHIVE_SCHEMA_V1: readonly string[] = [
     tsv tsvector NOT NULL,
     PRIMARY KEY (rid, passage)
   )`,
-  'CREATE INDEX archive_docs_tsv ON archive_docs USING gin (tsv)',
+  ...bulkIndexes().filter((i) => i.table === 'archive_docs').map((i) => i.create),
   `CREATE TABLE archive_terms (
     term text COLLATE "C" PRIMARY KEY,
     ndoc integer NOT NULL

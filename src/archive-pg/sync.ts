@@ -17,7 +17,7 @@ import { FILTER_COLUMNS } from '../core/search/filter-index.ts';
 import type { Searchable } from '../core/search/types.ts';
 import { migratePg } from '../db/pg-migrate.ts';
 import { SyncPg } from '../db/pg-sync.ts';
-import { ARCHIVE_COUNT_COLUMNS, ARCHIVE_FILTER_COLUMNS, ARCHIVE_SYNC_LOCK, countColumn, filterColumn } from './schema.ts';
+import { ARCHIVE_COUNT_COLUMNS, ARCHIVE_FILTER_COLUMNS, ARCHIVE_SYNC_LOCK, bulkIndexes, countColumn, filterColumn } from './schema.ts';
 import { docsOf, rowOf, type RecordRow } from './rows.ts';
 
 export type KindTally = { incident: number; publication: number; source: number };
@@ -85,7 +85,7 @@ async function syncIn(db: pg.ClientBase, input: SyncInput): Promise<Omit<SyncRep
   const log = input.log ?? (() => undefined);
   const existing = new Map<string, Existing>();
   {
-    const res = await db.query<{ id: string; rid: string; ordinal: number; fingerprint: string; kind: number }>('SELECT id, rid, ordinal, fingerprint, kind FROM archive_records');
+    const res = await db.query<{ id: string; rid: string; ordinal: number; fingerprint: string; kind: number }>('SELECT r.id, r.rid, r.ordinal, b.fingerprint, r.kind FROM archive_records r JOIN archive_bodies b USING (rid)');
     for (const row of res.rows) existing.set(row.id, { rid: row.rid, ordinal: row.ordinal, fingerprint: row.fingerprint, kind: row.kind });
   }
   // The value dictionary: codes stay as they are; new values get the next code.
@@ -105,6 +105,9 @@ async function syncIn(db: pg.ClientBase, input: SyncInput): Promise<Omit<SyncRep
       nextCode.set(row.col, Math.max(nextCode.get(row.col)!, row.code + 1));
     }
   }
+  // A first load: build the secondary indexes once at the end rather than row by row.
+  const bulk = existing.size === 0;
+  if (bulk) for (const i of bulkIndexes()) await db.query(`DROP INDEX IF EXISTS ${i.name}`);
   const newValues: Array<{ col: string; code: number; value: string }> = [];
   const used = new Map<string, Set<number>>(cols.map((c) => [c, new Set<number>()]));
   const codesOf = (col: string, values: readonly string[]): number[] => {
@@ -190,6 +193,10 @@ async function syncIn(db: pg.ClientBase, input: SyncInput): Promise<Omit<SyncRep
   }
   await removeRows(db, [...replaced.splice(0), ...gone], termDelta);
   await flush();
+  if (bulk) {
+    log('building indexes...');
+    for (const i of bulkIndexes()) await db.query(i.create);
+  }
   report.renumbered = renumber.length;
   for (let i = 0; i < renumber.length; i += 10_000) {
     const part = renumber.slice(i, i + 10_000);
@@ -285,8 +292,6 @@ async function insertBatch(
     col((b) => b.row.id),
     col((b) => b.ordinal),
     col((b) => b.row.kind),
-    col((b) => b.row.fingerprint),
-    col((b) => b.row.body),
     col((b) => b.row.firstDay),
     col((b) => (b.row.span === null ? null : `[${b.row.span[0]},${b.row.span[1]}]`)),
     col((b) => b.row.exact),
@@ -297,16 +302,22 @@ async function insertBatch(
     col((b) => b.row.countMulti),
     ...arrayCols.map((_, i) => col((b) => arrayLiteral(b.codes[i < nf ? filterIdx[i]! : FILTER_COLUMNS.length + countIdx[i - nf]!]!))),
   ];
-  const types = ['text', 'int', 'int2', 'text', 'text', 'text', 'text', 'bool', 'bool', 'text', 'int2', 'float8', 'float8', 'float8', 'float8', 'float8', 'float8', 'int', ...arrayCols.map(() => 'text')];
+  const types = ['text', 'int', 'int2', 'text', 'text', 'bool', 'bool', 'text', 'int2', 'float8', 'float8', 'float8', 'float8', 'float8', 'float8', 'int', ...arrayCols.map(() => 'text')];
   const names = [
-    'id', 'ordinal', 'kind', 'fingerprint', 'body', 'first_day', 'span', 'exact', 'grouped', 'source_url', 'cas_flag',
+    'id', 'ordinal', 'kind', 'first_day', 'span', 'exact', 'grouped', 'source_url', 'cas_flag',
     'killed_low', 'killed_high', 'wounded_low', 'wounded_high', 'combined_low', 'combined_high', 'count_multi', ...arrayCols,
   ];
-  const select = names.map((n, i) => (n === 'span' ? `u.c${i}::int4range` : i >= 18 ? `u.c${i}::integer[]` : `u.c${i}`));
+  const firstArray = names.indexOf('count_multi') + 1;
+  const select = names.map((n, i) => (n === 'span' ? `u.c${i}::int4range` : i >= firstArray ? `u.c${i}::integer[]` : `u.c${i}`));
   await db.query(
     `INSERT INTO archive_records (${names.join(', ')})
      SELECT ${select.join(', ')} FROM unnest(${types.map((t, i) => `$${i + 1}::${t}[]`).join(', ')}) AS u(${names.map((_, i) => `c${i}`).join(', ')})`,
     params,
+  );
+  await db.query(
+    `INSERT INTO archive_bodies (rid, fingerprint, body)
+     SELECT r.rid, u.fingerprint, u.body FROM unnest($1::text[], $2::text[], $3::text[]) AS u(id, fingerprint, body) JOIN archive_records r ON r.id = u.id`,
+    [col((b) => b.row.id), col((b) => b.row.fingerprint), col((b) => b.row.body)],
   );
   const dIds: string[] = [];
   const dPassage: number[] = [];

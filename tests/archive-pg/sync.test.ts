@@ -34,7 +34,7 @@ function snapshot(url: string): unknown {
   const db = SyncPg.connect(url);
   try {
     return {
-      records: db.query('SELECT ordinal, id, kind, fingerprint FROM archive_records ORDER BY ordinal').rows,
+      records: db.query('SELECT r.ordinal, r.id, r.kind, b.fingerprint FROM archive_records r JOIN archive_bodies b USING (rid) ORDER BY r.ordinal').rows,
       terms: db.query('SELECT term, ndoc FROM archive_terms ORDER BY term').rows,
       docs: db.query('SELECT r.id, d.passage, d.kind, d.tsv::text AS tsv FROM archive_docs d JOIN archive_records r USING (rid) ORDER BY r.id, d.passage').rows,
       values: db.query('SELECT col, value FROM archive_values ORDER BY col, value').rows,
