@@ -137,8 +137,8 @@ export interface Config {
   draftReviewerRole?: string;
   /** DATABASE_URL: the state in PostgreSQL; absent means SQLite under stateDir. */
   databaseUrl?: Secret;
-  /** SEARCH_BACKEND: the embedded engine (default) or the archive in PostgreSQL (DATABASE_URL's database). */
-  searchBackend: 'embedded' | 'postgres';
+  /** SEARCH_BACKEND when set: the embedded engine (the default) or the archive in PostgreSQL (DATABASE_URL's database). */
+  searchBackend?: 'embedded' | 'postgres';
 }
 
 /** What the bot and the deploy script need, all present. */
@@ -169,7 +169,8 @@ export function parseConfig(env: NodeJS.ProcessEnv): ConfigResult {
   if (e.SEARCH_BACKEND === 'postgres' && e.DATABASE_URL === undefined) {
     return { ok: false, message: 'config: SEARCH_BACKEND=postgres needs DATABASE_URL (the PostgreSQL database the archive is kept in)' };
   }
-  const config: Config = { dataDir: e.DATA_DIR, stateDir: e.STATE_DIR, logLevel: e.LOG_LEVEL, searchBackend: e.SEARCH_BACKEND ?? 'embedded' };
+  const config: Config = { dataDir: e.DATA_DIR, stateDir: e.STATE_DIR, logLevel: e.LOG_LEVEL };
+  if (e.SEARCH_BACKEND !== undefined) config.searchBackend = e.SEARCH_BACKEND;
   if (e.DISCORD_TOKEN !== undefined) config.discordToken = new Secret(e.DISCORD_TOKEN);
   if (e.DISCORD_APPLICATION_ID !== undefined) config.discordApplicationId = e.DISCORD_APPLICATION_ID;
   if (e.DISCORD_GUILD_ID !== undefined) config.discordGuildId = e.DISCORD_GUILD_ID;

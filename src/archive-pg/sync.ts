@@ -342,3 +342,13 @@ async function insertBatch(
     [dIds, dPassage, dKind, dTsv],
   );
 }
+
+/** The report as lines a person reads (db:sync prints them). */
+export function formatSyncReport(r: SyncReport): string[] {
+  const kinds = ['incident', 'publication', 'source'] as const;
+  const lines = kinds.map((k) => `${k}s: ${r.added[k]} added, ${r.changed[k]} changed, ${r.removed[k]} removed`);
+  lines.push(`${r.unchanged} unchanged${r.renumbered > 0 ? `, ${r.renumbered} renumbered` : ''}; ${r.ms} ms`);
+  const total = r.ids.added.length + r.ids.changed.length + r.ids.removed.length;
+  if (total === 0) lines.push('nothing changed');
+  return lines;
+}

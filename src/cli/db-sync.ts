@@ -13,7 +13,7 @@ import { describeDatabaseUrl, loadConfig } from '../config.ts';
 import { formatProblem } from '../core/records/load.ts';
 import { recordsInOrder } from '../core/search/engine.ts';
 import { readData } from '../core/search/holder.ts';
-import { syncArchive, type SyncReport } from '../archive-pg/sync.ts';
+import { formatSyncReport, syncArchive, type SyncReport } from '../archive-pg/sync.ts';
 import { curatedRecordsDir } from '../drafts/paths.ts';
 import { watchedSourcesDir } from '../sources/paths.ts';
 
@@ -26,16 +26,6 @@ Needs DATABASE_URL (the PostgreSQL database the archive lives in).`;
 const out = (l: string): boolean => process.stdout.write(`${l}\n`);
 const err = (l: string): boolean => process.stderr.write(`${l}\n`);
 const msg = (e: unknown): string => (e instanceof Error ? e.message : String(e));
-
-/** The report as lines a person reads. */
-export function formatSyncReport(r: SyncReport): string[] {
-  const kinds = ['incident', 'publication', 'source'] as const;
-  const lines = kinds.map((k) => `${k}s: ${r.added[k]} added, ${r.changed[k]} changed, ${r.removed[k]} removed`);
-  lines.push(`${r.unchanged} unchanged${r.renumbered > 0 ? `, ${r.renumbered} renumbered` : ''}; ${r.ms} ms`);
-  const total = r.ids.added.length + r.ids.changed.length + r.ids.removed.length;
-  if (total === 0) lines.push('nothing changed');
-  return lines;
-}
 
 async function run(argv: string[]): Promise<number> {
   let values;

@@ -162,3 +162,33 @@ describe('the PostgreSQL archive holder', () => {
     }
   }, 120_000);
 });
+
+describe('npm run -s db:sync', () => {
+  it('GIVEN DATABASE_URL and a data folder THEN it loads it and says what changed per kind; run again THEN nothing changed; without DATABASE_URL THEN exit 2 naming it', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const url = await server.createDatabase('cli');
+    const dir = await mkdtemp(join(tmpdir(), 'archivist-db-sync-'));
+    try {
+      await cp('data', join(dir, 'data'), { recursive: true });
+      const run = (env: Record<string, string>) =>
+        spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/db-sync.ts', '--data', join(dir, 'data'), '--state', join(dir, 'var')], {
+          env: { PATH: process.env.PATH ?? '', ...env },
+          encoding: 'utf8',
+          timeout: 60_000,
+        });
+      const first = run({ DATABASE_URL: url });
+      expect(first.status, first.stderr).toBe(0);
+      expect(first.stdout).toMatch(/^incidents: \d+ added, 0 changed, 0 removed$/m);
+      expect(first.stdout).toMatch(/^publications: \d+ added, 0 changed, 0 removed$/m);
+      const second = run({ DATABASE_URL: url });
+      expect(second.status, second.stderr).toBe(0);
+      expect(second.stdout).toMatch(/^incidents: 0 added, 0 changed, 0 removed$/m);
+      expect(second.stdout).toContain('nothing changed');
+      const none = run({});
+      expect(none.status).toBe(2);
+      expect(none.stderr).toContain('DATABASE_URL is not set');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+});
