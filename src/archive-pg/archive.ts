@@ -284,6 +284,8 @@ export class PgArchive implements Archive {
       this.remember(d.ordinal, d.id);
       return this.hit(d);
     });
+    // A page of hits is shown with its records: the first one read brings the page's in one round trip.
+    if (hits.length > 0 && hits.length <= READ_AHEAD) this.readAlong(Int32Array.from(run.value, (d) => d.ordinal));
     return { hits, total: run.total, mode: run.mode, notes: run.notes };
   }
 
@@ -294,10 +296,15 @@ export class PgArchive implements Archive {
       return { value: { records: Int32Array.from(o), imprecise: Uint8Array.from(row?.i ?? []) }, total: Number(row?.total ?? 0), empty: o.length === 0 };
     });
     const selection = { records: run.value.records, imprecise: run.value.imprecise, total: run.total, mode: run.mode, notes: run.notes };
-    this.lastSelection = selection;
+    this.readAlong(selection.records);
+    return selection;
+  }
+
+  /** Records are read ahead along `records` (record()). */
+  private readAlong(records: Int32Array): void {
+    this.lastSelection = { records };
     this.readAhead = 0;
     this.positions = undefined;
-    return selection;
   }
 
   private hit(d: DocRow): Hit {
