@@ -1,11 +1,12 @@
 // SEARCH_BACKEND=postgres answers as the embedded engine does: 300 seeded
 // queries (words, filters, dates, Hijri periods) over the 20,000-record
-// synthetic corpus give the same sets of matches, totals, modes, notes and
-// imprecision marks from both; in date order the same documents in the same
-// order (the order is fully defined: first day, id, passage); /count by every
-// key gives the same rows, totals and casualty sums. Relevance order is not
-// compared: PostgreSQL ranks with ts_rank, the engine with lunr's BM25 (see
-// README "PostgreSQL archive").
+// synthetic corpus give, in date order, the same documents in the same order
+// (the order is fully defined: first day, id, passage) with the same totals,
+// modes, notes and imprecision marks from both, and the same records for
+// counts and exports; by relevance (every third query) the same set of
+// matches: the order is not compared there, PostgreSQL ranks with ts_rank, the
+// engine with lunr's BM25 (README "Search in PostgreSQL"); /count by every key
+// gives the same rows, totals and casualty sums.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handle as countCommand } from '../../commands/count.ts';
 import { COUNT_KEYS } from '../../src/core/counts.ts';
@@ -84,28 +85,34 @@ describe('the PostgreSQL archive against the embedded engine', () => {
   it(`GIVEN ${QUERIES} seeded queries THEN the same matches, totals, modes, notes and imprecision, and date order identical`, async () => {
     let nonEmpty = 0;
     let anyMode = 0;
-    for (const parsed of list) {
+    for (const [n, parsed] of list.entries()) {
       // The bridge blocks this thread while PostgreSQL answers: let the test worker answer its runner between queries.
       await yieldToRunner();
       const label = parsed.input;
-      // Every match, by relevance: the same set (order may differ where scores differ).
-      const a = engine.search(parsed, { limit: Infinity });
-      const b = pgArchive.search(parsed, { limit: Infinity });
+      // Every match in date order: the same documents in the same order (date order is fully defined), totals, modes, notes, imprecision.
+      const a = engine.search(parsed, { limit: Infinity, order: 'date' });
+      const b = pgArchive.search(parsed, { limit: Infinity, order: 'date' });
       expect(b.total, label).toBe(a.total);
       expect(b.mode, label).toBe(a.mode);
       expect(b.notes, label).toEqual(a.notes);
-      expect(sorted(refs(b)), label).toEqual(sorted(refs(a)));
-      const impA = new Map(a.hits.map((h) => [h.ref, h.imprecise]));
-      for (const h of b.hits) expect(h.imprecise, `${label} ${h.ref}`).toBe(impA.get(h.ref));
+      expect(refs(b), label).toEqual(refs(a));
+      expect(b.hits.map((h) => h.imprecise), label).toEqual(a.hits.map((h) => h.imprecise));
       if (a.total > 0) nonEmpty++;
       if (a.mode === 'any') anyMode++;
-      // Pages in date order: identical, offset and limit included.
-      for (const options of [{ limit: 10, offset: 5, order: 'date' }, { limit: 5, offset: 100000, order: 'date' }] as SearchOptions[]) {
+      // By relevance (every third query: ranking all matches is the costly part): the same set; order may differ where scores differ.
+      if (n % 3 === 0) {
+        const x = engine.search(parsed, { limit: Infinity });
+        const y = pgArchive.search(parsed, { limit: Infinity });
+        expect(y.total, label).toBe(x.total);
+        expect(y.mode, label).toBe(x.mode);
+        expect(sorted(refs(y)), label).toEqual(sorted(refs(x)));
+      }
+      // Pages: offset and limit, and an offset past the end (the total still counts).
+      for (const options of (n % 10 === 0 ? [{ limit: 10, offset: 5, order: 'date' }, { limit: 5, offset: 100000, order: 'date' }] : [{ limit: 10, offset: 5, order: 'date' }]) as SearchOptions[]) {
         const x = engine.search(parsed, options);
         const y = pgArchive.search(parsed, options);
         expect(refs(y), `${label} ${JSON.stringify(options)}`).toEqual(refs(x));
         expect(y.total, label).toBe(x.total);
-        expect(y.hits.map((h) => h.imprecise), label).toEqual(x.hits.map((h) => h.imprecise));
       }
       // Records each once, in date order, with their imprecision: what counts, exports and digests work from.
       const sa = engine.select(parsed, { limit: Infinity, order: 'date' });
@@ -121,8 +128,8 @@ describe('the PostgreSQL archive against the embedded engine', () => {
   it('GIVEN the same queries THEN /count by every key gives the same rows, totals and casualty sums', async () => {
     for (const [i, parsed] of list.entries()) {
       await yieldToRunner();
-      // Every query counted by month, and by one other key in turn: each key about 23 times.
-      for (const by of new Set(['month', COUNT_KEYS[i % COUNT_KEYS.length]!] as const)) {
+      // Every query counted by one key in turn: each key about 23 times.
+      for (const by of [COUNT_KEYS[i % COUNT_KEYS.length]!]) {
         const x = countCommand({ by, query: parsed.input }, { archive: engine, now });
         const y = countCommand({ by, query: parsed.input }, { archive: pgArchive, now });
         expect(y, `${parsed.input} by:${by}`).toEqual(x);
