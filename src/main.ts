@@ -22,6 +22,9 @@ import { WatchStore } from './state/watch-store.ts';
 import { DraftStore } from './state/draft-store.ts';
 import { DraftService } from './drafts/service.ts';
 
+/** How long one PostgreSQL state call may take in the bot (ms). */
+const STATE_CALL_TIMEOUT_MS = 10_000;
+
 /**
  * The state store for the bot (PostgreSQL with DATABASE_URL, else the SQLite
  * file under STATE_DIR), or undefined (logged as one error line) when it
@@ -29,7 +32,12 @@ import { DraftService } from './drafts/service.ts';
  * that silently drops its subscriptions is worse than one that says why.
  */
 function openBotStore(cfg: Config, log: Logger): { store: DigestStore; shared: boolean } | undefined {
-  const opened = openStateStore({ stateDir: cfg.stateDir, ...(cfg.databaseUrl !== undefined ? { databaseUrl: cfg.databaseUrl.reveal() } : {}) });
+  const opened = openStateStore({
+    stateDir: cfg.stateDir,
+    // A PostgreSQL call blocks the event loop while it waits (src/db/pg-sync.ts): one that takes 10 s has failed,
+    // and waiting longer would starve the gateway's heartbeat.
+    ...(cfg.databaseUrl !== undefined ? { databaseUrl: cfg.databaseUrl.reveal(), timeoutMs: STATE_CALL_TIMEOUT_MS } : {}),
+  });
   if (!opened.ok) {
     log.error({ path: opened.where, reason: opened.reason, detail: opened.message, exitCode: EXIT.stateStore }, `state store cannot be used: ${opened.fix}`);
     return undefined;

@@ -1,7 +1,7 @@
 import { inspect } from 'node:util';
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { parseConfig, Secret } from '../src/config.ts';
+import { describeDatabaseUrl, parseConfig, Secret } from '../src/config.ts';
 import { createLogger } from '../src/logger.ts';
 
 describe('parseConfig', () => {
@@ -14,6 +14,25 @@ describe('parseConfig', () => {
     const r = parseConfig({ DATA_DIR: '/srv/data', STATE_DIR: '/srv/state', LOG_LEVEL: 'DEBUG', DISCORD_TOKEN: 'abc.def' });
     expect(r.ok && r.config.logLevel).toBe('debug');
     expect(r.ok && r.config.discordToken?.reveal()).toBe('abc.def');
+  });
+
+  it('GIVEN DATABASE_URL THEN kept as a Secret; empty THEN SQLite (absent); not a PostgreSQL URL THEN one line naming it, without the value', () => {
+    const url = 'postgres://archivist:pa55word@db.example.org:5432/archivist?sslmode=require';
+    const r = parseConfig({ DATABASE_URL: url });
+    expect(r.ok && r.config.databaseUrl?.reveal()).toBe(url);
+    expect(r.ok && String(r.config.databaseUrl)).toBe('[redacted]');
+    expect(parseConfig({ DATABASE_URL: 'postgresql:///archivist?host=/var/run/postgresql' }).ok).toBe(true);
+    const empty = parseConfig({ DATABASE_URL: '  ' });
+    expect(empty.ok && empty.config.databaseUrl).toBeUndefined();
+    for (const bad of ['mysql://u:pa55word@h/db', 'pa55word', 'postgres://', 'http://db.example.org/x']) {
+      const b = parseConfig({ DATABASE_URL: bad });
+      expect(b.ok).toBe(false);
+      if (!b.ok) {
+        expect(b.message).toMatch(/^config: DATABASE_URL must be a PostgreSQL URL/);
+        expect(b.message).not.toContain('pa55word');
+      }
+    }
+    expect(describeDatabaseUrl(url)).toBe('postgres://archivist@db.example.org:5432/archivist');
   });
 
   it('GIVEN an empty token THEN it counts as not set', () => {

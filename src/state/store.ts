@@ -164,6 +164,8 @@ export class DigestStore {
    */
   subscribe(input: SubscriptionInput, at: string, baseline: () => readonly Covered[]): { subscription: Subscription; replaced: Subscription | null } {
     return this.db.transaction(() => {
+      // Two processes subscribing the same channel at once: PostgreSQL serialises them per channel (SQLite has one writer).
+      if (this.db.dialect === 'postgres') this.db.get('SELECT pg_advisory_xact_lock(hashtext(?))', [`subscriptions:${input.channelId}`]);
       const before = this.byChannel(input.channelId);
       const replaced = before?.active === true ? before : null;
       let id: number;

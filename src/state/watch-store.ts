@@ -216,6 +216,8 @@ export class WatchStore {
   /** Adds a watch, or returns the active one of the same channel and endpoint (`existed`), whose settings are updated. */
   add(input: WatchInput, at: string): { watch: Watch; existed: boolean } {
     return this.db.transaction(() => {
+      // Two processes adding the same watch at once: PostgreSQL serialises them per channel and endpoint (SQLite has one writer).
+      if (this.db.dialect === 'postgres') this.db.get('SELECT pg_advisory_xact_lock(hashtext(?))', [`watches:${input.channelId} ${input.endpoint}`]);
       const before = this.db.get('SELECT * FROM watches WHERE channel_id = ? AND endpoint = ? AND active = 1', [input.channelId, input.endpoint]) as
         | WatchRow
         | undefined;
