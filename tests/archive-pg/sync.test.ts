@@ -192,3 +192,43 @@ describe('npm run -s db:sync', () => {
     }
   }, 120_000);
 });
+
+describe('typo neighbours through pg_trgm', () => {
+  it('GIVEN one-edit variants of vocabulary terms THEN the neighbours found are exactly the engine\'s (every term within one edit)', async () => {
+    const { buildCompact } = await import('../../src/core/search/engine.ts');
+    const { fuzzyTerms } = await import('../../src/core/search/expand.ts');
+    const { typoNeighbours } = await import('../../src/archive-pg/expand.ts');
+    const { prng } = await import('../../src/core/search/synthetic.ts');
+    const url = await server.createDatabase('typos');
+    const data = syntheticCorpus({ records: 1500, seed: 11 });
+    // Terms with characters pg_trgm splits words at, so that path is tried too.
+    data.incidents[0] = { ...data.incidents[0]!, summary: `${data.incidents[0]!.summary} shaheed.ullah kabul-e-naw 10:30 مسجد مسجدی` };
+    await syncArchive(url, { records: recordsInOrder(data), dataHash: 't' });
+    const compact = buildCompact(data);
+    const db = SyncPg.connect(url);
+    try {
+      const alphabet = [...(db.query<{ alphabet: string }>('SELECT alphabet FROM archive_meta').rows[0]!.alphabet)];
+      const rand = prng(3);
+      const letters = 'abcdefghijklmnopqrstuvwxyz.';
+      const words = new Set<string>(['shaheed.ullah', 'shaheedullah', 'مسجد', 'مسجدي', '10:31']);
+      const long = compact.terms.filter((t) => t.length >= 5 && t.length <= 32);
+      while (words.size < 150) {
+        const t = long[Math.floor(rand() * long.length)]!;
+        const i = Math.floor(rand() * t.length);
+        const c = letters[Math.floor(rand() * letters.length)]!;
+        const op = Math.floor(rand() * 4);
+        words.add(op === 0 ? t.slice(0, i) + t.slice(i + 1) : op === 1 ? t.slice(0, i) + c + t.slice(i + 1) : op === 2 ? t.slice(0, i) + c + t.slice(i) : t.slice(0, i) + (t[i + 1] ?? '') + t[i] + t.slice(i + 2));
+      }
+      let found = 0;
+      for (const w of words) {
+        const expected = fuzzyTerms(compact, w);
+        const got = typoNeighbours(db, w, alphabet).sort();
+        expect(got, w).toEqual(expected);
+        found += got.length;
+      }
+      expect(found).toBeGreaterThan(100);
+    } finally {
+      db.close();
+    }
+  }, 180_000);
+});
