@@ -222,6 +222,9 @@ export async function pgBench(argv: string[], benchScript: string): Promise<void
       } else url = given!;
       process.stderr.write(`bench: ${records} records, postgres: syncing...\n`);
       const postgres = await spawnJson([self, '--pg-child', JSON.stringify({ records, url, rounds } satisfies PgChildArgs)], `postgres ${records}`);
+      // The embedded engine's build takes a while at a million records: its PostgreSQL figures are shown at once.
+      const { totals: _t, ...figures } = postgres;
+      process.stderr.write(`bench: ${records} records, postgres: ${JSON.stringify(figures)}\n`);
       const dir = await mkdtemp(join(tmpdir(), 'archivist-bench-ours-'));
       let embedded: Record<string, unknown>;
       try {
