@@ -47,7 +47,7 @@ export interface ValueSource {
 export interface CompiledPage {
   sql: string;
   params: unknown[];
-  /** A count of the same matches, for a page that comes back empty because of its offset. */
+  /** A count of the same matches, for a page that can come back empty while there are matches (an offset, or limit 0). */
   count?: { sql: string; params: unknown[] };
 }
 
@@ -201,7 +201,7 @@ export function compileSearch(query: ParsedQuery, options: SearchOptions, expand
     words: words.length,
     page(text) {
       const page = build(text, false);
-      return offset === 0 ? page : { ...page, count: build(text, true) };
+      return offset === 0 && limit !== 0 ? page : { ...page, count: build(text, true) };
     },
     records(text) {
       const page = build(text, false);
@@ -211,7 +211,7 @@ export function compileSearch(query: ParsedQuery, options: SearchOptions, expand
         `FROM (SELECT ordinal, min(pos) AS pos, bool_or(imprecise)::int AS imp, max(total) AS total ` +
         `FROM (SELECT p.*, row_number() OVER () AS pos FROM (${page.sql}) AS p) AS numbered GROUP BY ordinal) AS per_record`;
       const out: CompiledPage = { sql, params: page.params };
-      return offset === 0 ? out : { ...out, count: build(text, true) };
+      return offset === 0 && limit !== 0 ? out : { ...out, count: build(text, true) };
     },
   };
 }

@@ -108,7 +108,7 @@ describe('the PostgreSQL archive against the embedded engine', () => {
         expect(sorted(refs(y)), label).toEqual(sorted(refs(x)));
       }
       // Pages: offset and limit, and an offset past the end (the total still counts).
-      for (const options of (n % 10 === 0 ? [{ limit: 10, offset: 5, order: 'date' }, { limit: 5, offset: 100000, order: 'date' }] : [{ limit: 10, offset: 5, order: 'date' }]) as SearchOptions[]) {
+      for (const options of (n % 10 === 0 ? [{ limit: 10, offset: 5, order: 'date' }, { limit: 5, offset: 100000, order: 'date' }, { limit: 0 }] : [{ limit: 10, offset: 5, order: 'date' }]) as SearchOptions[]) {
         const x = engine.search(parsed, options);
         const y = pgArchive.search(parsed, options);
         expect(refs(y), `${label} ${JSON.stringify(options)}`).toEqual(refs(x));
