@@ -7,6 +7,7 @@ import * as cite from './cite.ts';
 import * as count from './count.ts';
 import * as digest from './digest.ts';
 import * as discuss from './discuss.ts';
+import * as draft from './draft.ts';
 import * as export_ from './export.ts';
 import * as help from './help.ts';
 import * as record from './record.ts';
@@ -52,9 +53,16 @@ export const BOT_COMMANDS: readonly RegisteredBotCommand[] = [
   discuss satisfies BotCommand<typeof discuss.definition>,
 ];
 
+/**
+ * Commands only the console answers through the registry: in Discord, /draft
+ * is a feature of its own with buttons and forms (src/discord/drafts.ts,
+ * deployed from there), so it is not deployed or listed from here.
+ */
+export const CONSOLE_COMMANDS: readonly RegisteredCommand[] = [draft satisfies Command<typeof draft.definition>];
+
 export function findCommand(name: string): RegisteredCommand | undefined {
   const wanted = name.replace(/^\//, '').toLowerCase();
-  return COMMANDS.find((c) => c.definition.name === wanted);
+  return COMMANDS.find((c) => c.definition.name === wanted) ?? CONSOLE_COMMANDS.find((c) => c.definition.name === wanted);
 }
 
 export function unknownCommand(name: string): View {

@@ -156,9 +156,11 @@ export function recordFields(record: Searchable): Field[] {
 function provenanceFields(id: string, deps: CommandDeps): Field[] {
   const p = deps.drafts?.provenance(id);
   if (p === undefined) return [];
+  // A readable name with the id beside it, never a mention: the record is shown to anyone and must not ping.
+  const who = (id: string, name: string | undefined): string => (name !== undefined ? `${name} (user ${id})` : `user ${id}`);
   return [
-    { label: 'Drafted by', value: `<@${p.draftedBy}> on ${p.draftedAt.slice(0, 10)}` },
-    { label: 'Approved by', value: `<@${p.approvedBy}> on ${p.approvedAt.slice(0, 10)}` },
+    { label: 'Drafted by', value: `${who(p.draftedBy, p.draftedByName)} on ${p.draftedAt.slice(0, 10)}` },
+    { label: 'Approved by', value: `${who(p.approvedBy, p.approvedByName)} on ${p.approvedAt.slice(0, 10)}` },
   ];
 }
 

@@ -232,9 +232,9 @@ async function main(): Promise<number> {
   }
 
   const s = holder.current.stats();
-  const digest = openConsoleDigest(cfg, log);
+  const digest = openConsoleDigest(cfg, log, holder);
   await runRepl({
-    ...(digest !== undefined ? { digest: digest.service, sources: digest.sources } : {}),
+    ...(digest !== undefined ? { digest: digest.service, sources: digest.sources, ...(digest.drafts !== undefined ? { drafts: digest.drafts } : {}) } : {}),
     archive: () => holder.current,
     input: process.stdin,
     output: process.stdout,

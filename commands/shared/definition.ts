@@ -10,6 +10,7 @@ import type { DigestService } from '../../src/core/digest/service.ts';
 import type { DiscussionService } from '../../src/core/discussion.ts';
 import type { SourcesService } from '../../src/core/sources/service.ts';
 import type { Requirement } from './bot.ts';
+import type { ListedDraft, SuggestResult } from '../../src/drafts/service.ts';
 
 /**
  * 'channel': a channel of the server. Handlers get its id as a string; the
@@ -85,7 +86,13 @@ export interface CommandDeps {
   /** The watched sites (/sources); absent when the transport has no state store. */
   sources?: SourcesService;
   /** Provenance of records approved from drafts (shown by /record); absent without a state store. */
-  drafts?: { provenance(recordId: string): { draftedBy: string; draftedAt: string; approvedBy: string; approvedAt: string } | undefined };
+  drafts?: {
+    provenance(recordId: string): { draftedBy: string; draftedByName?: string; draftedAt: string; approvedBy: string; approvedByName?: string; approvedAt: string } | undefined;
+    /** /draft from in the console: the suggestions for a source (src/drafts/service.ts). */
+    suggest?(sourceId: string, passage?: number): SuggestResult;
+    /** /draft list in the console. */
+    list?(guildId: string | null): ListedDraft[];
+  };
   caller?: Caller;
 }
 

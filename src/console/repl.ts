@@ -29,6 +29,8 @@ export interface ReplOptions {
   digest?: DigestService;
   /** The watched sites, for /sources (absent: /sources says it is unavailable). */
   sources?: SourcesService;
+  /** Drafts, for /draft from|list and who drafted and approved a record in /record (absent: /draft says it is unavailable). */
+  drafts?: CommandDeps['drafts'];
 }
 
 export const PROMPT = 'archivist> ';
@@ -46,6 +48,7 @@ export function runRepl(opts: ReplOptions): Promise<void> {
     now: opts.now ?? (() => new Date()),
     ...(opts.digest !== undefined ? { digest: opts.digest } : {}),
     ...(opts.sources !== undefined ? { sources: opts.sources } : {}),
+    ...(opts.drafts !== undefined ? { drafts: opts.drafts } : {}),
   });
 
   if (opts.banner !== undefined) write(opts.banner);

@@ -403,6 +403,50 @@ export const WatchesViewSchema = z.object({
   ),
 });
 
+/**
+ * /draft from and /draft list in the offline console (issue 14): the records
+ * suggested from a source, and the drafts waiting for review or approved.
+ * In Discord, /draft is a feature of its own with buttons and forms
+ * (src/discord/drafts.ts); drafting and review happen there.
+ */
+export const DraftsViewSchema = z.object({
+  type: z.literal('drafts'),
+  command: z.literal('draft'),
+  action: z.enum(['from', 'list']),
+  /** One sentence: what is shown. */
+  message: z.string(),
+  source: z.string().nullable(),
+  passage: z.number().int().nullable(),
+  suggestions: z.array(
+    z.object({
+      n: z.number().int(),
+      kind: z.enum(['incident', 'publication']),
+      title: z.string(),
+      /** The suggestion's fields as a reader checks them ("Date", "4 Mar 2022"), each with the sentence it was read from. */
+      fields: z.array(z.object({ label: z.string(), value: z.string(), quote: z.string() })),
+      quote: z.string(),
+    }),
+  ),
+  drafts: z.array(
+    z.object({
+      id: z.number().int(),
+      recordId: z.string(),
+      kind: z.enum(['incident', 'publication']),
+      title: z.string(),
+      date: z.string(),
+      status: z.enum(['pending', 'approved', 'rejected']),
+      draftedBy: z.string(),
+      draftedAt: z.string(),
+      approvedBy: z.string().nullable(),
+      /** Live records it looks like. */
+      duplicates: z.array(z.string()),
+      /** data/ holds a different record under its id: data/ wins. */
+      differsInData: z.boolean(),
+    }),
+  ),
+  hints: z.array(z.string()),
+});
+
 /** /discuss: a record's card posted where the command was used, and the thread it is discussed in. */
 export const DiscussionViewSchema = z.object({
   type: z.literal('discussion'),
@@ -460,6 +504,7 @@ export const ViewSchema = z.discriminatedUnion('type', [
   SubscriptionsViewSchema,
   WatchesViewSchema,
   DiscussionViewSchema,
+  DraftsViewSchema,
   ErrorViewSchema,
 ]);
 
@@ -489,6 +534,7 @@ export type DigestView = z.infer<typeof DigestViewSchema>;
 export type SubscriptionsView = z.infer<typeof SubscriptionsViewSchema>;
 export type DiscussionView = z.infer<typeof DiscussionViewSchema>;
 export type WatchesView = z.infer<typeof WatchesViewSchema>;
+export type DraftsView = z.infer<typeof DraftsViewSchema>;
 export type View = z.infer<typeof ViewSchema>;
 
 export function errorView(command: string | null, code: ErrorCode, message: string, hints: string[] = []): ErrorView {

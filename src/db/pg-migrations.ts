@@ -5,7 +5,7 @@
 // shipped: add the next one AT THE END of the list.
 //
 // Version 1 holds the state tables: the same names, columns and meaning as
-// the SQLite schema (src/state/migrations.ts, versions 1-5; read it for what
+// the SQLite schema (src/state/migrations.ts, versions 1-6; read it for what
 // each table keeps and why), so the stores' SQL runs unchanged on both. The
 // types are chosen to read back as the SQLite values do: ids are `integer`
 // (a JavaScript number through pg), timestamps ISO-8601 `text`, flags 0/1
@@ -149,6 +149,8 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
         drafted_at   text NOT NULL,
         reviewed_by  text,
         reviewed_at  text,
+        drafted_by_name   text,
+        reviewed_by_name  text,
         reason       text,
         duplicates   text NOT NULL DEFAULT '[]'
       );

@@ -354,6 +354,30 @@ function renderDiscussion(view: Extract<View, { type: 'discussion' }>): string[]
   return lines;
 }
 
+/** /draft from and /draft list in the console: suggestions with each field's sentence; drafts with who and their flags. */
+function renderDraftsText(view: Extract<View, { type: 'drafts' }>): string[] {
+  const lines = wrap(view.message);
+  for (const s of view.suggestions) {
+    lines.push('');
+    lines.push(...wrap(`${s.n}. ${s.kind}: ${s.title}`, { first: '  ', rest: '     ' }));
+    for (const f of s.fields) lines.push(...wrap(`${f.label}: ${f.value}${f.quote !== s.quote ? `  <- "${f.quote}"` : ''}`, { first: '     ', rest: '       ' }));
+    lines.push(...wrap(`Quote: "${s.quote}"`, { first: '     ', rest: '       ' }));
+  }
+  for (const status of ['pending', 'approved'] as const) {
+    const ds = view.drafts.filter((d) => d.status === status);
+    if (ds.length === 0) continue;
+    lines.push('', status === 'pending' ? 'Waiting for review:' : 'Approved:');
+    for (const d of ds) {
+      const who = d.approvedBy !== null ? `drafted by ${d.draftedBy}, approved by ${d.approvedBy}` : `drafted by ${d.draftedBy} on ${d.draftedAt.slice(0, 10)}`;
+      lines.push(...wrap(`#${d.id} ${d.recordId}: ${d.title} (${d.kind}, ${d.date}; ${who})`, { first: '  ', rest: '    ' }));
+      if (d.duplicates.length > 0) lines.push(...wrap(`looks like ${d.duplicates.join(', ')} (see /record)`, { first: '    ! ', rest: '      ' }));
+      if (d.differsInData) lines.push(...wrap('data/ has a different version of this record; data/ wins', { first: '    ! ', rest: '      ' }));
+    }
+  }
+  if (view.hints.length > 0) lines.push('', ...view.hints.flatMap((h) => wrap(h)));
+  return lines;
+}
+
 /** The View as console text: lines of at most WIDTH columns, ending without a newline. */
 export function renderText(view: View): string {
   let lines: string[];
@@ -393,6 +417,9 @@ export function renderText(view: View): string {
       break;
     case 'discussion':
       lines = renderDiscussion(view);
+      break;
+    case 'drafts':
+      lines = renderDraftsText(view);
       break;
     case 'error':
       lines = renderError(view);

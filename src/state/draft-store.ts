@@ -1,4 +1,4 @@
-// Typed access to the drafts table (migrations.ts, version 4).
+// Typed access to the drafts table (migrations.ts, versions 4 and 5).
 import type { Record } from '../core/records/schema.ts';
 import type Database from 'better-sqlite3';
 import { sqlPort, type SqlPort, type SqlValue } from '../db/sql.ts';
@@ -16,11 +16,14 @@ export interface Draft {
   record: Record;
   status: DraftStatus;
   draftedBy: string;
+  /** The drafter's name as Discord showed it then (null for drafts from before names were kept). */
+  draftedByName: string | null;
   draftedAt: string;
   reviewedBy: string | null;
+  reviewedByName: string | null;
   reviewedAt: string | null;
   reason: string | null;
-  /** Ids of existing records it looked like when submitted. */
+  /** Ids of existing records it looked like when submitted (or last edited). */
   duplicates: string[];
 }
 
@@ -31,6 +34,7 @@ export interface NewDraft {
   passage: number | null;
   record: Record;
   draftedBy: string;
+  draftedByName?: string | null;
   duplicates: string[];
 }
 
@@ -45,8 +49,10 @@ interface Row {
   record: string;
   status: DraftStatus;
   drafted_by: string;
+  drafted_by_name: string | null;
   drafted_at: string;
   reviewed_by: string | null;
+  reviewed_by_name: string | null;
   reviewed_at: string | null;
   reason: string | null;
   duplicates: string;
@@ -64,8 +70,10 @@ function fromRow(r: Row): Draft {
     record: JSON.parse(r.record) as Record,
     status: r.status,
     draftedBy: r.drafted_by,
+    draftedByName: r.drafted_by_name,
     draftedAt: r.drafted_at,
     reviewedBy: r.reviewed_by,
+    reviewedByName: r.reviewed_by_name,
     reviewedAt: r.reviewed_at,
     reason: r.reason,
     duplicates: JSON.parse(r.duplicates) as string[],
@@ -81,8 +89,11 @@ export class DraftStore {
   }
 
   add(d: NewDraft, at: Date): Draft {
-    const inserted = this.#db.get<{ id: number }>(`INSERT INTO drafts (guild_id, channel_id, source_id, passage, kind, record_id, record, status, drafted_by, drafted_at, duplicates)
-         VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?) RETURNING id`, [d.guildId, d.channelId, d.sourceId, d.passage, d.record.kind, d.record.id, JSON.stringify(d.record), d.draftedBy, at.toISOString(), JSON.stringify(d.duplicates)]);
+    const inserted = this.#db.get<{ id: number }>(
+      `INSERT INTO drafts (guild_id, channel_id, source_id, passage, kind, record_id, record, status, drafted_by, drafted_by_name, drafted_at, duplicates)
+         VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?) RETURNING id`,
+      [d.guildId, d.channelId, d.sourceId, d.passage, d.record.kind, d.record.id, JSON.stringify(d.record), d.draftedBy, d.draftedByName ?? null, at.toISOString(), JSON.stringify(d.duplicates)],
+    );
     return this.get(Number(inserted!.id))!;
   }
 
@@ -115,14 +126,32 @@ export class DraftStore {
   }
 
   /** Marks a pending draft reviewed; false when it was not pending (someone else was quicker). */
-  review(id: number, status: 'approved' | 'rejected', by: string, at: Date, reason?: string): boolean {
-    const info = this.#db.run(`UPDATE drafts SET status = ?, reviewed_by = ?, reviewed_at = ?, reason = ? WHERE id = ? AND status = 'pending'`, [status, by, at.toISOString(), reason ?? null, id]);
+  review(id: number, status: 'approved' | 'rejected', by: string, at: Date, reason?: string, byName?: string | null): boolean {
+    const info = this.#db.run(`UPDATE drafts SET status = ?, reviewed_by = ?, reviewed_by_name = ?, reviewed_at = ?, reason = ? WHERE id = ? AND status = 'pending'`, [
+      status,
+      by,
+      byName ?? null,
+      at.toISOString(),
+      reason ?? null,
+      id,
+    ]);
+    return info.changes === 1;
+  }
+
+  /** Replaces a pending draft's record (its further fields edited) and its duplicate flags; false when it is no longer pending. */
+  updateRecord(id: number, record: Record, duplicates: string[]): boolean {
+    const info = this.#db.run(`UPDATE drafts SET record = ?, duplicates = ? WHERE id = ? AND status = 'pending' AND record_id = ?`, [
+      JSON.stringify(record),
+      JSON.stringify(duplicates),
+      id,
+      record.id,
+    ]);
     return info.changes === 1;
   }
 
   /** Puts an approval back to pending (its file could not be written). */
   unapprove(id: number): void {
-    this.#db.run(`UPDATE drafts SET status = 'pending', reviewed_by = NULL, reviewed_at = NULL WHERE id = ? AND status = 'approved'`, [id]);
+    this.#db.run(`UPDATE drafts SET status = 'pending', reviewed_by = NULL, reviewed_by_name = NULL, reviewed_at = NULL WHERE id = ? AND status = 'approved'`, [id]);
   }
 
   /** The approved draft of a record, for provenance. */

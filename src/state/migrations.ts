@@ -34,8 +34,11 @@
 //   whom, when, the reason), and the records it looked like a duplicate of
 //   when it was submitted. An approved draft's record is also written as a
 //   file under STATE_DIR/curated (served with data/ until exported).
+// - drafts.drafted_by_name / reviewed_by_name (version 5): the member's name
+//   as Discord showed it when they drafted or reviewed, kept beside the id so
+//   /record and /draft list name people readably without pinging them.
 //
-// Issue 17, several bot processes sharing one store (src/state/memory.ts):
+// Issue 17, several bot processes sharing one store (src/state/memory.ts), version 6:
 // - conversations: the last question understood in a thread (JSON), so a
 //   follow-up is read against it whichever process receives it; bounded and
 //   forgotten after a time to live, least recently used first.
@@ -234,6 +237,14 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 5,
+    description: 'names of who drafted and reviewed a draft',
+    sql: `
+      ALTER TABLE drafts ADD COLUMN drafted_by_name TEXT;
+      ALTER TABLE drafts ADD COLUMN reviewed_by_name TEXT;
+    `,
+  },
+  {
+    version: 6,
     description: 'conversation memory and kept paging state, shared by every process',
     sql: `
       CREATE TABLE conversations (

@@ -254,7 +254,8 @@ export class DigestStore {
     plannedAt: string;
   }): DigestRun {
     this.db.run(`INSERT INTO digest_runs (subscription_id, local_date, status, nonce, messages, covered, planned_at)
-         VALUES (?, ?, 'intent', ?, ?, ?, ?) ON CONFLICT (subscription_id, local_date) DO NOTHING`, [input.subscriptionId, input.localDate, input.nonce, JSON.stringify(input.messages), JSON.stringify(input.covered), input.plannedAt]);
+         VALUES (?, ?, 'intent', ?, ?, ?, ?) ON CONFLICT (subscription_id, local_date) DO NOTHING`,
+        [input.subscriptionId, input.localDate, input.nonce, JSON.stringify(input.messages), JSON.stringify(input.covered), input.plannedAt]);
     return this.run(input.subscriptionId, input.localDate)!;
   }
 
@@ -301,7 +302,8 @@ export class DigestStore {
     return this.db.transaction(() => {
       const existing = this.run(input.subscriptionId, input.localDate);
       if (existing === undefined) {
-        this.db.run(`INSERT INTO digest_runs (subscription_id, local_date, status, nonce, planned_at, last_error) VALUES (?, ?, 'skipped', ?, ?, ?)`, [input.subscriptionId, input.localDate, input.nonce, input.plannedAt, input.reason.slice(0, MAX_ERROR)]);
+        this.db.run(`INSERT INTO digest_runs (subscription_id, local_date, status, nonce, planned_at, last_error) VALUES (?, ?, 'skipped', ?, ?, ?)`,
+          [input.subscriptionId, input.localDate, input.nonce, input.plannedAt, input.reason.slice(0, MAX_ERROR)]);
       } else if (existing.status === 'intent' && existing.messageIds.length === 0) {
         this.db.run("UPDATE digest_runs SET status = 'skipped', last_error = ? WHERE id = ?", [input.reason.slice(0, MAX_ERROR), existing.id]);
       }

@@ -222,11 +222,13 @@ export class WatchStore {
         | WatchRow
         | undefined;
       if (before !== undefined) {
-        this.db.run('UPDATE watches SET every_minutes = ?, query = ?, channel_name = COALESCE(?, channel_name), next_poll_at = ? WHERE id = ?', [input.everyMinutes, input.query, input.channelName, at, before.id]);
+        this.db.run('UPDATE watches SET every_minutes = ?, query = ?, channel_name = COALESCE(?, channel_name), next_poll_at = ? WHERE id = ?',
+          [input.everyMinutes, input.query, input.channelName, at, before.id]);
         return { watch: this.byId(before.id)!, existed: true };
       }
       const inserted = this.db.get<{ id: number }>(`INSERT INTO watches (guild_id, channel_id, channel_name, endpoint, site, every_minutes, query, created_by, created_at, next_poll_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, [input.guildId, input.channelId, input.channelName, input.endpoint, input.site, input.everyMinutes, input.query, input.createdBy, at, at]);
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+          [input.guildId, input.channelId, input.channelName, input.endpoint, input.site, input.everyMinutes, input.query, input.createdBy, at, at]);
       return { watch: this.byId(Number(inserted!.id))!, existed: false };
     });
   }
@@ -262,7 +264,8 @@ export class WatchStore {
 
   /** Posts a watch has taken in, by source id. */
   seen(watchId: number): Map<string, SeenPost> {
-    const rows = this.db.all('SELECT source_id, post_id, fingerprint, modified, title, url FROM watch_posts WHERE watch_id = ?', [watchId]) as Array<{ source_id: string; post_id: number; fingerprint: string; modified: string | null; title: string; url: string }>;
+    const rows = this.db.all('SELECT source_id, post_id, fingerprint, modified, title, url FROM watch_posts WHERE watch_id = ?',
+      [watchId]) as Array<{ source_id: string; post_id: number; fingerprint: string; modified: string | null; title: string; url: string }>;
     // post_id is a bigint in PostgreSQL, which pg returns as a string.
     return new Map(rows.map((r) => [r.source_id, { sourceId: r.source_id, postId: Number(r.post_id), fingerprint: r.fingerprint, modified: r.modified, title: r.title, url: r.url }]));
   }
@@ -303,7 +306,8 @@ export class WatchStore {
   /** Records an intent; an announcement with the same key already planned is left as it is. */
   private plan(watchId: number, a: PlannedAnnouncement, at: string): void {
     this.db.run(`INSERT INTO announcements (watch_id, key, kind, source_id, channel_id, thread_name, nonce, messages, status, planned_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'intent', ?) ON CONFLICT (watch_id, key) DO NOTHING`, [watchId, a.key, a.kind, a.sourceId ?? null, a.channelId, a.threadName ?? null, announcementNonce(watchId, a.key), JSON.stringify(a.messages), at]);
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'intent', ?) ON CONFLICT (watch_id, key) DO NOTHING`,
+        [watchId, a.key, a.kind, a.sourceId ?? null, a.channelId, a.threadName ?? null, announcementNonce(watchId, a.key), JSON.stringify(a.messages), at]);
   }
 
   announcement(id: number): Announcement {

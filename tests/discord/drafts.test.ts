@@ -5,7 +5,7 @@
 // session -> /record shows who drafted and approved it -> a restart keeps it
 // -> records:export writes a file that passes data:check.
 import { execFile } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -111,12 +111,60 @@ describe('curation in Discord', () => {
     const ok = await ask(bot, { type: 5, customId: submitId, fields: { ...values, title } });
     const okText = textsOf(ok.message).join('\n');
     expect(ok.message['flags'] ?? 0).toBe(0);
-    expect(okText).toMatch(/Draft #1 by <@500000000000000001>: `inc-2022-03-04-suicide-bombing-of-an-imambargah-in-peshawar-julaybib`/);
+    // The drafter is named as Discord shows them, not pinged.
+    expect(okText).toMatch(/Draft #1 by analyst: `inc-2022-03-04-suicide-bombing-of-an-imambargah-in-peshawar-julaybib`/);
+    expect(okText).not.toContain('<@');
+    expect(ok.message['allowed_mentions']).toEqual({ parse: [] });
     expect(okText).toContain('Looks like an existing record: `inc-2022-03-04-peshawar-imambargah-bombing`');
-    const [approve, reject] = buttonsOf(ok.message);
+    const [approve, reject, more] = buttonsOf(ok.message);
     expect(approve?.customId).toBe('draft:approve:1');
     expect(reject?.customId).toBe('draft:reject:1');
+    expect(more?.customId).toBe('draft:more:1');
     const id = 'inc-2022-03-04-suicide-bombing-of-an-imambargah-in-peshawar-julaybib';
+    // Selects with the schema's allowed values: claim status and category; attack types from the vocabulary.
+    const menus = selectsOf(ok.message);
+    expect(menus.map((m) => m.customId)).toEqual(['draft:pick:1:attackTypes', 'draft:pick:1:claimStatus', 'draft:pick:1:category']);
+    expect(menus[1]!.options).toEqual(['claimed', 'unclaimed', 'disputed', 'attributed']);
+    expect(menus[2]!.options).toEqual(['attack', 'operation', 'event']);
+    expect(menus[2]!.defaults).toEqual(['attack']);
+    expect(menus[0]!.defaults).toEqual(['suicide bombing']);
+    expect(menus[0]!.options).toContain('armed assault');
+
+    // 4b. The other fields: a second form, prefilled; a bad claim comes back naming the field.
+    const moreOpened = await ask(bot, { type: 3, customId: 'draft:more:1' });
+    expect(moreOpened.callbackType).toBe(9);
+    const secondForm = payloadData(moreOpened);
+    expect(String(secondForm['custom_id'])).toBe('draft:extra:1');
+    const secondValues = modalValues(secondForm);
+    expect(Object.keys(secondValues)).toEqual(['attackTypes', 'target', 'perpetrator', 'claim', 'claimNote']);
+    expect(secondValues['attackTypes']).toBe('suicide bombing');
+    const badClaim = await ask(bot, { type: 5, customId: 'draft:extra:1', fields: { ...secondValues, claim: 'claimd by ISKP' } });
+    expect(badClaim.message['flags']).toBe(EPHEMERAL);
+    const badText = textsOf(badClaim.message).join('\n');
+    expect(badText).toMatch(/\*\*Claim\*\*: "claimd by ISKP" does not read as a claim/);
+    expect(badText).toContain('Claim: claimd by ISKP');
+    // Someone else (not the drafter, not a reviewer) may not edit it.
+    const stranger = await ask(bot, { type: 5, customId: 'draft:extra:1', memberPermissions: MEMBER, userId: '500000000000000009', fields: { ...secondValues, perpetrator: 'Someone' } });
+    expect(textsOf(stranger.message).join('\n')).toContain('only the member who drafted #1, or a reviewer, may edit it');
+    const edited = await ask(bot, {
+      type: 5,
+      customId: 'draft:extra:1',
+      fields: { ...secondValues, attackTypes: 'suicide bombing, armed assault', target: 'Shia worshippers at Friday prayers', perpetrator: 'ISKP', claim: 'claimed by ISKP via Amaq', claimNote: 'martyrdom operation' },
+    });
+    const editedText = textsOf(edited.message).join('\n');
+    expect(edited.message['flags'] ?? 0).toBe(0);
+    expect(editedText).toContain('Attack types: suicide bombing, armed assault');
+    expect(editedText).toContain('Target: Shia worshippers at Friday prayers');
+    expect(editedText).toContain('Claim: claimed by ISKP via Amaq ("martyrdom operation")');
+    // A select: the claim status, kept with who and where; the category.
+    const picked = await ask(bot, { type: 3, componentType: 3, customId: 'draft:pick:1:claimStatus', values: ['disputed'] });
+    expect(picked.callbackType).toBe(7);
+    expect(textsOf(picked.message).join('\n')).toContain('Claim: disputed by ISKP via Amaq ("martyrdom operation")');
+    expect(selectsOf(picked.message)[1]!.defaults).toEqual(['disputed']);
+    const badPick = await ask(bot, { type: 3, componentType: 3, customId: 'draft:pick:1:category', values: ['massacre'] });
+    expect(badPick.message['flags']).toBe(EPHEMERAL);
+    expect(textsOf(badPick.message).join('\n')).toMatch(/\*\*Category\*\*: category: Invalid option/);
+    await ask(bot, { type: 3, componentType: 3, customId: 'draft:pick:1:claimStatus', values: ['claimed'] });
 
     // 5. /draft list shows it pending.
     const pending = await ask(bot, { name: 'draft', options: [{ name: 'list', type: 1, options: [] }] });
@@ -129,16 +177,33 @@ describe('curation in Discord', () => {
     const before = await ask(bot, { name: 'search', options: [str('query', 'Julaybib')] });
     expect(JSON.stringify(before.message)).not.toContain(id);
 
-    // 7. A member with the reviewer role approves: live at once.
-    const approved = await ask(bot, { type: 3, customId: 'draft:approve:1', memberPermissions: MEMBER, roles: [REVIEWER_ROLE], userId: '500000000000000002' });
-    expect(textsOf(approved.message).join('\n')).toContain(`Approved #1 by <@500000000000000002>: \`${id}\``);
+    // 7. A reviewer presses Approve: the duplicate is shown first, with the existing record's id; nothing goes live.
+    const reviewer = { memberPermissions: MEMBER, roles: [REVIEWER_ROLE], userId: '500000000000000002', username: 'reviewer' };
+    const held = await ask(bot, { type: 3, customId: 'draft:approve:1', ...reviewer });
+    const heldText = textsOf(held.message).join('\n');
+    expect(heldText).toContain('Draft #1 is not approved yet: it looks like an existing record');
+    expect(heldText).toContain('`inc-2022-03-04-peshawar-imambargah-bombing`');
+    expect(heldText).toContain('/record id:inc-2022-03-04-peshawar-imambargah-bombing');
+    expect(buttonsOf(held.message).map((b) => b.customId)).toEqual(['draft:confirm:1', 'draft:reject:1']);
+    const stillHidden = await ask(bot, { name: 'search', options: [str('query', 'Julaybib')] });
+    expect(JSON.stringify(stillHidden.message)).not.toContain(id);
+    // "Approve anyway" is a review too: a member without the role is refused.
+    const refusedConfirm = await ask(bot, { type: 3, customId: 'draft:confirm:1', memberPermissions: MEMBER, userId: '500000000000000009' });
+    expect(textsOf(refusedConfirm.message).join('\n')).toContain('Only members with Manage Server');
+    // Confirmed by the reviewer: live at once.
+    const approved = await ask(bot, { type: 3, customId: 'draft:confirm:1', ...reviewer });
+    const approvedText = textsOf(approved.message).join('\n');
+    expect(approvedText).toContain(`Approved #1 by reviewer: \`${id}\``);
+    expect(approvedText).toContain('Drafted by analyst.');
+    expect(approved.message['allowed_mentions']).toEqual({ parse: [] });
     const found = await ask(bot, { name: 'search', options: [str('query', 'Julaybib')] });
     expect(JSON.stringify(found.message)).toContain(id);
     const record = await ask(bot, { name: 'record', options: [str('id', id)] });
     const recordText = textsOf(record.message).join('\n');
-    // render.ts shows mentions from data literally (never pinging): the user ids are what counts.
-    expect(recordText).toMatch(/Drafted by\n[^\n]*500000000000000001/);
-    expect(recordText).toMatch(/Approved by\n[^\n]*500000000000000002/);
+    // Readable names, the ids kept beside them, no mention.
+    expect(recordText).toMatch(/Drafted by\nanalyst \(user 500000000000000001\) on \d{4}-\d{2}-\d{2}/);
+    expect(recordText).toMatch(/Approved by\nreviewer \(user 500000000000000002\) on \d{4}-\d{2}-\d{2}/);
+    expect(recordText).not.toContain('<@');
 
     // 8. A restart (new archive, new state connection, new client) keeps it.
     const first = cleanups.splice(cleanups.length - 1, 1)[0]!;
@@ -155,6 +220,10 @@ describe('curation in Discord', () => {
     const file = JSON.parse(await readFile(path.join(data.path, 'incidents', `${id}.json`), 'utf8')) as Json;
     expect(file['kind']).toBe('incident');
     expect(file['date']).toEqual({ start: '2022-03-04', precision: 'day' });
+    // The fields set through the second form and the selects.
+    expect(file['attackTypes']).toEqual(['suicide bombing', 'armed assault']);
+    expect(file['claim']).toEqual({ status: 'claimed', by: 'ISKP', channel: 'Amaq', note: 'martyrdom operation' });
+    expect(file['perpetrator']).toBe('ISKP');
     expect((file['sources'] as Json[])[0]).toEqual({ source: SOURCE, quote: values['quote'] });
     const check = await run('src/cli/data-check.ts', ['--data', data.path]);
     expect(check.code).toBe(0);
@@ -163,7 +232,19 @@ describe('curation in Discord', () => {
     expect(second.stdout).toContain('exported 0, unchanged 1, failed 0');
     await again.holder.reload();
     const list = await ask(again.bot, { name: 'draft', options: [{ name: 'list', type: 1, options: [] }] });
-    expect(textsOf(list.message).join('\n')).not.toContain('data/ wins');
+    const listText = textsOf(list.message).join('\n');
+    expect(listText).not.toContain('data/ wins');
+    expect(listText).toContain(`\`${id}\``);
+    expect(listText).toContain('drafted by analyst, approved by reviewer');
+
+    // 10. Someone edits data/'s copy by hand: data/ wins, and /draft list says so on that draft.
+    const dataFile = path.join(data.path, 'incidents', `${id}.json`);
+    await writeFile(dataFile, `${JSON.stringify({ ...file, title: 'Suicide bombing of the Kucha Risaldar Imambargah, Peshawar' }, null, 2)}\n`);
+    await again.holder.reload();
+    const differs = await ask(again.bot, { name: 'draft', options: [{ name: 'list', type: 1, options: [] }] });
+    expect(textsOf(differs.message).join('\n')).toMatch(new RegExp(`#1 \`${id}\`[^\n]*data/ has a different version of this record; data/ wins`));
+    const served = await ask(again.bot, { name: 'record', options: [str('id', id)] });
+    expect(textsOf(served.message).join('\n')).toContain('Kucha Risaldar');
   }, 90_000);
 });
 
@@ -217,11 +298,23 @@ describe('the message command and rejection', () => {
     expect(asked.callbackType).toBe(9);
     expect(String(payloadData(asked)['custom_id'])).toBe('draft:reason:1');
     const done = await ask(bot, { type: 5, customId: 'draft:reason:1', memberPermissions: ADMIN_PERMISSIONS, fields: { reason: 'already recorded as a group of attacks' } });
-    expect(textsOf(done.message).join('\n')).toContain('Rejected #1 by <@500000000000000001>: already recorded as a group of attacks');
+    expect(textsOf(done.message).join('\n')).toContain('Rejected #1 by analyst: already recorded as a group of attacks');
     const list = await ask(bot, { name: 'draft', options: [{ name: 'list', type: 1, options: [] }] });
     expect(textsOf(list.message).join('\n')).toContain('0 waiting for review');
   }, 60_000);
 });
+
+/** The string selects on a message: custom_id, option values, and the ones shown as chosen. */
+function selectsOf(message: Json): { customId: string; options: string[]; defaults: string[] }[] {
+  const rows = Array.isArray(message['components']) ? (message['components'] as Json[]) : [];
+  return rows
+    .flatMap((row) => (row['components'] as Json[] | undefined) ?? [])
+    .filter((c) => c['type'] === 3)
+    .map((c) => {
+      const options = (c['options'] as Json[] | undefined) ?? [];
+      return { customId: String(c['custom_id']), options: options.map((o) => String(o['value'])), defaults: options.filter((o) => o['default'] === true).map((o) => String(o['value'])) };
+    });
+}
 
 function payloadData(answer: { callback: { body: unknown } }): Json {
   const body = answer.callback.body as Json;

@@ -149,8 +149,13 @@ export interface DispatchInit {
   name?: string;
   options?: Json[];
   customId?: string;
+  /** Component type (type 3): 2 button (default), 3 string select. */
+  componentType?: number;
+  /** A select's chosen values (type 3 with componentType 3). */
+  values?: string[];
   memberPermissions?: string;
   userId?: string;
+  username?: string;
   /** The channel or thread it is used in (default: the double's text channel). */
   channelId?: string;
 }

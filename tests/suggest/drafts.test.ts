@@ -6,15 +6,21 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { matchFilters } from '../../src/core/query/filter.ts';
 import { loadRecordOverlay } from '../../src/core/records/overlay.ts';
-import { Incident, SourceDocument, type Record } from '../../src/core/records/schema.ts';
+import { Incident, Medium, SourceDocument, type Record } from '../../src/core/records/schema.ts';
 import { openArchive } from '../../src/core/search/holder.ts';
-import { applyFields, fieldsOf, recordFileText, recordIdFor } from '../../src/core/suggest/draft.ts';
+import { applyFields, fieldsOf, recordFileText, recordIdFor, type DraftFields } from '../../src/core/suggest/draft.ts';
+import { applyExtraFields, applyPick, extraValuesOf, pickMenu } from '../../src/core/suggest/extra.ts';
+import type { Suggestion } from '../../src/core/suggest/suggest.ts';
+import { DigestRunner } from '../../src/digest/runner.ts';
+import { SqliteDigestService } from '../../src/digest/service.ts';
+import { DigestStore } from '../../src/state/store.ts';
 import { likelyDuplicates } from '../../src/core/suggest/match.ts';
 import { curatedRecordsDir } from '../../src/drafts/paths.ts';
 import { DraftService } from '../../src/drafts/service.ts';
 import { openStateDb } from '../../src/state/db.ts';
 import { DraftStore } from '../../src/state/draft-store.ts';
-import { tempStateDir } from '../digest/helpers.ts';
+import { LATEST_VERSION } from '../../src/state/migrations.ts';
+import { FakeDiscord, ManualTimers, MemoryLog, tempStateDir, TestClock } from '../digest/helpers.ts';
 
 const seed = SourceDocument.parse(JSON.parse(readFileSync('data/sources/thekhorasandiary-28362.json', 'utf8')));
 const peshawar = Incident.parse(JSON.parse(readFileSync('data/incidents/inc-2022-03-04-peshawar-imambargah-bombing.json', 'utf8'))) as Record;
@@ -100,8 +106,7 @@ describe('review', () => {
     cleanups.push(() => {
       opened.db.close();
     });
-    // Version 4 added the drafts table; later versions keep it.
-    expect(opened.version).toBeGreaterThanOrEqual(4);
+    expect(opened.version).toBe(LATEST_VERSION);
     const service = new DraftService({ store: new DraftStore(opened.db), holder, stateDir: state.dir });
     const found = service.suggest(seed.id, 3);
     expect(found.ok).toBe(true);
@@ -120,5 +125,134 @@ describe('review', () => {
     expect(service.provenance(submitted.draft.recordId)).toBeUndefined();
     expect(service.suggest('no-such-source')).toMatchObject({ ok: false, field: 'source' });
     expect(service.suggest(seed.id, 999)).toMatchObject({ ok: false, field: 'passage' });
+  });
+});
+
+describe('the other fields (second form and selects)', () => {
+  const shiraz = Incident.parse(JSON.parse(readFileSync('data/incidents/inc-2022-10-27-shiraz-shia-shrine-attack.json', 'utf8'))) as Record;
+
+  it('GIVEN the second form THEN attack types, target, perpetrator and claim are set; a bad value names its field; an empty field is removed', () => {
+    const base = { ...shiraz, attackTypes: [], claim: undefined, perpetrator: undefined } as Record;
+    const r = applyExtraFields(base, { attackTypes: 'armed assault; shooting, armed assault', target: 'pilgrims', perpetrator: 'ISKP', claim: 'attributed by the Iranian government to ISKP', claimNote: '' });
+    expect(r.ok).toBe(true);
+    if (r.ok && r.record.kind === 'incident') {
+      expect(r.record.attackTypes).toEqual(['armed assault', 'shooting']);
+      expect(r.record.claim).toEqual({ status: 'attributed', by: 'the Iranian government to ISKP' });
+      expect(r.record.target).toBe('pilgrims');
+      // The citations are untouched.
+      expect(r.record.sources).toEqual(base.sources);
+      const cleared = applyExtraFields(r.record, { target: '', claim: '' });
+      expect(cleared.ok && cleared.record.kind === 'incident' && [cleared.record.target, cleared.record.claim]).toEqual([undefined, undefined]);
+    }
+    const bad = applyExtraFields(base, { claim: 'maybe ISKP', claimNote: 'they said so' });
+    expect(bad.ok).toBe(false);
+    if (!bad.ok) expect(bad.problems.map((p) => [p.field, p.label])).toEqual([['claim', 'Claim']]);
+    const noClaim = applyExtraFields(base, { claimNote: 'they said so' });
+    expect(!noClaim.ok && noClaim.problems.map((p) => p.label)).toEqual(['Claim wording']);
+    expect(extraValuesOf(shiraz)).toMatchObject({ attackTypes: (shiraz as { attackTypes: string[] }).attackTypes.join(', ') });
+  });
+
+  it('GIVEN a publication THEN language, author, producer, volume and topics; selects offer the schema\'s media and refuse others', () => {
+    const pub = { kind: 'publication', id: 'pub-x', title: 'Voice of Khurasan issue 5', summary: 'x', medium: 'magazine issue', outlet: 'Voice of Khurasan', issue: 5, topics: [], tags: [], sources: peshawar.sources } as Record;
+    const r = applyExtraFields(pub, { language: 'English', author: 'Al-Azaim', producer: 'Al-Azaim Foundation', volume: '2', topics: 'Hazaras, Taliban' });
+    expect(r.ok && r.record.kind === 'publication' && [r.record.language, r.record.volume, r.record.topics]).toEqual(['English', 2, ['Hazaras', 'Taliban']]);
+    const menu = pickMenu('medium', pub);
+    expect(menu.options.map((o) => o.value)).toEqual([...Medium.options]);
+    expect(menu.options.filter((o) => o.selected).map((o) => o.value)).toEqual(['magazine issue']);
+    const video = applyPick(pub, 'medium', ['video']);
+    expect(video.ok && video.record.kind === 'publication' && video.record.medium).toBe('video');
+    const bad = applyPick(pub, 'medium', ['podcast']);
+    expect(!bad.ok && bad.problems.map((p) => p.label)).toEqual(['Medium']);
+    expect(!applyPick(pub, 'claimStatus', ['claimed']).ok).toBe(true);
+    // A claim status alone is a claim; clearing it removes the claim.
+    const claimed = applyPick(shiraz, 'claimStatus', ['disputed']);
+    expect(claimed.ok && claimed.record.kind === 'incident' && claimed.record.claim?.status).toBe('disputed');
+    const none = claimed.ok ? applyPick(claimed.record, 'claimStatus', []) : undefined;
+    expect(none?.ok && none.record.kind === 'incident' && none.record.claim).toBe(undefined);
+  });
+});
+
+describe('approval, duplicates, names and the next digest', () => {
+  async function setUp() {
+    const state = tempStateDir();
+    cleanups.push(() => state.cleanup());
+    const holder = await openArchive({ dataDir: 'data', stateDir: state.dir, recordOverlayDirs: [curatedRecordsDir(state.dir)], matchFilters });
+    const opened = openStateDb(state.dir);
+    if (!opened.ok) throw new Error(opened.message);
+    cleanups.push(() => {
+      opened.db.close();
+    });
+    const service = new DraftService({ store: new DraftStore(opened.db), holder, stateDir: state.dir });
+    return { state, holder, db: opened.db, service };
+  }
+
+  function draftOf(service: DraftService, match: (s: Suggestion) => boolean, edit: Partial<DraftFields> = {}) {
+    const found = service.suggest(seed.id);
+    if (!found.ok) throw new Error(found.message);
+    const s = found.suggestions.find(match);
+    if (s === undefined) throw new Error('no such suggestion');
+    const { fields } = service.prepare(found.source, s);
+    const submitted = service.submit({ userId: 'u1', name: 'Researcher One', guildId: 'g', channelId: 'c' }, seed.id, null, s.key, { ...fields, ...edit }, new Date('2026-11-30T10:00:00Z'));
+    if (!submitted.ok) throw new Error(JSON.stringify(submitted.problems));
+    return submitted;
+  }
+
+  it('GIVEN a draft flagged as a duplicate THEN Approve refuses, naming the record, until confirmed; the names are kept for /record', async () => {
+    const { service } = await setUp();
+    const submitted = draftOf(service, (s) => s.kind === 'incident' && s.place?.value.place === 'Peshawar', { title: 'Imambargah bombing, Peshawar (second reading)' });
+    expect(submitted.duplicates.map((d) => d.id)).toEqual([peshawar.id]);
+    const held = await service.approve(submitted.draft.id, { userId: 'u2', name: 'Reviewer Two' }, new Date('2026-11-30T11:00:00Z'));
+    expect(held.ok).toBe(false);
+    if (!held.ok) {
+      expect(held.duplicates?.map((d) => d.id)).toEqual([peshawar.id]);
+      expect(held.message).toContain(peshawar.id);
+    }
+    expect(service.get(submitted.draft.id)?.status).toBe('pending');
+    const done = await service.approve(submitted.draft.id, { userId: 'u2', name: 'Reviewer Two' }, new Date('2026-11-30T11:00:00Z'), { confirmDuplicates: true });
+    expect(done.ok).toBe(true);
+    expect(service.provenance(submitted.draft.recordId)).toEqual({
+      draftedBy: 'u1',
+      draftedByName: 'Researcher One',
+      draftedAt: '2026-11-30T10:00:00.000Z',
+      approvedBy: 'u2',
+      approvedByName: 'Reviewer Two',
+      approvedAt: '2026-11-30T11:00:00.000Z',
+    });
+  });
+
+  it('GIVEN a draft that looks like nothing THEN it is approved at once; a later edit that makes it a duplicate is caught at approval', async () => {
+    const { service, holder } = await setUp();
+    const before = holder.current.count;
+    const a = draftOf(service, (s) => s.kind === 'incident', { title: 'An attack far away', where: 'Somewhere, Nowhereland', date: '1999-01-01' });
+    expect(a.duplicates).toEqual([]);
+    expect((await service.approve(a.draft.id, 'u2', new Date())).ok).toBe(true);
+    expect(holder.current.count).toBe(before + 1);
+    // Its twin, drafted after it went live, is flagged against it.
+    const b = draftOf(service, (s) => s.kind === 'incident', { title: 'The same attack far away', where: 'Somewhere, Nowhereland', date: '1999-01' });
+    expect(b.duplicates.map((d) => d.id)).toEqual([a.draft.recordId]);
+    const held = await service.approve(b.draft.id, 'u2', new Date());
+    expect(!held.ok && held.duplicates?.map((d) => d.id)).toEqual([a.draft.recordId]);
+  });
+
+  it('GIVEN a digest subscription made before a draft is approved THEN the next digest lists the approved record under new records', async () => {
+    const { service, holder, db } = await setUp();
+    const digestStore = new DigestStore(db);
+    const digest = new SqliteDigestService({ store: digestStore });
+    digest.subscribe({ guildId: 'g', channelId: 'c1', time: '08:00', timezone: 'UTC', query: '', userId: 'u1' }, holder.current, new Date('2026-11-29T09:00:00Z'));
+    const submitted = draftOf(service, (s) => s.kind === 'incident', { title: 'Grenade attack on a checkpoint in Nowhereland', where: 'Somewhere, Nowhereland', date: '2026-11-29' });
+    expect((await service.approve(submitted.draft.id, 'u2', new Date('2026-11-29T12:00:00Z'))).ok).toBe(true);
+    const discord = new FakeDiscord();
+    const clock = new TestClock(new Date('2026-11-30T08:00:00Z'));
+    const runner = new DigestRunner({ store: digestStore, archive: () => holder.current, poster: discord, clock, logger: new MemoryLog(), timers: new ManualTimers() });
+    const outcomes = await runner.tick(new Date('2026-11-30T08:00:00Z'));
+    expect(outcomes).toMatchObject([{ outcome: 'completed', localDate: '2026-11-30' }]);
+    const posted = discord.inChannel('c1').map((m) => m.content).join('\n');
+    const section = /__New records \((\d+)\)__([\s\S]*?)(?:\n__|$)/.exec(posted);
+    expect(section?.[1]).toBe('1');
+    expect(section?.[2]).toContain('Grenade attack on a checkpoint in Nowhereland');
+    // Reported once: the day after, it is no longer new.
+    const next = await runner.tick(new Date('2026-12-01T08:00:00Z'));
+    expect(next).toMatchObject([{ outcome: 'completed' }]);
+    expect(discord.inChannel('c1').map((m) => m.content).join('\n').split('Grenade attack on a checkpoint').length).toBe(2);
   });
 });

@@ -3,8 +3,12 @@
 //   "in 2021", "this year" (a day, a month or a year);
 // - Hijri months ("during Ramadan", "before the start of Muharram", "Ramadan
 //   1443"): the Umm al-Qura month as a range;
+// - Hijri days ("the 9th of Muharram", "10 Muharram 1446", "Ramadan 27"): that
+//   Umm al-Qura day;
 // - relative: "a month later", "days later", "weeks later", "a week later",
-//   "N days later" after the last dated event of the text.
+//   "N days later", and backwards "a day earlier", "two days before", after (or
+//   before) the last dated event of the text;
+// - relative to the source's own date: "last month", "this month", "last year".
 // A day or month without a year takes the clause's own year when it names one,
 // else the document's reference year (the year its title names, else the year
 // of its first dated sentence, else the year it was published).
@@ -53,6 +57,8 @@ export interface DateContext {
   year: number;
   /** The last dated event before this clause, for "a month later". */
   anchor?: DateSpec;
+  /** The source's own date (YYYY-MM-DD...), for "last month". */
+  published?: string;
 }
 
 /** Every date a clause gives, most precise first. */
@@ -94,6 +100,32 @@ export function datesIn(text: string, ctx: DateContext): FoundDate[] {
     const r = hijriMonthRange(hYear, month);
     found.push({ date: { start: r.from, end: r.to, precision: 'range', label: hijriLabel(hYear, month) }, how: 'hijri' });
   }
+  // Hijri days: "the 9th of Muharram", "10 Muharram 1446", "Ramadan 27" (not "Ramadan 1444": a year has four digits).
+  const hijriDays = [
+    new RegExp(`\\b(\\d{1,2})(?:st|nd|rd|th)?\\s+(?:of\\s+)?${HIJRI_RE}(?:,?\\s+(1[34]\\d\\d))?\\b`, 'g'),
+    new RegExp(`\\b${HIJRI_RE}\\s+(\\d{1,2})(?:st|nd|rd|th)?(?:,?\\s+(1[34]\\d\\d))?\\b(?!\\d)`, 'g'),
+  ];
+  hijriDays.forEach((re, i) => {
+    for (const m of text.matchAll(re)) {
+      const month = hijriMonthByName(i === 0 ? m[2]! : m[1]!);
+      const day = Number(i === 0 ? m[1] : m[2]);
+      if (month === undefined || day < 1 || day > 30) continue;
+      const hYear = m[3] !== undefined ? Number(m[3]) : occurrencesInGregorianYear(month, year)[0]?.hijriYear;
+      if (hYear === undefined) continue;
+      const r = hijriMonthRange(hYear, month);
+      const start = addDays(r.from, day - 1);
+      if (start > r.to) continue;
+      found.push({ date: { start, precision: 'day' }, how: 'day' });
+    }
+  });
+  // Relative to the source's own date: "last month", "this month", "last year".
+  if (ctx.published !== undefined) {
+    const pub = ctx.published.slice(0, 10);
+    const [py, pm] = [Number(pub.slice(0, 4)), Number(pub.slice(5, 7))];
+    if (/\blast month\b/i.test(text)) found.push({ date: { start: pm === 1 ? `${py - 1}-12` : `${py}-${pad(pm - 1)}`, precision: 'month' }, how: 'month' });
+    else if (/\b(?:this|earlier this|later this) month\b/i.test(text)) found.push({ date: { start: pub.slice(0, 7), precision: 'month' }, how: 'month' });
+    if (/\blast year\b/i.test(text)) found.push({ date: { start: String(py - 1), precision: 'year' }, how: 'year' });
+  }
   // Years: "in 2021", "2022".
   for (const m of text.matchAll(/\b(?:in|of|since|during)?\s*(1[89]\d\d|20\d\d)\b/g)) {
     found.push({ date: { start: m[1]!, precision: 'year' }, how: 'year' });
@@ -102,6 +134,24 @@ export function datesIn(text: string, ctx: DateContext): FoundDate[] {
   const rel = relativeDate(text, ctx.anchor);
   if (rel !== undefined) found.push({ date: rel, how: 'relative' });
   return found.sort((a, b) => RANK[b.how] - RANK[a.how]);
+}
+
+/**
+ * "a day earlier", "two days before", "days earlier", "a month earlier": before
+ * the anchor's start. Only "N days" before a known day is a day; vaguer spans
+ * end at the anchor and start with the month they reach back to.
+ */
+function earlierDate(m: RegExpExecArray, anchor: DateSpec): DateSpec | undefined {
+  const from = anchor.start;
+  const base = from.length === 10 ? from : from.length === 7 ? `${from}-01` : `${from}-01-01`;
+  const unit = m[2]!.toLowerCase().replace(/s$/, '');
+  const count = m[1] === undefined ? undefined : /^\d+$/.test(m[1]) ? Number(m[1]) : ({ a: 1, one: 1, two: 2, three: 3 } as Record<string, number>)[m[1].toLowerCase()];
+  const before = `before ${formatPartial(from)}`;
+  if (unit === 'day' && count !== undefined && from.length === 10) {
+    return { start: addDays(base, -count), precision: 'day', label: `${count} day${count === 1 ? '' : 's'} ${before}` };
+  }
+  const back = unit === 'day' ? 14 : unit === 'week' ? 7 * (count ?? 2) + 4 + (count === undefined ? 14 : 0) : 30 * (count ?? 2) + 15;
+  return { start: monthOf(addDays(base, -back)), end: from, precision: 'range', label: `${m[0].trim()} (${before})` };
 }
 
 function monthOf(iso: string): string {
@@ -118,8 +168,9 @@ function monthOf(iso: string): string {
  */
 export function relativeDate(text: string, anchor: DateSpec | undefined): DateSpec | undefined {
   if (anchor === undefined) return undefined;
-  const m = /\b(a|one|two|three|\d+|few|several|some)?\s*(day|days|week|weeks|month|months)\s+later\b/i.exec(text);
+  const m = /\b(a|one|two|three|\d+|few|several|some)?\s*(day|days|week|weeks|month|months)\s+(later|earlier|before)\b/i.exec(text);
   if (!m) return undefined;
+  if (m[3]!.toLowerCase() !== 'later') return earlierDate(m, anchor);
   const from = anchor.end ?? anchor.start;
   const base = from.length === 10 ? from : from.length === 7 ? `${from}-01` : `${from}-01-01`;
   const unit = m[2]!.toLowerCase().replace(/s$/, '');

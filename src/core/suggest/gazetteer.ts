@@ -4,8 +4,9 @@
 // src/cli/gazetteer-build.ts; see there for the package and why).
 //
 // Names are matched after folding case, diacritics, apostrophes, hyphens and
-// spaces, so "Mazar-e-Sharif", "Mazār-e Sharīf" and "Mazar e Sharif" are one
-// name. The place a suggestion carries keeps the source's own spelling.
+// spaces, and the Persian izafe however it is transliterated (-e-, -i-, -ye-),
+// so "Mazar-e-Sharif", "Mazār-e Sharīf", "Mazar e Sharif" and "Mazar-i-Sharif"
+// are one name. The place a suggestion carries keeps the source's own spelling.
 import { readFileSync } from 'node:fs';
 
 export type PlaceKind = 'country' | 'province' | 'district' | 'city' | 'site';
@@ -21,12 +22,14 @@ export interface Gazetteer {
   lookup(name: string): readonly PlaceEntry[];
 }
 
-/** The key names are compared by: letters and digits only, lower case, no diacritics. */
+/** The key names are compared by: letters and digits only, lower case, no diacritics, one spelling of the izafe. */
 export function foldName(s: string): string {
   return s
     .normalize('NFKD')
     .replace(/\p{M}/gu, '')
     .toLowerCase()
+    // The izafe between two words of a name: "Mazar-i-Sharif", "Mazar-e Sharif", "Dasht-ye Barchi".
+    .replace(/(?<=\p{L})[-\s]+(?:e|i|ye|yi|-e|-i)[-\s]+(?=\p{L})/gu, 'e')
     .replace(/[^\p{L}\p{N}]/gu, '');
 }
 

@@ -93,8 +93,10 @@ export interface SuggestOptions {
 
 // ------------------------------------------------------------------ lexicon
 
-const ATTACK_WORD = /\b(suicide bomb(?:er|ing|ings|ers)?|bomb(?:ing|ings|ed)?|explosions?|blasts?|attack(?:s|ed|ing)?|assassinat(?:ion|ions|ed)|shootings?|gunmen|massacre|ambush(?:ed)?|raids?|(?:CT|counter-terrorism|counterterrorism|military|security) operations?|beheaded|executed)\b/i;
-const OPERATION_WORD = /\b((?:CT|counter-terrorism|counterterrorism|military|security) operations?|raids?)\b/i;
+// Operations against militants, however the source qualifies them ("an intelligence-based operation", "a search operation").
+const OPERATION_KIND = '(?:CT|counter-terrorism|counterterrorism|military|security|police|joint|search|clearance|cordon-and-search|targeted|[a-z]+-based)';
+const ATTACK_WORD = new RegExp(`\\b(suicide bomb(?:er|ing|ings|ers)?|bomb(?:ing|ings|ed)?|explosions?|blasts?|attack(?:s|ed|ing)?|assassinat(?:ion|ions|ed)|shootings?|gunmen|massacre|ambush(?:ed)?|raids?|${OPERATION_KIND} operations?|beheaded|executed)\\b`, 'i');
+const OPERATION_WORD = new RegExp(`\\b(${OPERATION_KIND} operations?|raids?)\\b`, 'i');
 const BACK_REFERENCE = /\b(?:the|this|that|these|those|this last|the last|such)\s+(?:last\s+)?(?:attack|attacks|bombing|explosion|blast|operation)\b/i;
 const AGGREGATE = new RegExp(`\\b(?:${NUMBER_WORD}|dozens of|hundreds of)\\s+(?:\\w+\\s+)?(?:attacks|bombings|books|videos|statements|publications|booklets|fatwas)\\b`, 'i');
 const SITE_NOUNS = '(?:High School|School|Educational Centre|Education Centre|Educational Center|Education Center|Centre|Center|University|Mosque|Imambargah|Shrine|Hospital|Hotel|Bazaar|Market|Madrasa|Seminary|Academy|Temple|Gurdwara|Church|Airport|Ministry|Embassy)';
@@ -242,7 +244,10 @@ function casualtiesIn(text: string): Casualties | undefined {
     return undefined;
   };
   if (out.combined === undefined) {
-    const killed = one(/\b(?:killing|killed|kills|left dead)\s+/gi);
+    const killed = one(/\b(?:killing|killed|kills|left dead|shot dead|shooting dead|gunned down)\s+/gi);
+    // "shot dead a Chinese engineer", "killing a policeman": one person (not "a number of", "a total of", "a dozen").
+    const single = killed === undefined ? /\b(?:killing|killed|shot dead|shooting dead|gunned down)\s+(?:a|an|one)\s+(?!(?:number|total|few|dozen|couple|group|series|score|handful|lot)\b)(?:[\w-]+\s+){0,2}?(?:man|woman|boy|girl|child|person|civilian|policeman|policewoman|officer|soldier|guard|engineer|worker|teacher|student|cleric|scholar|journalist|leader|commander|official|judge|doctor|member|fighter|militant|worshipper|pilgrim|driver|passenger|tourist|elder|activist)\b/i.exec(text) : null;
+    if (single !== null) out.killed = { low: 1, qualifier: 'exact' };
     if (killed) {
       out.killed = killed.figure;
       const whose = new RegExp(`^\\s+(${GROUPS.source.slice(3, -3)})\\s+(members|militants|fighters|operatives)`).exec(killed.rest);
@@ -257,6 +262,9 @@ function casualtiesIn(text: string): Casualties | undefined {
 }
 
 // ------------------------------------------------------------------ helpers
+
+/** The attack types the suggester reads from text (offered, with the archive's own, when a draft's types are picked). */
+export const SUGGESTED_ATTACK_TYPES: readonly string[] = [...new Set(ATTACK_TYPES.map(([, type]) => type))];
 
 function attackTypesIn(text: string): string[] {
   const out: string[] = [];
@@ -295,6 +303,9 @@ function claimIn(text: string): Claim | undefined {
   if (m) return { status: 'claimed', by: m[1]! };
   const r = /\bclaimed (?:responsibility )?by\s+([A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,3})/.exec(text);
   if (r) return { status: 'claimed', by: r[1]! };
+  // A group the lexicon does not know, named as one: "the Hafiz Gul Bahadur group claimed the attack".
+  const named = /\b((?:[A-Z][\w’'-]*\s+){1,4}(?:group|faction|network|brigade|front|Group|Faction|Network|Brigade|Front))\s+(?:has\s+|also\s+|later\s+)?claimed\b/.exec(text);
+  if (named) return { status: 'claimed', by: named[1]! };
   return undefined;
 }
 
@@ -329,7 +340,7 @@ interface Reader {
 }
 
 function bestDate(text: string, r: Reader, yearOverride?: number): DateSpec | undefined {
-  const ctx: DateContext = { year: yearOverride ?? r.year, ...(r.anchor !== undefined ? { anchor: r.anchor } : {}) };
+  const ctx: DateContext = { year: yearOverride ?? r.year, published: r.published, ...(r.anchor !== undefined ? { anchor: r.anchor } : {}) };
   return datesIn(text, ctx)[0]?.date;
 }
 
@@ -351,8 +362,19 @@ function outletIn(text: string, known: readonly string[]): { name: string; cited
     if (words.length > 0) return { name: words.join(' '), cited: false, ...(lang !== undefined ? { language: lang } : {}) };
   }
   const f = FOUNDATION.exec(text);
-  if (f) return { name: f[1]!, cited: false };
+  if (f) return { name: ownName(f[1]!), cited: false };
   return undefined;
+}
+
+/** A media foundation in a clause (after "from"/"by" when `origin`), its own name in [1]. */
+function foundationIn(text: string, origin = false): [string, string] | undefined {
+  const m = (origin ? new RegExp(`\\b(?:from|by)\\s+${FOUNDATION.source}`, 'u') : FOUNDATION).exec(text);
+  return m === null ? undefined : [m[0], ownName(m[1]!)];
+}
+
+/** "Pakistani Taliban's Umar Media" -> "Umar Media": an owner named before a name is not part of it. */
+function ownName(name: string): string {
+  return name.replace(/^.*[’']s\s+/u, '');
 }
 
 function issuesIn(text: string): number[] {
@@ -449,7 +471,13 @@ function readPublications(clause: string, sentence: Sentence, r: Reader, previou
   const date = bestDate(clause, r);
   const authorM = new RegExp(`\\b(?:written by|authored by|by)\\s+(?:[\\w-]+\\s+){0,3}?(?:author|writer|ideologue|cleric)\\s+(${NAME})`, 'u').exec(clause) ?? new RegExp(`\\b(?:written|authored) by\\s+(${NAME})`, 'u').exec(clause);
   // The producer: a group named before the medium word ("an ISKP book") or as its origin ("from ISKP").
-  const producerM = GROUPS.exec(clause.slice(0, at)) ?? new RegExp(`\\b(?:from|by)\\s+(${GROUPS.source.slice(3, -3)})`).exec(clause);
+  // A media foundation named before the medium word ("its Al-Azaim Foundation released a video") or as its
+  // origin ("a video by Al-Azaim Foundation") is the producer, before the group behind it.
+  const producerM =
+    foundationIn(clause.slice(0, at)) ??
+    foundationIn(clause, true) ??
+    GROUPS.exec(clause.slice(0, at)) ??
+    new RegExp(`\\b(?:from|by)\\s+(${GROUPS.source.slice(3, -3)})`).exec(clause);
   const out: PublicationSuggestion = {
     kind: 'publication',
     key: '',
@@ -559,7 +587,11 @@ function readIncidents(clause: string, opener: string, sentence: Sentence, r: Re
     // One event, several candidate places: the one right after the event word, else their common country.
     const attackAt = clause.search(ATTACK_WORD);
     const next = specific.find((p) => p.at > attackAt && p.at - attackAt < 40 && /^\S+(?:\s+\S+){0,3}\s+(?:in|at)\s+$/u.test(clause.slice(attackAt, p.at)));
+    // "the Balkh provincial governor in Mazar-i-Sharif", "Kunar province's Asadabad": a province named to
+    // qualify something is context, not a candidate, when a more specific place is named beside it.
+    const candidates = specific.filter((p) => !/^(?:[’']s)?\s+(?:province|provincial)\b/i.test(clause.slice(p.at + p.name.length)));
     if (next !== undefined) make(placeValue(next, sites[0], country), sites[0], true);
+    else if (candidates.length === 1) make(placeValue(candidates[0]!, sites[0], country), sites[0], true);
     else {
       const cs = [...new Set(specific.map((p) => p.entry.country).filter((c) => c !== undefined))];
       const names = specific.map((p) => p.name);
@@ -623,6 +655,18 @@ export function suggestRecords(source: SuggestSource, opts: SuggestOptions = {})
       if (d !== undefined) frameDate = d;
       const ps = placesIn(clause.text, r.gaz, r.countries);
       if (ps.length > 0) framePlaces = ps;
+    }
+    // "...killing eight soldiers; the X group claimed the attack": a claim in a later clause of the
+    // sentence is the claim of the one incident the sentence gave.
+    const made = r.out.slice(before).filter((s): s is IncidentSuggestion => s.kind === 'incident');
+    if (made.length === 1 && made[0]!.claim === undefined && clauses.length > 1) {
+      for (const clause of clauses.slice(1)) {
+        const claim = /\bresponsibility\b|\bclaimed\s+(?:the|this|that|it)\b/i.test(clause.text) ? claimIn(clause.text) : undefined;
+        if (claim !== undefined) {
+          made[0]!.claim = { value: claim, quote: sentence.text };
+          break;
+        }
+      }
     }
     if (opts.passage !== undefined && sentence.passage !== opts.passage) r.out.length = before;
   }

@@ -369,15 +369,23 @@ export function defineStateContract(name: string, backend: StateBackend): void {
       it('GIVEN drafts THEN listed by status and server, reviewed once, unapproved back to pending, provenance by record', async () => {
         const store = new DraftStore((await fresh()).sql);
         const at = new Date(T0);
-        const d1 = store.add({ guildId: 'g1', channelId: 'c1', sourceId: 'src-a', passage: 2, record: draftRecord('r-1'), draftedBy: 'u1', duplicates: ['old-1'] }, at);
+        const d1 = store.add({ guildId: 'g1', channelId: 'c1', sourceId: 'src-a', passage: 2, record: draftRecord('r-1'), draftedBy: 'u1', draftedByName: 'Analyst Ünal', duplicates: ['old-1'] }, at);
         const d2 = store.add({ guildId: 'g2', channelId: null, sourceId: 'src-b', passage: null, record: draftRecord('r-2'), draftedBy: 'u2', duplicates: [] }, at);
         const d3 = store.add({ guildId: null, channelId: null, sourceId: 'src-c', passage: null, record: draftRecord('r-3'), draftedBy: 'console', duplicates: [] }, at);
-        expect(d1).toMatchObject({ status: 'pending', kind: 'incident', recordId: 'r-1', passage: 2, duplicates: ['old-1'], draftedAt: T0, reviewedBy: null });
+        expect(d1).toMatchObject({ status: 'pending', kind: 'incident', recordId: 'r-1', passage: 2, duplicates: ['old-1'], draftedAt: T0, draftedByName: 'Analyst Ünal', reviewedBy: null, reviewedByName: null });
+        expect(store.get(d2.id)?.draftedByName).toBeNull();
+        // A pending draft's record may be edited (same id); another id, or a reviewed draft, may not.
+        const edited = { ...draftRecord('r-1'), title: 'Attack, edited' } as unknown as Record;
+        expect(store.updateRecord(d1.id, edited, [])).toBe(true);
+        expect(store.get(d1.id)).toMatchObject({ record: edited, duplicates: [] });
+        expect(store.updateRecord(d1.id, draftRecord('r-other'), [])).toBe(false);
         expect(d1.record).toEqual(draftRecord('r-1'));
         expect(store.list(undefined).map((d) => d.id)).toEqual([d1.id, d2.id, d3.id]);
         expect(store.list('pending', 'g2').map((d) => d.id)).toEqual([d2.id]);
         expect(store.list(undefined, null).map((d) => d.id)).toEqual([d1.id, d2.id, d3.id]);
-        expect(store.review(d1.id, 'approved', 'mod', new Date(T1))).toBe(true);
+        expect(store.review(d1.id, 'approved', 'mod', new Date(T1), undefined, 'Moderator')).toBe(true);
+        expect(store.get(d1.id)).toMatchObject({ reviewedBy: 'mod', reviewedByName: 'Moderator', reviewedAt: T1 });
+        expect(store.updateRecord(d1.id, edited, ['x'])).toBe(false);
         expect(store.review(d1.id, 'rejected', 'other', new Date(T2), 'dup')).toBe(false);
         expect(store.review(d2.id, 'rejected', 'mod', new Date(T1), 'not in the source')).toBe(true);
         expect(store.get(d2.id)).toMatchObject({ status: 'rejected', reason: 'not in the source', reviewedBy: 'mod', reviewedAt: T1 });
@@ -386,7 +394,7 @@ export function defineStateContract(name: string, backend: StateBackend): void {
         expect(store.approvedFor('r-1')?.id).toBe(d1.id);
         expect(store.approvedFor('r-2')).toBeUndefined();
         store.unapprove(d1.id);
-        expect(store.get(d1.id)).toMatchObject({ status: 'pending', reviewedBy: null, reviewedAt: null });
+        expect(store.get(d1.id)).toMatchObject({ status: 'pending', reviewedBy: null, reviewedByName: null, reviewedAt: null });
         expect(store.get(999999)).toBeUndefined();
       });
     });
