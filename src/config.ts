@@ -118,7 +118,38 @@ const EnvSchema = z.object({
       .transform((s) => s === 'true')
       .optional(),
   ),
+  // Sharding across processes: the shard ids this process connects ("0,1"), of SHARD_COUNT in all.
+  // Checked together below (an id must be below the count).
+  SHARD_IDS: optionalText.pipe(
+    z
+      .string()
+      .regex(/^\d{1,4}(\s*,\s*\d{1,4})*$/, 'must be shard ids separated by commas, such as 0,1')
+      .transform((s) => s.split(',').map((x) => Number(x.trim())))
+      .refine((ids) => new Set(ids).size === ids.length, 'must not list a shard twice')
+      .optional(),
+  ),
+  SHARD_COUNT: optionalText.pipe(
+    z
+      .string()
+      .regex(/^\d{1,4}$/, 'must be a whole number of shards, 1 or more')
+      .transform(Number)
+      .refine((n) => n >= 1, 'must be a whole number of shards, 1 or more')
+      .optional(),
+  ),
+  // How long a job lease (a digest run, a source poll or announcement being worked on) lasts
+  // without renewal before another process may take the job over.
+  LEASE_SECONDS: optionalText.pipe(
+    z
+      .string()
+      .regex(/^\d{1,5}$/, 'must be a whole number of seconds between 1 and 3600')
+      .transform(Number)
+      .refine((n) => n >= 1 && n <= 3600, 'must be a whole number of seconds between 1 and 3600')
+      .optional(),
+  ),
 });
+
+/** Default LEASE_SECONDS: long enough for a digest of several parts, short enough that a takeover comes within a minute. */
+export const DEFAULT_LEASE_SECONDS = 60;
 
 export interface Config {
   dataDir: string;
@@ -139,6 +170,16 @@ export interface Config {
   databaseUrl?: Secret;
   /** SEARCH_BACKEND when set: the embedded engine (the default) or the archive in PostgreSQL (DATABASE_URL's database). */
   searchBackend?: 'embedded' | 'postgres';
+  /** SHARD_IDS + SHARD_COUNT: the shards this process connects. Absent: one process, discord.js decides (one shard). */
+  shards?: ShardSettings;
+  /** LEASE_SECONDS: how long a job lease lasts without renewal (DEFAULT_LEASE_SECONDS when unset). */
+  leaseSeconds: number;
+}
+
+/** The shards one process connects: `ids` of `count`, every id below count. */
+export interface ShardSettings {
+  ids: number[];
+  count: number;
 }
 
 /** What the bot and the deploy script need, all present. */
@@ -152,6 +193,8 @@ export interface DiscordSettings {
    * answer questions by @mention or DM. Absent means false: slash commands only.
    */
   messageContent?: boolean;
+  /** The shards this process connects (SHARD_IDS/SHARD_COUNT); absent: one shard. */
+  shards?: ShardSettings;
 }
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; message: string };
@@ -169,7 +212,10 @@ export function parseConfig(env: NodeJS.ProcessEnv): ConfigResult {
   if (e.SEARCH_BACKEND === 'postgres' && e.DATABASE_URL === undefined) {
     return { ok: false, message: 'config: SEARCH_BACKEND=postgres needs DATABASE_URL (the PostgreSQL database the archive is kept in)' };
   }
-  const config: Config = { dataDir: e.DATA_DIR, stateDir: e.STATE_DIR, logLevel: e.LOG_LEVEL };
+  const shards = shardSettings(e.SHARD_IDS, e.SHARD_COUNT);
+  if (!shards.ok) return { ok: false, message: `config: ${shards.message}` };
+  const config: Config = { dataDir: e.DATA_DIR, stateDir: e.STATE_DIR, logLevel: e.LOG_LEVEL, leaseSeconds: e.LEASE_SECONDS ?? DEFAULT_LEASE_SECONDS };
+  if (shards.shards !== undefined) config.shards = shards.shards;
   if (e.SEARCH_BACKEND !== undefined) config.searchBackend = e.SEARCH_BACKEND;
   if (e.DISCORD_TOKEN !== undefined) config.discordToken = new Secret(e.DISCORD_TOKEN);
   if (e.DISCORD_APPLICATION_ID !== undefined) config.discordApplicationId = e.DISCORD_APPLICATION_ID;
@@ -179,6 +225,20 @@ export function parseConfig(env: NodeJS.ProcessEnv): ConfigResult {
   if (e.DRAFT_REVIEWER_ROLE !== undefined) config.draftReviewerRole = e.DRAFT_REVIEWER_ROLE;
   if (e.DATABASE_URL !== undefined) config.databaseUrl = new Secret(e.DATABASE_URL);
   return { ok: true, config };
+}
+
+/**
+ * SHARD_IDS and SHARD_COUNT together. SHARD_COUNT alone: this process runs
+ * every shard (as discord.js does). SHARD_IDS alone is refused: which shard
+ * owns a guild depends on the count, so two processes must agree on it.
+ */
+function shardSettings(ids: number[] | undefined, count: number | undefined): { ok: true; shards?: ShardSettings } | { ok: false; message: string } {
+  if (ids === undefined && count === undefined) return { ok: true };
+  if (count === undefined) return { ok: false, message: 'SHARD_COUNT must be set with SHARD_IDS (the total number of shards across all processes)' };
+  if (ids === undefined) return { ok: true, shards: { ids: Array.from({ length: count }, (_, i) => i), count } };
+  const over = ids.find((id) => id >= count);
+  if (over !== undefined) return { ok: false, message: `SHARD_IDS lists shard ${over}, but SHARD_COUNT is ${count} (ids run from 0 to ${count - 1})` };
+  return { ok: true, shards: { ids: [...ids].sort((a, b) => a - b), count } };
 }
 
 /**
@@ -198,6 +258,7 @@ export function discordSettings(config: Config): { ok: true; settings: DiscordSe
   };
   if (config.discordGuildId !== undefined) settings.guildId = config.discordGuildId;
   if (config.discordMessageContent !== undefined) settings.messageContent = config.discordMessageContent;
+  if (config.shards !== undefined) settings.shards = config.shards;
   return { ok: true, settings };
 }
 

@@ -13,6 +13,7 @@ import { SqliteDigestService } from './digest/service.ts';
 import { EXIT, FATAL_CLOSE_CODES } from './exit-codes.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { openStateStore } from './state/open.ts';
+import { JobLeases, SqlLeaseStore } from './jobs/lease.ts';
 import { StoredConversations, StoredOpenedThreads, StoredPagingMemory } from './state/memory.ts';
 import { DigestStore } from './state/store.ts';
 import { watchedSourcesDir } from './sources/paths.ts';
@@ -64,6 +65,12 @@ async function runBot(settings: DiscordSettings, cfg: Config, holder: ArchiveHol
   const memory = opened.shared
     ? { conversations: new StoredConversations(store.db), openedThreads: new StoredOpenedThreads(store.db), paging: new StoredPagingMemory(store.db) }
     : undefined;
+  // Every digest run, source poll and announcement is worked on under a lease in the state store,
+  // so with several bot processes (shards) on one PostgreSQL each runs once (src/jobs/lease.ts).
+  const leases = new JobLeases({ store: new SqlLeaseStore(store.db), ttlMs: cfg.leaseSeconds * 1000, logger: log.child({ module: 'leases' }) });
+  // Shared state: another process may add a subscription or a watch; look at least once per lease length.
+  const sharedSleepMs = opened.shared ? { maxSleepMs: cfg.leaseSeconds * 1000 } : {};
+  log.info({ holder: leases.holder, leaseSeconds: cfg.leaseSeconds, shards: settings.shards ?? null }, 'job leases ready');
   let runner: DigestRunner | undefined;
   let watcher: SourceWatcher | undefined;
   // A subscription change re-arms the scheduler, so a new time takes effect without a restart.
@@ -102,6 +109,8 @@ async function runBot(settings: DiscordSettings, cfg: Config, holder: ArchiveHol
       poster: new DiscordDigestPoster(transport.client, { log: digestLog }),
       clock: { now: () => new Date() },
       logger: digestLog,
+      leases,
+      ...sharedSleepMs,
     });
   }
   if (watches !== undefined) {
@@ -113,6 +122,8 @@ async function runBot(settings: DiscordSettings, cfg: Config, holder: ArchiveHol
       poster: new DiscordDigestPoster(transport.client, { log: watchLog }),
       clock: { now: () => new Date() },
       logger: watchLog,
+      leases,
+      ...sharedSleepMs,
     });
   }
 

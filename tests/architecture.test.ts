@@ -6,7 +6,7 @@ import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const ROOT = join(import.meta.dirname, '..');
-const DISCORD_FREE = ['src/core', 'commands', 'src/render', 'src/console', 'src/state', 'src/digest', 'src/cli'];
+const DISCORD_FREE = ['src/core', 'commands', 'src/render', 'src/console', 'src/state', 'src/digest', 'src/cli', 'src/jobs', 'src/db'];
 
 function tsFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {

@@ -7,7 +7,7 @@ import { createLogger } from '../src/logger.ts';
 describe('parseConfig', () => {
   it('GIVEN nothing set THEN the defaults and no token', () => {
     const r = parseConfig({});
-    expect(r).toEqual({ ok: true, config: { dataDir: 'data', stateDir: 'var', logLevel: 'info' } });
+    expect(r).toEqual({ ok: true, config: { dataDir: 'data', stateDir: 'var', logLevel: 'info', leaseSeconds: 60 } });
   });
 
   it('GIVEN values THEN they are used (log level case-insensitive)', () => {
@@ -63,6 +63,47 @@ describe('parseConfig', () => {
   });
 });
 
+describe('parseConfig: shards and leases', () => {
+  it('GIVEN SHARD_IDS and SHARD_COUNT THEN the ids (sorted) of the count', () => {
+    const r = parseConfig({ SHARD_IDS: ' 3, 1 ', SHARD_COUNT: '4' });
+    expect(r.ok && r.config.shards).toEqual({ ids: [1, 3], count: 4 });
+  });
+
+  it('GIVEN SHARD_COUNT alone THEN this process runs every shard', () => {
+    const r = parseConfig({ SHARD_COUNT: '3' });
+    expect(r.ok && r.config.shards).toEqual({ ids: [0, 1, 2], count: 3 });
+  });
+
+  it('GIVEN neither THEN no shard settings (discord.js connects one shard)', () => {
+    const r = parseConfig({ SHARD_IDS: '', SHARD_COUNT: '' });
+    expect(r.ok && r.config.shards).toBeUndefined();
+  });
+
+  it('GIVEN LEASE_SECONDS THEN it is used', () => {
+    const r = parseConfig({ LEASE_SECONDS: '5' });
+    expect(r.ok && r.config.leaseSeconds).toBe(5);
+  });
+
+  it.each([
+    [{ SHARD_IDS: '0,1' }, /SHARD_COUNT must be set with SHARD_IDS/],
+    [{ SHARD_IDS: '0,2', SHARD_COUNT: '2' }, /SHARD_IDS lists shard 2, but SHARD_COUNT is 2/],
+    [{ SHARD_IDS: 'zero', SHARD_COUNT: '2' }, /SHARD_IDS must be shard ids separated by commas/],
+    [{ SHARD_IDS: '1,1', SHARD_COUNT: '2' }, /SHARD_IDS must not list a shard twice/],
+    [{ SHARD_IDS: '-1', SHARD_COUNT: '2' }, /SHARD_IDS must be shard ids/],
+    [{ SHARD_COUNT: '0' }, /SHARD_COUNT must be a whole number of shards/],
+    [{ SHARD_COUNT: '2.5' }, /SHARD_COUNT must be a whole number of shards/],
+    [{ LEASE_SECONDS: '0' }, /LEASE_SECONDS must be a whole number of seconds/],
+    [{ LEASE_SECONDS: 'soon' }, /LEASE_SECONDS must be a whole number of seconds/],
+  ])('GIVEN %j THEN one line naming the variable and what is wrong', (env, message) => {
+    const r = parseConfig(env);
+    expect(r.ok).toBe(false);
+    if (!r.ok) {
+      expect(r.message).toMatch(message);
+      expect(r.message).not.toContain('\n');
+    }
+  });
+});
+
 describe('Secret', () => {
   it('GIVEN any way of printing THEN the value does not appear', () => {
     const s = new Secret('top-secret');
@@ -110,7 +151,9 @@ describe('SEARCH_BACKEND', () => {
     expect(pg.ok && pg.config.searchBackend).toBe('postgres');
     const embedded = parseConfig({ SEARCH_BACKEND: 'embedded' });
     expect(embedded.ok && embedded.config.searchBackend).toBe('embedded');
-    expect(parseConfig({ SEARCH_BACKEND: '' })).toEqual({ ok: true, config: { dataDir: 'data', stateDir: 'var', logLevel: 'info' } });
+    const unset = parseConfig({ SEARCH_BACKEND: '' });
+    expect(unset.ok).toBe(true);
+    expect(unset.ok && unset.config.searchBackend).toBeUndefined();
     const alone = parseConfig({ SEARCH_BACKEND: 'postgres' });
     expect(alone.ok).toBe(false);
     expect(!alone.ok && alone.message).toMatch(/^config: SEARCH_BACKEND=postgres needs DATABASE_URL/);

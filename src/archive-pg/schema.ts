@@ -19,7 +19,7 @@
 // - archive_values: the distinct values of each filter and count column.
 // - archive_meta: one row: data hash, counts, kinds by ordinal.
 //
-// The tables are created by migration 2 of the PostgreSQL schema
+// The tables are created by migration 3 of the PostgreSQL schema
 // (db/pg-migrations.ts), with the state tables, in the same database.
 
 /** Column of archive_records holding the codes of a filter (FILTER_COLUMNS) or a count key (COUNT_KEYS). */

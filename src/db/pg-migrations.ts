@@ -181,7 +181,22 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
     `,
   },
   {
+    // Issue 17, several processes (src/jobs/lease.ts): who works on which job
+    // until when. Expiries are milliseconds on the server's clock.
     version: 2,
+    description: 'job leases',
+    sql: `
+      CREATE TABLE job_leases (
+        job          text COLLATE "C" PRIMARY KEY,
+        holder       text NOT NULL,
+        fence        bigint NOT NULL,
+        acquired_at  bigint NOT NULL,
+        expires_at   bigint NOT NULL
+      );
+    `,
+  },
+  {
+    version: 3,
     description: 'archive (SEARCH_BACKEND=postgres): records, index documents with weighted tsvectors, vocabulary (pg_trgm), filter values, meta; see src/archive-pg/schema.ts',
     sql: ARCHIVE_SCHEMA_V1.join(';\n'),
   },

@@ -39,7 +39,8 @@ import { parseQuery } from '../core/query/parse.ts';
 import type { Archive } from '../core/search/types.ts';
 import type { DigestView } from '../core/views.ts';
 import type { DigestRun, DigestStore, Subscription } from '../state/store.ts';
-import { describeError as describe, MAX_NONCE, openThreadOnce, partNonce, PostError, sendParts, type Ledger, type Poster, type PostMessage } from '../jobs/post-once.ts';
+import { describeError as describe, leasedPoster, MAX_NONCE, openThreadOnce, partNonce, PostError, sendParts, type Ledger, type Poster, type PostMessage } from '../jobs/post-once.ts';
+import { LeaseLost, type HeldLease, type JobLeases } from '../jobs/lease.ts';
 import { TickScheduler, type Timers } from '../jobs/scheduler.ts';
 import { localDateOf, nextFire, previousFire } from './schedule.ts';
 
@@ -67,6 +68,14 @@ export interface RunnerOptions {
   /** DigestView -> message contents; defaults to the Discord markdown renderer. */
   render?: (view: DigestView) => string[];
   retryDelayMs?: number;
+  /**
+   * Job leases shared with the other bot processes (src/jobs/lease.ts): each
+   * run is worked on under the lease `digest:<subscription>:<local date>`.
+   * Absent: this process is the only one (tests, the console).
+   */
+  leases?: JobLeases;
+  /** Longest sleep between wake-ups; with several processes, how soon a subscription made elsewhere is noticed. */
+  maxSleepMs?: number;
 }
 
 export const CATCH_UP_LIMIT_MS = 6 * 3_600_000;
@@ -74,7 +83,8 @@ export const RETRY_DELAY_MS = 5 * 60_000;
 const MAX_SLEEP_MS = 3_600_000;
 
 
-export type Outcome = 'completed' | 'skipped' | 'failed' | 'retry';
+/** 'held': another process holds the run's lease (working on it, or dead and not yet expired). */
+export type Outcome = 'completed' | 'skipped' | 'failed' | 'retry' | 'held';
 
 export interface RunOutcome {
   subscriptionId: number;
@@ -84,7 +94,16 @@ export interface RunOutcome {
   /** Messages the run consists of (posted, for 'completed'). */
   messages: number;
   error?: string;
+  /** For 'held': when the other process's lease expires (ms since the epoch). */
+  heldUntil?: number;
 }
+
+function isFinal(status: string): boolean {
+  return status === 'completed' || status === 'skipped' || status === 'failed';
+}
+
+/** How long after a held lease's expiry the runner looks again (clocks differ a little). */
+const HELD_MARGIN_MS = 250;
 
 /** The run's nonce: deterministic from subscription and local date ("d12-20261127"), at most 22 characters so a part suffix fits. */
 export function runNonce(subscriptionId: number, localDate: string): string {
@@ -104,10 +123,16 @@ export class DigestRunner {
   /** Runs in progress by "subscription:date": a tick during a slow post joins it instead of starting another. */
   private readonly inFlight = new Map<string, Promise<RunOutcome>>();
   private readonly scheduler: TickScheduler;
+  private readonly leases: JobLeases | undefined;
+  private readonly maxSleepMs: number;
   private retryPending = false;
+  /** The earliest expiry of a lease another process held at the last tick: look again then. */
+  private heldUntil: number | undefined;
 
   constructor(opts: RunnerOptions) {
     this.store = opts.store;
+    this.leases = opts.leases;
+    this.maxSleepMs = opts.maxSleepMs ?? MAX_SLEEP_MS;
     this.archive = opts.archive;
     this.poster = opts.poster;
     this.clock = opts.clock;
@@ -118,7 +143,7 @@ export class DigestRunner {
       tick: (now) => this.tick(now),
       logger: this.log,
       what: 'digest tick failed',
-      maxSleepMs: MAX_SLEEP_MS,
+      maxSleepMs: this.maxSleepMs,
       ...(opts.timers !== undefined ? { timers: opts.timers } : {}),
     });
     this.render = opts.render ?? ((view) => renderDigestMessages(view));
@@ -144,9 +169,11 @@ export class DigestRunner {
   /** When the timer will next wake the runner; undefined when stopped or nothing is subscribed. */
   nextWake(now: Date = this.clock.now()): Date | undefined {
     if (!this.scheduler.running) return undefined;
-    let wake = now.getTime() + MAX_SLEEP_MS;
+    let wake = now.getTime() + this.maxSleepMs;
     for (const sub of this.store.active()) wake = Math.min(wake, nextFire(sub.time, sub.timezone, now).getTime());
     if (this.retryPending) wake = Math.min(wake, now.getTime() + this.retryDelayMs);
+    // Just past the expiry of a lease held elsewhere: if its holder died, the work is taken over then.
+    if (this.heldUntil !== undefined) wake = Math.min(wake, Math.max(now.getTime(), this.heldUntil + HELD_MARGIN_MS));
     return new Date(wake);
   }
 
@@ -173,8 +200,8 @@ export class DigestRunner {
         return;
       }
       const run = this.store.run(sub.id, localDate);
-      if (run !== undefined && (run.status === 'completed' || run.status === 'skipped' || run.status === 'failed')) return;
-      const p = this.runDue(sub, localDate, due, now).finally(() => this.inFlight.delete(key));
+      if (run !== undefined && isFinal(run.status)) return;
+      const p = this.runLeased(sub, localDate, due, now).finally(() => this.inFlight.delete(key));
       this.inFlight.set(key, p);
       work.push(p);
     };
@@ -190,11 +217,32 @@ export class DigestRunner {
     }
     const outcomes = await Promise.all(work);
     this.retryPending = outcomes.some((o) => o.outcome === 'retry');
+    const held = outcomes.map((o) => o.heldUntil).filter((t): t is number => t !== undefined);
+    this.heldUntil = held.length > 0 ? Math.min(...held) : undefined;
     return outcomes;
   }
 
-  /** One subscription's digest for one local date, from wherever its record says it got to. */
-  async runDue(sub: Subscription, localDate: string, due: Date, now: Date): Promise<RunOutcome> {
+  /**
+   * runDue under the run's job lease, when leases are shared with other
+   * processes. The record is read again once the lease is held: the process
+   * that held it before may have finished the run, or got part of the way.
+   */
+  private async runLeased(sub: Subscription, localDate: string, due: Date, now: Date): Promise<RunOutcome> {
+    if (this.leases === undefined) return this.runDue(sub, localDate, due, now);
+    const base = { subscriptionId: sub.id, channelId: sub.channelId, localDate };
+    const leased = await this.leases.run(`digest:${sub.id}:${localDate}`, async (held) => {
+      const run = this.store.run(sub.id, localDate);
+      if (run !== undefined && isFinal(run.status)) return { ...base, outcome: run.status as Outcome, messages: run.messageIds.length };
+      return this.runDue(sub, localDate, due, now, held);
+    });
+    if (leased.ran) return leased.value;
+    this.log.info({ subscription: sub.id, localDate, holder: leased.heldBy.holder, until: new Date(leased.heldBy.expiresAt).toISOString() }, 'digest being posted by another process');
+    return { ...base, outcome: 'held', messages: 0, heldUntil: leased.heldBy.expiresAt };
+  }
+
+  /** One subscription's digest for one local date, from wherever its record says it got to. `held`: the run's lease, when shared. */
+  async runDue(sub: Subscription, localDate: string, due: Date, now: Date, held?: HeldLease): Promise<RunOutcome> {
+    const poster = held === undefined ? this.poster : leasedPoster(this.poster, held);
     const base = { subscriptionId: sub.id, channelId: sub.channelId, localDate };
     const ctx = { subscription: sub.id, channel: sub.channelId, localDate, plannedAt: due.toISOString() };
     let run = this.store.run(sub.id, localDate);
@@ -221,12 +269,18 @@ export class DigestRunner {
     }
 
     try {
-      run = await this.send(sub, run, due);
-      run = await this.thread(sub, run, localDate, ctx);
+      run = await this.send(poster, sub, run, due);
+      run = await this.thread(poster, sub, run, localDate, ctx);
+      held?.assertHeld();
       run = this.store.complete(run.id, this.clock.now().toISOString());
       this.log.info({ ...ctx, messages: run.messageIds.length, thread: run.threadId }, 'digest posted');
       return { ...base, outcome: 'completed', messages: run.messageIds.length };
     } catch (err) {
+      // Taken over after this process stalled past the lease: the new holder finishes it from the record.
+      if (err instanceof LeaseLost) {
+        this.log.warn({ ...ctx, posted: run.messageIds.length }, 'digest left to the process that took its lease over');
+        return { ...base, outcome: 'held', messages: run.messageIds.length };
+      }
       const permanent = err instanceof PostError && err.permanent;
       const failed = this.store.recordFailure(run.id, describe(err), permanent);
       if (permanent) {
@@ -268,13 +322,13 @@ export class DigestRunner {
   }
 
   /** Sends the parts not yet recorded, recording each id as soon as it is known. */
-  private send(sub: Subscription, run: DigestRun, due: Date): Promise<DigestRun> {
-    return sendParts(this.poster, sub.channelId, run, this.ledger(run.id), due);
+  private send(poster: DigestPoster, sub: Subscription, run: DigestRun, due: Date): Promise<DigestRun> {
+    return sendParts(poster, sub.channelId, run, this.ledger(run.id), due);
   }
 
   /** Opens the discussion thread on the first message, unless recorded already. A thread the bot may not open does not undo the digest. */
-  private thread(sub: Subscription, run: DigestRun, localDate: string, ctx: object): Promise<DigestRun> {
-    return openThreadOnce(this.poster, sub.channelId, run, this.ledger(run.id), threadName(localDate), (err) =>
+  private thread(poster: DigestPoster, sub: Subscription, run: DigestRun, localDate: string, ctx: object): Promise<DigestRun> {
+    return openThreadOnce(poster, sub.channelId, run, this.ledger(run.id), threadName(localDate), (err) =>
       this.log.warn({ ...ctx, err: describe(err) }, 'digest posted without a thread: cannot open one'),
     );
   }

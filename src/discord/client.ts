@@ -20,7 +20,7 @@
 // Later features use `client` (a digest scheduler posting to channels and
 // opening threads) and `router` (registering /digest, /discuss, /export routes).
 import { Client, Events, GatewayIntentBits, Options, Partials, RESTEvents, type ClientOptions, type Interaction, type Message } from 'discord.js';
-import type { DiscordSettings } from '../config.ts';
+import type { DiscordSettings, ShardSettings } from '../config.ts';
 import type { ArchiveHolder } from '../core/search/holder.ts';
 import type { Logger } from '../logger.ts';
 import { FATAL_CLOSE_CODES } from '../exit-codes.ts';
@@ -92,9 +92,13 @@ export const DISALLOWED_INTENT_HINT =
   'Discord refused the Message Content intent: turn it on in the Developer Portal (your application > Bot > Privileged Gateway Intents > Message Content Intent), or set DISCORD_MESSAGE_CONTENT=false';
 
 /** The discord.js options: intents, REST base, cache limits and sweepers. */
-export function clientOptions(opts: { apiUrl: string; intents?: readonly GatewayIntentBits[]; partials?: readonly Partials[] }): ClientOptions {
+export function clientOptions(opts: { apiUrl: string; intents?: readonly GatewayIntentBits[]; partials?: readonly Partials[]; shards?: ShardSettings }): ClientOptions {
   return {
     intents: [...(opts.intents ?? DEFAULT_INTENTS)],
+    // SHARD_IDS/SHARD_COUNT: this process identifies as these shards only; Discord then sends it the
+    // events and interactions of the guilds those shards own ((guild_id >> 22) % count). Explicit, so
+    // discord.js does not read its own SHARDS/SHARD_COUNT environment variables behind our config.
+    ...(opts.shards !== undefined ? { shards: [...opts.shards.ids], shardCount: opts.shards.count } : {}),
     ...(opts.partials !== undefined && opts.partials.length > 0 ? { partials: [...opts.partials] } : {}),
     rest: { api: opts.apiUrl },
     allowedMentions: { parse: [] },
@@ -140,6 +144,7 @@ export function createDiscordTransport(opts: DiscordTransportOptions): DiscordTr
       apiUrl: opts.settings.apiUrl,
       intents: opts.intents ?? (messageContent ? MESSAGE_INTENTS : DEFAULT_INTENTS),
       partials: messageContent ? [Partials.Channel] : [],
+      ...(opts.settings.shards !== undefined ? { shards: opts.settings.shards } : {}),
     }),
   );
   // One Paging for both: Prev/Next on an answer to a mention are pressed like a slash command's.
@@ -229,7 +234,14 @@ export function createDiscordTransport(opts: DiscordTransportOptions): DiscordTr
         log.warn({ configured: opts.settings.applicationId, actual: applicationId }, 'DISCORD_APPLICATION_ID is not the token\'s application: deploy-commands would register elsewhere');
       }
       log.info(
-        { user: client.user?.tag, guilds: client.guilds.cache.size, intents: client.options.intents.bitfield, mentions: mentions !== null },
+        {
+          user: client.user?.tag,
+          guilds: client.guilds.cache.size,
+          intents: client.options.intents.bitfield,
+          mentions: mentions !== null,
+          shards: client.options.shards,
+          shardCount: client.options.shardCount,
+        },
         'connected to Discord',
       );
     },

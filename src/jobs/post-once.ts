@@ -11,6 +11,7 @@
 //     recorded; a thread the bot may not open does not undo the post.
 // The ledger is the runner's own record (a digest run, an announcement); these
 // functions only say when to write what.
+import type { HeldLease } from './lease.ts';
 
 export interface PostMessage {
   /** Markdown, at most 2000 characters. */
@@ -113,6 +114,32 @@ export async function openThreadOnce<R extends Outgoing>(
     }
     throw err;
   }
+}
+
+/**
+ * The poster as the holder of a job lease uses it: every send and thread first
+ * checks that the lease is still held (src/jobs/lease.ts), so a process that
+ * lost its job to a takeover stops before its next side effect.
+ */
+export function leasedPoster(poster: Poster, held: HeldLease): Poster {
+  const guarded: Poster = {
+    post: (channelId, message, nonce) => {
+      held.assertHeld();
+      return poster.post(channelId, message, nonce);
+    },
+    openThread: (channelId, messageId, name) => {
+      held.assertHeld();
+      return poster.openThread(channelId, messageId, name);
+    },
+  };
+  const find = poster.findPosted;
+  if (find !== undefined) {
+    guarded.findPosted = (channelId, message, nonce, after) => {
+      held.assertHeld();
+      return find.call(poster, channelId, message, nonce, after);
+    };
+  }
+  return guarded;
 }
 
 export function describeError(err: unknown): string {

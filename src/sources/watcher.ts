@@ -47,7 +47,8 @@ import {
   summaryMessage,
   updateMessage,
 } from '../core/sources/announce.ts';
-import { describeError, openThreadOnce, PostError, sendParts, type Ledger, type Poster } from '../jobs/post-once.ts';
+import { describeError, leasedPoster, openThreadOnce, PostError, sendParts, type Ledger, type Poster } from '../jobs/post-once.ts';
+import { LeaseLost, type HeldLease, type JobLeases } from '../jobs/lease.ts';
 import { TickScheduler, type Timers } from '../jobs/scheduler.ts';
 import type { Announcement, PlannedAnnouncement, SeenPost, Watch, WatchStore } from '../state/watch-store.ts';
 
@@ -84,7 +85,16 @@ export interface WatcherOptions {
   retryDelayMs?: number;
   /** Longest sleep between wake-ups (changes made by the console are noticed within it). */
   maxSleepMs?: number;
+  /**
+   * Job leases shared with the other bot processes (src/jobs/lease.ts): a poll
+   * runs under `source-poll:<watch>`, an announcement under
+   * `announcement:<id>`. Absent: this process is the only one.
+   */
+  leases?: JobLeases;
 }
+
+/** How long after a held lease's expiry the watcher looks again (clocks differ a little). */
+const HELD_MARGIN_MS = 250;
 
 export const FAILURE_LIMIT = 5;
 export const FLOOD_LIMIT = 10;
@@ -142,6 +152,11 @@ export class SourceWatcher {
   private current: Promise<PollOutcome[]> | undefined;
   private retryPending = false;
   private stopped = false;
+  private readonly leases: JobLeases | undefined;
+  /** Earliest expiry of a lease another process held at the last tick (ms since the epoch). */
+  private heldUntil: number | undefined;
+  /** Expiries seen during the tick in progress. */
+  private heldNow: number[] = [];
 
   constructor(opts: WatcherOptions) {
     this.store = opts.store;
@@ -156,6 +171,7 @@ export class SourceWatcher {
     this.failureLimit = opts.failureLimit ?? FAILURE_LIMIT;
     this.floodLimit = opts.floodLimit ?? FLOOD_LIMIT;
     this.retryDelayMs = opts.retryDelayMs ?? 60_000;
+    this.leases = opts.leases;
     this.scheduler = new TickScheduler({
       clock: this.clock,
       nextWake: (now) => this.nextWake(now),
@@ -196,6 +212,8 @@ export class SourceWatcher {
     let wake = Number.POSITIVE_INFINITY;
     for (const w of this.store.active()) wake = Math.min(wake, Date.parse(w.nextPollAt));
     if (this.retryPending) wake = Math.min(wake, now.getTime() + this.retryDelayMs);
+    // Just past the expiry of a lease held elsewhere: if its holder died, the work is taken over then.
+    if (this.heldUntil !== undefined) wake = Math.min(wake, Math.max(now.getTime(), this.heldUntil + HELD_MARGIN_MS));
     return Number.isFinite(wake) ? new Date(wake) : undefined;
   }
 
@@ -203,16 +221,19 @@ export class SourceWatcher {
   tick(now: Date = this.clock.now()): Promise<PollOutcome[]> {
     if (this.current !== undefined) return this.current;
     const run = (async () => {
+      this.heldNow = [];
       await this.drain();
       const outcomes: PollOutcome[] = [];
       for (const w of this.store.active()) {
         if (Date.parse(w.nextPollAt) > now.getTime()) continue;
-        outcomes.push(await this.poll(w));
+        const outcome = await this.pollLeased(w, now);
+        if (outcome !== undefined) outcomes.push(outcome);
         await this.drain();
       }
       return outcomes;
     })().finally(() => {
       this.current = undefined;
+      this.heldUntil = this.heldNow.length > 0 ? Math.min(...this.heldNow) : undefined;
     });
     this.current = run;
     return run;
@@ -224,6 +245,24 @@ export class SourceWatcher {
 
   private at(offsetMs: number): string {
     return new Date(this.clock.now().getTime() + offsetMs).toISOString();
+  }
+
+  /**
+   * poll() under the watch's job lease, when leases are shared: undefined when
+   * another process holds it, or polled it meanwhile (the watch read again
+   * once the lease is held is no longer due).
+   */
+  private async pollLeased(w: Watch, now: Date): Promise<PollOutcome | undefined> {
+    if (this.leases === undefined) return this.poll(w);
+    const leased = await this.leases.run(`source-poll:${w.id}`, async () => {
+      const fresh = this.store.byId(w.id);
+      if (fresh === undefined || !fresh.active || Date.parse(fresh.nextPollAt) > now.getTime()) return undefined;
+      return this.poll(fresh);
+    });
+    if (leased.ran) return leased.value;
+    this.heldNow.push(leased.heldBy.expiresAt);
+    this.log.info({ watch: w.id, holder: leased.heldBy.holder }, 'source poll being done by another process');
+    return undefined;
   }
 
   /** One poll of one watch; records its outcome. Never throws. */
@@ -394,48 +433,74 @@ export class SourceWatcher {
     };
   }
 
-  /** Posts every pending announcement, oldest first. */
+  /** Posts every pending announcement, oldest first (each under its job lease, when leases are shared). */
   async drain(): Promise<void> {
     let failed = false;
     for (const pending of this.store.pending()) {
-      const ctx = { announcement: pending.id, watch: pending.watchId, kind: pending.kind, source: pending.sourceId };
-      let a = pending;
-      // A watch removed meanwhile says nothing more (what it imported stays in the archive).
-      if (this.store.byId(a.watchId)?.active !== true) {
-        this.store.skip(a.id, 'the watch was removed');
+      if (this.leases === undefined) {
+        if ((await this.announce(pending)) === 'retry') failed = true;
         continue;
       }
-      let channelId = a.channelId;
-      if (a.kind === 'update') {
-        const origin = a.sourceId === null ? undefined : this.store.byKey(a.watchId, `new:${a.sourceId}`);
-        // The announcement it belongs to is still to be finished (it failed for now): wait for it.
-        if (origin !== undefined && (origin.status === 'intent' || origin.status === 'posted')) continue;
-        if (origin === undefined || origin.threadId === null) {
-          this.store.skip(a.id, 'the post has no thread to note the update in');
-          continue;
-        }
-        channelId = origin.threadId;
-      }
-      if (channelId === null) {
-        this.store.skip(a.id, 'no channel');
-        continue;
-      }
-      try {
-        a = await sendParts(this.poster, channelId, a, this.ledger(a.id), new Date(a.plannedAt));
-        if (a.kind === 'announce') {
-          a = await openThreadOnce(this.poster, channelId, a, this.ledger(a.id), a.threadName ?? a.sourceId ?? 'New post', (err) =>
-            this.log.warn({ ...ctx, err: describeError(err) }, 'post announced without a thread: cannot open one'),
-          );
-        }
-        this.store.complete(a.id, this.clock.now().toISOString());
-        this.log.info({ ...ctx, messages: a.messageIds.length, thread: a.threadId }, 'source announcement posted');
-      } catch (err) {
-        const permanent = err instanceof PostError && err.permanent;
-        const after = this.store.recordAttemptFailure(a.id, describeError(err), permanent);
-        if (!permanent) failed = true;
-        this.log.warn({ ...ctx, err: describeError(err), attempts: after.attempts, permanent }, permanent ? 'source announcement failed: giving up' : 'source announcement not finished; will retry');
-      }
+      const leased = await this.leases.run(`announcement:${pending.id}`, async (held) => {
+        // Read again under the lease: the previous holder may have finished it, or got part of the way.
+        const current = this.store.announcement(pending.id);
+        if (current.status !== 'intent' && current.status !== 'posted') return 'done' as const;
+        return this.announce(current, held);
+      });
+      if (!leased.ran) {
+        this.heldNow.push(leased.heldBy.expiresAt);
+        this.log.info({ announcement: pending.id, holder: leased.heldBy.holder }, 'source announcement being posted by another process');
+      } else if (leased.value === 'retry') failed = true;
     }
     this.retryPending = failed;
+  }
+
+  /** Posts one pending announcement from wherever its record says it got to. */
+  private async announce(pending: Announcement, held?: HeldLease): Promise<'done' | 'retry' | 'held'> {
+    const poster = held === undefined ? this.poster : leasedPoster(this.poster, held);
+    const ctx = { announcement: pending.id, watch: pending.watchId, kind: pending.kind, source: pending.sourceId };
+    let a = pending;
+    // A watch removed meanwhile says nothing more (what it imported stays in the archive).
+    if (this.store.byId(a.watchId)?.active !== true) {
+      this.store.skip(a.id, 'the watch was removed');
+      return 'done';
+    }
+    let channelId = a.channelId;
+    if (a.kind === 'update') {
+      const origin = a.sourceId === null ? undefined : this.store.byKey(a.watchId, `new:${a.sourceId}`);
+      // The announcement it belongs to is still to be finished (it failed for now): wait for it.
+      if (origin !== undefined && (origin.status === 'intent' || origin.status === 'posted')) return 'done';
+      if (origin === undefined || origin.threadId === null) {
+        this.store.skip(a.id, 'the post has no thread to note the update in');
+        return 'done';
+      }
+      channelId = origin.threadId;
+    }
+    if (channelId === null) {
+      this.store.skip(a.id, 'no channel');
+      return 'done';
+    }
+    try {
+      a = await sendParts(poster, channelId, a, this.ledger(a.id), new Date(a.plannedAt));
+      if (a.kind === 'announce') {
+        a = await openThreadOnce(poster, channelId, a, this.ledger(a.id), a.threadName ?? a.sourceId ?? 'New post', (err) =>
+          this.log.warn({ ...ctx, err: describeError(err) }, 'post announced without a thread: cannot open one'),
+        );
+      }
+      held?.assertHeld();
+      this.store.complete(a.id, this.clock.now().toISOString());
+      this.log.info({ ...ctx, messages: a.messageIds.length, thread: a.threadId }, 'source announcement posted');
+      return 'done';
+    } catch (err) {
+      // Taken over after this process stalled past the lease: the new holder finishes it from the record.
+      if (err instanceof LeaseLost) {
+        this.log.warn({ ...ctx, posted: a.messageIds.length }, 'source announcement left to the process that took its lease over');
+        return 'held';
+      }
+      const permanent = err instanceof PostError && err.permanent;
+      const after = this.store.recordAttemptFailure(a.id, describeError(err), permanent);
+      this.log.warn({ ...ctx, err: describeError(err), attempts: after.attempts, permanent }, permanent ? 'source announcement failed: giving up' : 'source announcement not finished; will retry');
+      return permanent ? 'done' : 'retry';
+    }
   }
 }

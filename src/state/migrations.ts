@@ -271,6 +271,25 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX opened_threads_used ON opened_threads (used_at);
     `,
   },
+  {
+    // Issue 17, several processes (src/jobs/lease.ts): who works on which job
+    // (a digest run, a source poll, an announcement) until when. Kept in
+    // SQLite too so the runners have one way through, though one process
+    // uses a SQLite file.
+    version: 7,
+    description: 'job leases',
+    sql: `
+      CREATE TABLE job_leases (
+        job          TEXT PRIMARY KEY,
+        holder       TEXT NOT NULL,
+        -- Goes up by one at each takeover.
+        fence        INTEGER NOT NULL,
+        -- Milliseconds since the epoch.
+        acquired_at  INTEGER NOT NULL,
+        expires_at   INTEGER NOT NULL
+      );
+    `,
+  },
 ];
 
 /** The schema version this build writes. */

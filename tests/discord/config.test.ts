@@ -58,6 +58,6 @@ describe('Discord configuration', () => {
   it('GIVEN empty Discord variables (blank lines in .env) THEN they count as unset', () => {
     const r = parseConfig({ DISCORD_APPLICATION_ID: '', DISCORD_GUILD_ID: ' ', DISCORD_API_URL: '' });
     expect(r.ok).toBe(true);
-    if (r.ok) expect(r.config).toEqual({ dataDir: 'data', stateDir: 'var', logLevel: 'info' });
+    if (r.ok) expect(r.config).toEqual({ dataDir: 'data', stateDir: 'var', logLevel: 'info', leaseSeconds: 60 });
   });
 });

@@ -30,9 +30,11 @@ const watchers: SourceWatcher[] = [];
 const stores: WatchStore[] = [];
 
 afterEach(async () => {
-  for (const w of watchers.splice(0)) {
-    w.stop();
-  }
+  const stopping = watchers.splice(0);
+  for (const w of stopping) w.stop();
+  // A poll still in flight writes to its store when it ends: let it end before the stores close
+  // (bounded: a watcher whose poster never answers, the "dying" one, never becomes idle).
+  await Promise.race([Promise.all(stopping.map((w) => w.idle())), new Promise((r) => setTimeout(r, 3000))]);
   await bot?.stop();
   expect(bot?.double.errors ?? []).toEqual([]);
   bot = undefined;

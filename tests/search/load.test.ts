@@ -15,5 +15,7 @@ describe('search under load while rebuilding', () => {
     expect(result.calls).toBeGreaterThan(100);
     expect(result.rebuilds.finished).toBeGreaterThanOrEqual(1);
     expect(new Set(result.rebuilds.threads)).toEqual(new Set(['worker']));
-  }, 30_000);
+  // Building the 15,000-record corpus and its index comes before the 5 s of load: on a busy
+  // two-core machine that alone has taken over 20 s. The bound keeps the test finite, not fast.
+  }, 120_000);
 });

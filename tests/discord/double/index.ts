@@ -7,6 +7,13 @@
 // itself (@discordjs/rest builds `${api}/v${version}${route}`), and learns the
 // gateway URL from GET /gateway/bot, so nothing else needs configuring.
 //
+// Sharding: the double can hold several guilds (`guilds`) and several gateway
+// sessions at once, one per shard. IDENTIFY's `shard: [id, count]` decides what
+// a session gets, as on Discord: READY lists the guilds the shard owns
+// ((guild_id >> 22) % count), and every guild event and interaction is
+// dispatched on the session of the shard owning its guild. Without `shard`
+// a session is shard [0, 1] and owns every guild.
+//
 // Everything the bot sends is recorded (`calls`, `gatewayLog`) so tests can
 // assert on the exact wire traffic. Where real Discord rejects a request a bot
 // could plausibly make (content over 2000 chars, a second callback for the same
@@ -53,6 +60,46 @@ export interface DiscordDoubleOptions {
   channelName?: string;
   /** HELLO's heartbeat_interval. Discord sends 41250; tests can shorten it to exercise heartbeats. */
   heartbeatIntervalMs?: number;
+  /** More guilds besides the first (guildId/channelId), each with one text channel. */
+  guilds?: GuildInit[];
+  /** GET /gateway/bot `shards` (Discord's recommendation); default 1. */
+  recommendedShards?: number;
+  /** GET /gateway/bot session_start_limit.max_concurrency; default 1. */
+  maxConcurrency?: number;
+  /** Refuse IDENTIFY with fewer shards than this (close 4011, sharding required), as Discord does for big bots. */
+  requireShards?: number;
+}
+
+export interface GuildInit {
+  id: string;
+  name?: string;
+  channelId: string;
+  channelName?: string;
+}
+
+/** One gateway session, as a test sees it. */
+export interface ShardSession {
+  /** [shard id, shard count] from IDENTIFY ([0, 1] without `shard`). */
+  shard: [number, number];
+  /** The guilds READY listed: those the shard owns. */
+  guilds: string[];
+  /** Still connected and authenticated. */
+  open: boolean;
+}
+
+/** The shard owning a guild: (guild_id >> 22) % count, Discord's rule. */
+export function shardOf(guildId: string, count: number): number {
+  return Number((BigInt(guildId) >> 22n) % BigInt(count));
+}
+
+/** A guild id (a valid snowflake) owned by `shard` of `count`; `n` picks among them. */
+export function guildIdForShard(shard: number, count: number, n = 0): string {
+  if (!(shard >= 0 && shard < count)) throw new RangeError(`guildIdForShard: shard ${shard} is not below ${count}`);
+  // The bits above the low 22 (a timestamp) decide the shard; the low bits are free.
+  const t0 = BigInt(Date.UTC(2020, 0, 1) - 1_420_070_400_000) + BigInt(n * count);
+  const c = BigInt(count);
+  const t = t0 + ((BigInt(shard) - (t0 % c) + c) % c);
+  return ((t << 22n) | 1n).toString();
 }
 
 export interface RecordedCall {
@@ -110,8 +157,10 @@ export interface InteractionInit {
   appPermissions?: string;
   locale?: string;
   guildLocale?: string;
-  /** Channel (or thread) the interaction comes from; must be known to the double. */
+  /** Channel (or thread) the interaction comes from; must be known to the double. Default: the guild's channel. */
   channelId?: string;
+  /** The guild it comes from (default: the first); dispatched on the session of the shard owning it. */
+  guildId?: string;
   /** Merged into `data` last. */
   data?: Json;
   /** Merged into the top-level payload last. */
@@ -166,9 +215,23 @@ export interface DiscordDouble {
   readonly errors: string[];
   /** Resolves once the client sent IDENTIFY and got READY. */
   readonly ready: Promise<void>;
+  /** Every guild id the double holds, the first one first. */
+  readonly guildIds: string[];
+  /** The gateway sessions so far (closed ones too), oldest first. */
+  readonly sessions: ShardSession[];
+  /** The text channel of a guild (the one it was created with). */
+  channelOf(guildId: string): string;
+  /** A new text channel in a guild; returns its id. */
+  addChannel(guildId: string, name?: string): string;
+  /**
+   * Called with each API request before it is answered (after it is recorded as arriving). Resolving
+   * 'drop' leaves the request unprocessed (as if it never reached Discord); anything else processes it.
+   * The answer still goes to the client, which may be gone by then (a test that killed it).
+   */
+  intercept(fn: ((call: { method: string; path: string; body: unknown }) => Promise<'drop' | void> | 'drop' | void) | null): void;
   waitForCall(predicate: (call: RecordedCall) => boolean, timeoutMs?: number): Promise<RecordedCall>;
-  /** Resolves when a client session is connected and authenticated (e.g. after a resume). */
-  waitForSession(timeoutMs?: number): Promise<void>;
+  /** Resolves when a client session is connected and authenticated (e.g. after a resume); with `shard`, that shard's session. */
+  waitForSession(timeoutMs?: number, shard?: number): Promise<void>;
   rateLimitNext(pathRegex: RegExp, retryAfterSeconds: number, method?: string): void;
   /** The next request matching (path below /api/v10, optional method) is refused with this Discord error, e.g. 403 / 50013 Missing Permissions. */
   failNext(pathRegex: RegExp, error: { status: number; code: number; message: string }, method?: string): void;
@@ -178,7 +241,8 @@ export interface DiscordDouble {
   dispatchInteraction(init?: InteractionInit): { id: string; token: string; payload: Json };
   /** Stores a message in a channel as if a user (default) or the bot had posted it. */
   seedMessage(fields?: { channelId?: string; content?: string; author?: Json; components?: Json[] }): Json;
-  closeSocket(code?: number): void;
+  /** Closes the newest session's socket, or with `shard` that shard's. */
+  closeSocket(code?: number, shard?: number): void;
   stop(): Promise<void>;
 }
 
@@ -202,6 +266,15 @@ interface RateLimitRule {
   regex: RegExp;
   retryAfter: number;
   method: string | undefined;
+}
+
+interface Session {
+  socket: WebSocket;
+  id: string;
+  seq: number;
+  shard: [number, number];
+  guilds: string[];
+  open: boolean;
 }
 
 interface Waiter<T> {
@@ -255,16 +328,22 @@ class Double implements DiscordDouble {
   private readonly wss: WebSocketServer;
   private readonly sockets = new Set<WebSocket>();
   private readonly callWaiters = new Set<Waiter<RecordedCall>>();
-  private readonly sessionWaiters = new Set<Waiter<void>>();
   private readonly rateLimits: RateLimitRule[] = [];
   private readonly failures: Array<{ regex: RegExp; method: string | undefined; answer: Answer }> = [];
   private readonly nonces = new Map<string, Json>();
   private readonly byToken = new Map<string, InteractionState>();
   private readonly routes: Array<[string, RegExp, Handler]>;
   private markReady: () => void = () => {};
-  private current: WebSocket | null = null;
-  private sessionId = '';
-  private seq = 0;
+  /** The newest authenticated session: where events without a guild go. */
+  private current: Session | null = null;
+  private readonly allSessions: Session[] = [];
+  /** Identity per guild id (the first is `id`), in creation order. */
+  private readonly guildIdentities = new Map<string, Identity>();
+  private readonly recommendedShards: number;
+  private readonly maxConcurrency: number;
+  private readonly requireShards: number;
+  private interceptor: ((call: { method: string; path: string; body: unknown }) => Promise<'drop' | void> | 'drop' | void) | null = null;
+  private readonly sessionWaiters = new Set<Waiter<Session>>();
   private readonly joinedAt = new Date().toISOString();
 
   constructor(opts: DiscordDoubleOptions) {
@@ -278,6 +357,16 @@ class Double implements DiscordDouble {
       channelName: opts.channelName ?? 'incidents',
     };
     this.heartbeatInterval = opts.heartbeatIntervalMs ?? 41_250;
+    this.recommendedShards = opts.recommendedShards ?? 1;
+    this.maxConcurrency = opts.maxConcurrency ?? 1;
+    this.requireShards = opts.requireShards ?? 1;
+    this.guildIdentities.set(this.id.guildId, this.id);
+    for (const g of opts.guilds ?? []) {
+      if (this.guildIdentities.has(g.id)) throw new Error(`startDiscordDouble: guild ${g.id} given twice`);
+      const identity: Identity = { ...this.id, guildId: g.id, guildName: g.name ?? `Guild ${g.id}`, channelId: g.channelId, channelName: g.channelName ?? 'incidents' };
+      this.guildIdentities.set(g.id, identity);
+      this.channels.set(g.channelId, build.textChannel(identity, true));
+    }
     this.ready = new Promise<void>((resolve) => {
       this.markReady = resolve;
     });
@@ -301,6 +390,33 @@ class Double implements DiscordDouble {
   }
   get channelId() {
     return this.id.channelId;
+  }
+  get guildIds() {
+    return [...this.guildIdentities.keys()];
+  }
+  get sessions(): ShardSession[] {
+    return this.allSessions.map((x) => ({ shard: [...x.shard] as [number, number], guilds: [...x.guilds], open: x.open }));
+  }
+  channelOf(guildId: string): string {
+    const identity = this.guildIdentities.get(guildId);
+    if (!identity) throw new Error(`channelOf: unknown guild ${guildId}`);
+    return identity.channelId;
+  }
+  addChannel(guildId: string, name = 'digest'): string {
+    const identity = this.guildIdentities.get(guildId);
+    if (!identity) throw new Error(`addChannel: unknown guild ${guildId}`);
+    const channelId = snowflake();
+    this.channels.set(channelId, build.textChannel({ ...identity, channelId, channelName: name }, true));
+    return channelId;
+  }
+  intercept(fn: ((call: { method: string; path: string; body: unknown }) => Promise<'drop' | void> | 'drop' | void) | null): void {
+    this.interceptor = fn;
+  }
+  /** The guild a channel (or thread) belongs to; the first guild for an unknown one. */
+  private guildOfChannel(channelId: string | undefined): string {
+    const channel = channelId ? this.channels.get(channelId) : undefined;
+    const g = channel?.['guild_id'];
+    return typeof g === 'string' ? g : this.id.guildId;
   }
   get apiBase() {
     return `http://127.0.0.1:${this.port}/api`;
@@ -336,16 +452,17 @@ class Double implements DiscordDouble {
     });
   }
 
-  waitForSession(timeoutMs = 5000): Promise<void> {
-    if (this.current?.readyState === WebSocket.OPEN) return Promise.resolve();
+  waitForSession(timeoutMs = 5000, shard?: number): Promise<void> {
+    const fits = (x: Session): boolean => shard === undefined || x.shard[0] === shard;
+    if (this.allSessions.some((x) => x.open && x.socket.readyState === WebSocket.OPEN && fits(x))) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
-      const waiter: Waiter<void> = {
-        test: () => true,
-        resolve,
+      const waiter: Waiter<Session> = {
+        test: fits,
+        resolve: () => resolve(),
         reject,
         timer: setTimeout(() => {
           this.sessionWaiters.delete(waiter);
-          reject(new Error(`waitForSession: no authenticated gateway session within ${timeoutMs} ms`));
+          reject(new Error(`waitForSession: no authenticated gateway session${shard === undefined ? '' : ` for shard ${shard}`} within ${timeoutMs} ms`));
         }, timeoutMs),
       };
       this.sessionWaiters.add(waiter);
@@ -424,9 +541,12 @@ class Double implements DiscordDouble {
     let answer: Answer;
     try {
       body = await parseBody(raw, req.headers['content-type']);
-      const limited = isApi ? this.takeRateLimit(method, path) : null;
-      const failure = isApi && !limited ? this.takeFailure(method, path) : null;
-      if (limited) answer = this.rateLimitedAnswer(limited);
+      const hook = this.interceptor;
+      const dropped = isApi && hook !== null ? (await hook({ method, path, body })) === 'drop' : false;
+      const limited = isApi && !dropped ? this.takeRateLimit(method, path) : null;
+      const failure = isApi && !limited && !dropped ? this.takeFailure(method, path) : null;
+      if (dropped) answer = err(503, 0, 'dropped by the test (never reached Discord)');
+      else if (limited) answer = this.rateLimitedAnswer(limited);
       else if (failure) answer = failure;
       else if (isApi) answer = await this.route({ method, path, query, body });
       else answer = this.nonApi(method, path);
@@ -517,22 +637,22 @@ class Double implements DiscordDouble {
   private gatewayBot(): Answer {
     return ok({
       url: this.gatewayUrl,
-      shards: 1,
-      session_start_limit: { total: 1000, remaining: 1000 - this.identifies, reset_after: 86_400_000, max_concurrency: 1 },
+      shards: this.recommendedShards,
+      session_start_limit: { total: 1000, remaining: 1000 - this.identifies, reset_after: 86_400_000, max_concurrency: this.maxConcurrency },
     });
   }
 
   // --------------------------------------------------------------- commands
 
   private listCommands(app: string | undefined, guild: string | null): Answer {
-    if (app !== this.id.applicationId || (guild !== null && guild !== this.id.guildId)) {
+    if (app !== this.id.applicationId || (guild !== null && !this.guildIdentities.has(guild))) {
       return err(403, 50001, 'Missing Access');
     }
     return ok(guild === null ? this.globalCommands : (this.guildCommands.get(guild) ?? []));
   }
 
   private putCommands(ctx: Ctx, app: string | undefined, guild: string | null): Answer {
-    if (app !== this.id.applicationId || (guild !== null && guild !== this.id.guildId)) {
+    if (app !== this.id.applicationId || (guild !== null && !this.guildIdentities.has(guild))) {
       return err(403, 50001, 'Missing Access');
     }
     const invalid = checkCommands(ctx.body);
@@ -830,7 +950,7 @@ class Double implements DiscordDouble {
     const msg = this.storeMessage(
       build.message({
         channelId,
-        guildId: this.id.guildId,
+        guildId: this.guildOfChannel(channelId),
         author: build.botUser(this.id),
         payload: p,
         attachments: this.storeAttachments(p, files),
@@ -847,7 +967,7 @@ class Double implements DiscordDouble {
     return this.storeMessage(
       build.message({
         channelId,
-        guildId: this.id.guildId,
+        guildId: this.guildOfChannel(channelId),
         author: fields.author ?? build.humanUser('500000000000000001', 'analyst'),
         payload: { content: fields.content ?? '', components: fields.components ?? [] },
         attachments: [],
@@ -878,7 +998,7 @@ class Double implements DiscordDouble {
     // A thread started from a message shares the message's id.
     const created = build.thread({
       id: messageId,
-      guildId: this.id.guildId,
+      guildId: this.guildOfChannel(channelId),
       parentId: channelId ?? '',
       ownerId: this.id.botUserId,
       name: str(p['name']),
@@ -903,7 +1023,7 @@ class Double implements DiscordDouble {
     if (![10, 11, 12].includes(type)) return err(400, 50024, 'Cannot execute action on this channel type');
     const created = build.thread({
       id: snowflake(),
-      guildId: this.id.guildId,
+      guildId: this.guildOfChannel(channelId),
       parentId: channelId ?? '',
       ownerId: this.id.botUserId,
       name: str(p['name']),
@@ -933,7 +1053,8 @@ class Double implements DiscordDouble {
     let authenticated = false;
     socket.on('close', () => {
       this.sockets.delete(socket);
-      if (this.current === socket) this.current = null;
+      for (const x of this.allSessions) if (x.socket === socket) x.open = false;
+      if (this.current?.socket === socket) this.current = this.newestOpen();
     });
     socket.on('error', (e) => this.protocolErrors.push(`socket error: ${e.message}`));
 
@@ -970,31 +1091,46 @@ class Double implements DiscordDouble {
           this.send(socket, { op: 11, d: null });
           return;
         case 2: {
-          // IDENTIFY -> READY, then GUILD_CREATE for the one guild READY lists as unavailable.
+          // IDENTIFY -> READY listing the guilds of the shard, then GUILD_CREATE for each (READY lists them unavailable).
           if (authenticated) return this.refuse(socket, 4005, 'already authenticated');
           const identify = (typeof d === 'object' && d !== null ? d : {}) as Json;
           if (typeof identify['token'] !== 'string' || typeof identify['intents'] !== 'number') {
             return this.refuse(socket, 4002, 'IDENTIFY without token/intents');
           }
+          const rawShard = identify['shard'];
+          let shard: [number, number] = [0, 1];
+          if (rawShard !== undefined) {
+            const valid =
+              Array.isArray(rawShard) &&
+              rawShard.length === 2 &&
+              rawShard.every((n) => Number.isInteger(n)) &&
+              (rawShard[1] as number) >= 1 &&
+              (rawShard[0] as number) >= 0 &&
+              (rawShard[0] as number) < (rawShard[1] as number);
+            if (!valid) return this.refuse(socket, 4010, `invalid shard ${JSON.stringify(rawShard)}`);
+            shard = [rawShard[0] as number, rawShard[1] as number];
+          }
+          if (shard[1] < this.requireShards) return this.refuse(socket, 4011, `sharding required: at least ${this.requireShards} shards`);
           authenticated = true;
           this.identifies += 1;
           this.lastIdentify = logged as Json;
-          this.sessionId = randomBytes(16).toString('hex');
-          this.seq = 0;
-          this.current = socket;
+          const guilds = this.guildIds.filter((g) => shardOf(g, shard[1]) === shard[0]);
+          const session: Session = { socket, id: randomBytes(16).toString('hex'), seq: 0, shard, guilds, open: true };
+          this.allSessions.push(session);
+          this.current = session;
           this.send(socket, {
             op: 0,
             t: 'READY',
-            s: ++this.seq,
+            s: ++session.seq,
             d: {
               v: 10,
               user: build.botUser(this.id),
               user_settings: {},
-              guilds: [{ id: this.id.guildId, unavailable: true }],
-              session_id: this.sessionId,
+              guilds: guilds.map((id) => ({ id, unavailable: true })),
+              session_id: session.id,
               session_type: 'normal',
               resume_gateway_url: this.gatewayUrl,
-              shard: [0, 1],
+              shard,
               application: { id: this.id.applicationId, flags: 0 },
               private_channels: [],
               relationships: [],
@@ -1004,25 +1140,30 @@ class Double implements DiscordDouble {
               _trace: ['["discord-double",{"micros":0}]'],
             },
           });
-          this.send(socket, { op: 0, t: 'GUILD_CREATE', s: ++this.seq, d: build.guildCreate(this.id, this.joinedAt) });
+          for (const g of guilds) {
+            this.send(socket, { op: 0, t: 'GUILD_CREATE', s: ++session.seq, d: this.guildCreateOf(g) });
+          }
           this.markReady();
-          this.sessionUp();
+          this.sessionUp(session);
           return;
         }
         case 6: {
-          // RESUME: nothing is replayed; RESUMED continues the sequence.
+          // RESUME: nothing is replayed; RESUMED continues the sequence of that session (and shard).
           if (authenticated) return this.refuse(socket, 4005, 'already authenticated');
           const resume = (typeof d === 'object' && d !== null ? d : {}) as Json;
-          if (resume['session_id'] !== this.sessionId || typeof resume['seq'] !== 'number' || resume['seq'] > this.seq) {
+          const session = this.allSessions.find((x) => x.id === resume['session_id']);
+          if (session === undefined || typeof resume['seq'] !== 'number' || resume['seq'] > session.seq) {
             // INVALID_SESSION, not resumable: the client must identify afresh.
             this.send(socket, { op: 9, d: false });
             return;
           }
           authenticated = true;
           this.resumes += 1;
-          this.current = socket;
-          this.send(socket, { op: 0, t: 'RESUMED', s: ++this.seq, d: { _trace: ['["discord-double",{"micros":0}]'] } });
-          this.sessionUp();
+          session.socket = socket;
+          session.open = true;
+          this.current = session;
+          this.send(socket, { op: 0, t: 'RESUMED', s: ++session.seq, d: { _trace: ['["discord-double",{"micros":0}]'] } });
+          this.sessionUp(session);
           return;
         }
         case 3: // PRESENCE_UPDATE
@@ -1039,21 +1180,60 @@ class Double implements DiscordDouble {
     this.send(socket, { op: 10, d: { heartbeat_interval: this.heartbeatInterval, _trace: ['["discord-double",{"micros":0}]'] } });
   }
 
-  private sessionUp(): void {
+  private sessionUp(session: Session): void {
     for (const w of [...this.sessionWaiters]) {
+      if (!w.test(session)) continue;
       clearTimeout(w.timer);
       this.sessionWaiters.delete(w);
-      w.resolve();
+      w.resolve(session);
     }
   }
 
-  dispatch(t: string, d: object): number {
-    const socket = this.current;
-    if (!socket || socket.readyState !== WebSocket.OPEN) {
-      throw new Error(`dispatch(${t}): no client session is connected (await double.waitForSession() first)`);
+  private newestOpen(): Session | null {
+    for (let i = this.allSessions.length - 1; i >= 0; i--) {
+      const x = this.allSessions[i]!;
+      if (x.open && x.socket.readyState === WebSocket.OPEN) return x;
     }
-    const s = ++this.seq;
-    this.send(socket, { op: 0, t, s, d });
+    return null;
+  }
+
+  /** GUILD_CREATE of a guild: its one channel plus the channels added to it. */
+  private guildCreateOf(guildId: string): Json {
+    const identity = this.guildIdentities.get(guildId)!;
+    const created = build.guildCreate(identity, this.joinedAt);
+    const listed = new Set(((created['channels'] as Json[] | undefined) ?? []).map((c) => c['id']));
+    const extra = [...this.channels.values()].filter(
+      (c) => c['guild_id'] === guildId && !listed.has(c['id']) && (c['type'] === 0 || c['type'] === 5),
+    );
+    if (Array.isArray(created['channels'])) created['channels'] = [...(created['channels'] as Json[]), ...extra.map(({ guild_id: _g, ...rest }) => rest)];
+    return created;
+  }
+
+  /**
+   * Sends an event. With a `guild_id` in `d`, on the session of the shard owning that guild (an
+   * error if that shard has no open session); otherwise on the newest session.
+   */
+  dispatch(t: string, d: object): number {
+    const guildId = (d as Json)['guild_id'];
+    let session: Session | null;
+    if (typeof guildId === 'string' && this.guildIdentities.has(guildId)) {
+      session = null;
+      for (let i = this.allSessions.length - 1; i >= 0; i--) {
+        const x = this.allSessions[i]!;
+        if (x.open && x.socket.readyState === WebSocket.OPEN && shardOf(guildId, x.shard[1]) === x.shard[0]) {
+          session = x;
+          break;
+        }
+      }
+      if (session === null) throw new Error(`dispatch(${t}): no session is connected for the shard owning guild ${guildId}`);
+    } else {
+      session = this.current;
+      if (!session || session.socket.readyState !== WebSocket.OPEN) {
+        throw new Error(`dispatch(${t}): no client session is connected (await double.waitForSession() first)`);
+      }
+    }
+    const s = ++session.seq;
+    this.send(session.socket, { op: 0, t, s, d });
     return s;
   }
 
@@ -1061,7 +1241,10 @@ class Double implements DiscordDouble {
     const type = init.type ?? 2;
     const id = snowflake();
     const token = `aW50ZXJhY3Rpb24${id}${randomBytes(24).toString('base64url')}`;
-    const channelId = init.channelId ?? this.id.channelId;
+    const guildId = init.guildId ?? (init.channelId !== undefined ? this.guildOfChannel(init.channelId) : this.id.guildId);
+    const guild = this.guildIdentities.get(guildId);
+    if (!guild) throw new Error(`dispatchInteraction: unknown guild ${guildId}`);
+    const channelId = init.channelId ?? guild.channelId;
     const channel = this.channels.get(channelId);
     if (!channel) throw new Error(`dispatchInteraction: unknown channel ${channelId}`);
     const appPermissions = init.appPermissions ?? DEFAULT_PERMISSIONS;
@@ -1084,7 +1267,7 @@ class Double implements DiscordDouble {
         this.storeMessage(
           build.message({
             channelId,
-            guildId: this.id.guildId,
+            guildId: guildId,
             author: build.botUser(this.id),
             payload: {
               content: 'message with a component',
@@ -1096,10 +1279,10 @@ class Double implements DiscordDouble {
       data = { custom_id: customId, component_type: componentType, ...(init.values ? { values: init.values } : {}) };
     } else {
       data = {
-        id: init.commandId ?? this.commandIdFor(init.name ?? 'ping'),
+        id: init.commandId ?? this.commandIdFor(init.name ?? 'ping', guildId),
         name: init.name ?? 'ping',
         type: init.commandType ?? 1,
-        guild_id: this.id.guildId,
+        guild_id: guildId,
         ...(init.options ? { options: init.options } : {}),
         ...(init.resolved ? { resolved: init.resolved } : {}),
       };
@@ -1113,10 +1296,10 @@ class Double implements DiscordDouble {
       token,
       version: 1,
       data,
-      guild_id: this.id.guildId,
-      guild: { id: this.id.guildId, locale: 'en-US', features: [] },
+      guild_id: guildId,
+      guild: { id: guildId, locale: 'en-US', features: [] },
       channel_id: channelId,
-      channel: { ...channel, guild_id: this.id.guildId, permissions: appPermissions },
+      channel: { ...channel, guild_id: guildId, permissions: appPermissions },
       member: {
         user,
         roles: init.roles ?? [],
@@ -1137,7 +1320,7 @@ class Double implements DiscordDouble {
       guild_locale: init.guildLocale ?? 'en-US',
       app_permissions: appPermissions,
       entitlements: [],
-      authorizing_integration_owners: { '0': this.id.guildId },
+      authorizing_integration_owners: { '0': guildId },
       context: 0,
       attachment_size_limit: 10_485_760,
       ...(message ? { message } : {}),
@@ -1148,7 +1331,7 @@ class Double implements DiscordDouble {
       token,
       type,
       channelId,
-      guildId: this.id.guildId,
+      guildId: guildId,
       payload,
       acknowledged: false,
       callbackType: null,
@@ -1164,17 +1347,19 @@ class Double implements DiscordDouble {
   }
 
   /** The registered command's id when the bot deployed one by that name, else a stable fake. */
-  private commandIdFor(name: string): string {
-    const all = [...this.globalCommands, ...(this.guildCommands.get(this.id.guildId) ?? [])];
+  private commandIdFor(name: string, guildId: string): string {
+    const all = [...this.globalCommands, ...(this.guildCommands.get(guildId) ?? [])];
     const found = all.find((c) => c['name'] === name);
     return found ? str(found['id']) : snowflake();
   }
 
-  closeSocket(code = 4000): void {
-    const socket = this.current;
-    if (!socket) throw new Error('closeSocket: no client session is connected');
-    this.current = null;
-    socket.close(code, 'closed by discord double');
+  closeSocket(code = 4000, shard?: number): void {
+    const session =
+      shard === undefined ? this.current : ([...this.allSessions].reverse().find((x) => x.open && x.shard[0] === shard) ?? null);
+    if (!session) throw new Error(`closeSocket: no client session is connected${shard === undefined ? '' : ` for shard ${shard}`}`);
+    session.open = false;
+    if (this.current === session) this.current = this.newestOpen();
+    session.socket.close(code, 'closed by discord double');
   }
 
   async stop(): Promise<void> {
