@@ -102,6 +102,14 @@ const EnvSchema = z.object({
       .refine((s) => isPostgresUrl(s), { error: 'must be a PostgreSQL URL such as postgres://user:password@host:5432/archivist' })
       .optional(),
   ),
+  // Where searches run: the embedded engine (default) or PostgreSQL full text (needs DATABASE_URL).
+  SEARCH_BACKEND: optionalText.pipe(
+    z
+      .string()
+      .toLowerCase()
+      .pipe(z.enum(['embedded', 'postgres'], { error: 'must be embedded or postgres' }))
+      .optional(),
+  ),
   DISCORD_MESSAGE_CONTENT: optionalText.pipe(
     z
       .string()
@@ -160,6 +168,8 @@ export interface Config {
   draftReviewerRole?: string;
   /** DATABASE_URL: the state in PostgreSQL; absent means SQLite under stateDir. */
   databaseUrl?: Secret;
+  /** SEARCH_BACKEND when set: the embedded engine (the default) or the archive in PostgreSQL (DATABASE_URL's database). */
+  searchBackend?: 'embedded' | 'postgres';
   /** SHARD_IDS + SHARD_COUNT: the shards this process connects. Absent: one process, discord.js decides (one shard). */
   shards?: ShardSettings;
   /** LEASE_SECONDS: how long a job lease lasts without renewal (DEFAULT_LEASE_SECONDS when unset). */
@@ -199,10 +209,14 @@ export function parseConfig(env: NodeJS.ProcessEnv): ConfigResult {
     return { ok: false, message: `config: ${name} ${message}` };
   }
   const e = parsed.data;
+  if (e.SEARCH_BACKEND === 'postgres' && e.DATABASE_URL === undefined) {
+    return { ok: false, message: 'config: SEARCH_BACKEND=postgres needs DATABASE_URL (the PostgreSQL database the archive is kept in)' };
+  }
   const shards = shardSettings(e.SHARD_IDS, e.SHARD_COUNT);
   if (!shards.ok) return { ok: false, message: `config: ${shards.message}` };
   const config: Config = { dataDir: e.DATA_DIR, stateDir: e.STATE_DIR, logLevel: e.LOG_LEVEL, leaseSeconds: e.LEASE_SECONDS ?? DEFAULT_LEASE_SECONDS };
   if (shards.shards !== undefined) config.shards = shards.shards;
+  if (e.SEARCH_BACKEND !== undefined) config.searchBackend = e.SEARCH_BACKEND;
   if (e.DISCORD_TOKEN !== undefined) config.discordToken = new Secret(e.DISCORD_TOKEN);
   if (e.DISCORD_APPLICATION_ID !== undefined) config.discordApplicationId = e.DISCORD_APPLICATION_ID;
   if (e.DISCORD_GUILD_ID !== undefined) config.discordGuildId = e.DISCORD_GUILD_ID;

@@ -225,7 +225,16 @@ async function main(): Promise<number> {
   });
   log.info({ dataDir: cfg.dataDir, stateDir: cfg.stateDir, discord: cfg.discordToken !== undefined }, 'starting');
 
-  const holder = await openLocalArchive(cfg, log);
+  let holder: Awaited<ReturnType<typeof openLocalArchive>>;
+  try {
+    holder = await openLocalArchive(cfg, log);
+  } catch (err) {
+    // SEARCH_BACKEND=postgres and the database cannot be used: fatal at start, as an unusable state store.
+    if (cfg.searchBackend !== 'postgres') throw err;
+    const detail = err instanceof Error ? err.message : String(err);
+    log.error({ detail, exitCode: EXIT.stateStore }, 'the archive database cannot be used (SEARCH_BACKEND=postgres): check DATABASE_URL and that the server is up');
+    return EXIT.stateStore;
+  }
 
   if (discord !== undefined) {
     const code = await runBot(discord.settings, cfg, holder, log);

@@ -144,3 +144,19 @@ describe('DRAFT_REVIEWER_ROLE', () => {
     expect(parseConfig({ DRAFT_REVIEWER_ROLE: 'reviewers' })).toEqual({ ok: false, message: 'config: DRAFT_REVIEWER_ROLE must be a Discord id (17-20 digits)' });
   });
 });
+
+describe('SEARCH_BACKEND', () => {
+  it('GIVEN embedded or postgres (any case) THEN kept; postgres without DATABASE_URL or another value THEN one line naming it', () => {
+    const pg = parseConfig({ SEARCH_BACKEND: 'Postgres', DATABASE_URL: 'postgres://u:p@127.0.0.1:5432/archivist' });
+    expect(pg.ok && pg.config.searchBackend).toBe('postgres');
+    const embedded = parseConfig({ SEARCH_BACKEND: 'embedded' });
+    expect(embedded.ok && embedded.config.searchBackend).toBe('embedded');
+    const unset = parseConfig({ SEARCH_BACKEND: '' });
+    expect(unset.ok).toBe(true);
+    expect(unset.ok && unset.config.searchBackend).toBeUndefined();
+    const alone = parseConfig({ SEARCH_BACKEND: 'postgres' });
+    expect(alone.ok).toBe(false);
+    expect(!alone.ok && alone.message).toMatch(/^config: SEARCH_BACKEND=postgres needs DATABASE_URL/);
+    expect(parseConfig({ SEARCH_BACKEND: 'elastic' })).toEqual({ ok: false, message: 'config: SEARCH_BACKEND must be embedded or postgres' });
+  });
+});

@@ -3,6 +3,7 @@
 //
 //   npm run -s bench [-- --quick] [--sizes 10000,100000] [--rounds 5] [--paths ours,plain]
 //   npm run -s bench -- --load [--records 30000] [--seconds 30] [--concurrency 20]
+//   npm run -s bench -- --backend postgres [--sizes 100000,1000000]   (bench-pg.ts)
 //
 // Prints one JSON object per corpus size on stdout (progress on stderr).
 // Every path and phase runs in its own child process, so one path's garbage
@@ -426,6 +427,12 @@ async function main(argv: string[]): Promise<void> {
       log: (line) => process.stderr.write(`bench --import: ${line}\n`),
     });
     process.stdout.write(`${JSON.stringify(result)}\n`);
+    return;
+  }
+  if (argv.includes('--backend')) {
+    // The archive in PostgreSQL next to the embedded engine (bench-pg.ts).
+    const { pgBench } = await import('./bench-pg.ts');
+    await pgBench(argv, fileURLToPath(import.meta.url));
     return;
   }
   if (argv.includes('--load')) {

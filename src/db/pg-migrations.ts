@@ -14,6 +14,8 @@
 // The millisecond clocks (conversations, paging, opened threads) are `bigint`, which pg
 // returns as a string: the stores convert them.
 
+import { ARCHIVE_SCHEMA_V1 } from '../archive-pg/schema.ts';
+
 export interface PgMigration {
   version: number;
   description: string;
@@ -192,6 +194,11 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
         expires_at   bigint NOT NULL
       );
     `,
+  },
+  {
+    version: 3,
+    description: 'archive (SEARCH_BACKEND=postgres): records, index documents with weighted tsvectors, vocabulary (pg_trgm), filter values, meta; see src/archive-pg/schema.ts',
+    sql: ARCHIVE_SCHEMA_V1.join(';\n'),
   },
 ];
 

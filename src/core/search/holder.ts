@@ -17,6 +17,7 @@ import { displayPath } from '../records/read.ts';
 import { fingerprint } from '../digest/fingerprint.ts';
 import { archiveFromSaved, createArchive, recordsInOrder, type ArchiveData, type MatchFilters, type SearchArchive } from './engine.ts';
 import type { BuildOptions } from './rebuild.ts';
+import type { Archive } from './types.ts';
 import { FileStore } from './store.ts';
 import { buildUnit, loadUnit } from './unit.ts';
 
@@ -46,7 +47,8 @@ export interface ReloadReport {
 }
 
 export interface ArchiveHolder {
-  readonly current: SearchArchive;
+  /** The embedded engine's archive, or (SEARCH_BACKEND=postgres) the PostgreSQL one: commands see only Archive. */
+  readonly current: Archive;
   /** The report of the first load. */
   readonly startup: ReloadReport;
   reload(): Promise<ReloadReport>;
@@ -82,7 +84,7 @@ const RETIRE_MS = 60_000;
 
 const silent: Logger = { info: () => undefined, warn: () => undefined };
 
-export function countsOf(a: SearchArchive): Counts {
+export function countsOf(a: Pick<Archive, 'stats'>): Counts {
   const s = a.stats();
   return { incidents: s.incidents, publications: s.publications, sources: s.sources, passages: s.passages };
 }
@@ -151,8 +153,8 @@ function overlayHash(base: string, layers: ReadonlyArray<{ dir: string; hash: st
   return hash.digest('hex');
 }
 
-/** dataDir and the overlay folders as one archive's data (see OpenOptions.overlayDirs). */
-async function readData(dataDir: string, overlayDirs: readonly string[] = [], recordDirs: readonly string[] = [], log: Logger = silent): Promise<{ data: LoadResult; hash: string } | { error: Problem }> {
+/** dataDir and the overlay folders as one archive's data (see OpenOptions.overlayDirs); also what db:sync loads into PostgreSQL. */
+export async function readData(dataDir: string, overlayDirs: readonly string[] = [], recordDirs: readonly string[] = [], log: Logger = silent): Promise<{ data: LoadResult; hash: string } | { error: Problem }> {
   const withSources = await readSources(dataDir, overlayDirs);
   if ('error' in withSources || recordDirs.length === 0) return withSources;
   let data = withSources.data;
@@ -237,7 +239,7 @@ async function obtain(
 }
 
 /** The hash readData would give (cheap: bytes, no parsing), or the problem that kept the data from being read. */
-async function readHash(dataDir: string, overlayDirs: readonly string[] = [], recordDirs: readonly string[] = []): Promise<{ hash: string } | { error: Problem }> {
+export async function readHash(dataDir: string, overlayDirs: readonly string[] = [], recordDirs: readonly string[] = []): Promise<{ hash: string } | { error: Problem }> {
   const one = async (dir: string): Promise<string> => dataHash(dir);
   try {
     const base = await one(dataDir);
