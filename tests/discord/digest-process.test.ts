@@ -10,6 +10,7 @@ import { localDateOf } from '../../src/digest/schedule.ts';
 import { openStore, tempStateDir } from '../digest/helpers.ts';
 import { payloadOf, startDiscordDouble, type DiscordDouble, type Json } from './double/index.ts';
 import { ADMIN_PERMISSIONS, BOT_TOKEN, isFollowup, withTimeout } from './harness.ts';
+import { until } from '../helpers/until.ts';
 
 let double: DiscordDouble | undefined;
 let child: ChildProcess | undefined;
@@ -24,14 +25,6 @@ afterEach(async () => {
   state?.cleanup();
   state = undefined;
 });
-
-async function until(cond: () => boolean, ms: number, what: string): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 describe('npm start with a digest due', () => {
   it('GIVEN a digest missed while the bot was down THEN it is posted once on connecting, with its thread, and recorded', async () => {

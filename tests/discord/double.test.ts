@@ -17,6 +17,7 @@ import {
 } from 'discord.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isMultipart, payloadOf, startDiscordDouble, type DiscordDouble, type RecordedCall } from './double/index.ts';
+import { until } from '../helpers/until.ts';
 
 let double: DiscordDouble | undefined;
 let client: Client | undefined;
@@ -30,14 +31,6 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
 }
 
 /** Polls a condition (for counters the double updates as frames arrive). */
-async function until(cond: () => boolean, ms: number, what: string): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 /** Starts a double and a logged-in Client (Guilds intent only) that reached clientReady. */
 async function start(heartbeatIntervalMs = 41_250): Promise<{ d: DiscordDouble; c: Client; guildAtReady: boolean }> {
   const d = await startDiscordDouble({ heartbeatIntervalMs });

@@ -7,6 +7,7 @@ import { EXIT } from '../../src/exit-codes.ts';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { payloadOf, startDiscordDouble, type DiscordDouble, type Json } from './double/index.ts';
 import { BOT_TOKEN, embedsOf, isCallback, isEditOriginal, tempDir, withTimeout } from './harness.ts';
+import { until } from '../helpers/until.ts';
 
 const ARTICLE = 'https://thekhorasandiary.com/new/2023/03/13/a-timeline-of-iskp-attacks-on-shias-in-2022-3/';
 
@@ -60,14 +61,6 @@ function run(command: string, args: string[], environment: NodeJS.ProcessEnv): R
   p.stderr?.on('data', (c: Buffer) => (err += c.toString('utf8')));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => p.on('close', (code, signal) => resolve({ code, signal })));
   return { process: p, stdout: () => out, stderr: () => err, exited };
-}
-
-async function until(cond: () => boolean, ms: number, what: string): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
 }
 
 describe('npm start with a token', () => {

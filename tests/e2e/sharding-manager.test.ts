@@ -10,6 +10,7 @@ import { EXIT } from '../../src/exit-codes.ts';
 import { guildIdForShard, snowflake, startDiscordDouble, type DiscordDouble } from '../discord/double/index.ts';
 import { BOT_TOKEN, isCallback, tempDir, withTimeout } from '../discord/harness.ts';
 import { startPostgres, type TestPostgres } from '../helpers/postgres.ts';
+import { until } from '../helpers/until.ts';
 
 let pg: TestPostgres | undefined;
 let state: Awaited<ReturnType<typeof tempDir>> | undefined;
@@ -30,14 +31,6 @@ afterEach(async () => {
   await double?.stop();
   double = undefined;
 });
-
-async function until(cond: () => boolean, ms: number, what: string): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 async function twoGuildDouble(): Promise<DiscordDouble> {
   double = await startDiscordDouble({

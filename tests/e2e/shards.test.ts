@@ -29,6 +29,7 @@ import { guildIdForShard, payloadOf, snowflake, startDiscordDouble, type Discord
 import { ADMIN_PERMISSIONS, BOT_TOKEN, isCallback, tempDir, withTimeout } from '../discord/harness.ts';
 import { startPostgres, type TestPostgres } from '../helpers/postgres.ts';
 import { startWpDouble, type WpDouble } from '../sources/wp-double.ts';
+import { until } from '../helpers/until.ts';
 
 const SEED = Number(process.env['SHARDS_E2E_SEED'] ?? 17);
 const ROUNDS = Number(process.env['SHARDS_E2E_ROUNDS'] ?? 20);
@@ -82,14 +83,6 @@ function env(d: DiscordDouble, shard: number): NodeJS.ProcessEnv {
     DISCORD_MESSAGE_CONTENT: 'true',
     LOG_LEVEL: 'info',
   };
-}
-
-async function until(cond: () => boolean, ms: number, what: string): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 /** Starts the bot process of a shard and waits until its schedulers run. */

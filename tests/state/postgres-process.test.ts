@@ -15,6 +15,7 @@ import { payloadOf, startDiscordDouble, type DiscordDouble, type Json } from '..
 import { ADMIN_PERMISSIONS, BOT_TOKEN, isFollowup, withTimeout } from '../discord/harness.ts';
 import { tempStateDir } from '../digest/helpers.ts';
 import { freePort, startPostgres, type TestPostgres } from '../helpers/postgres.ts';
+import { until } from '../helpers/until.ts';
 
 let pg: TestPostgres;
 let double: DiscordDouble | undefined;
@@ -36,14 +37,6 @@ afterEach(async () => {
   state?.cleanup();
   state = undefined;
 });
-
-async function until(cond: () => boolean, ms: number, what: string): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 function startBot(d: DiscordDouble, stateDir: string, databaseUrl: string): { stderr: () => string; exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>; process: ChildProcess } {
   const p = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
