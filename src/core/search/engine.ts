@@ -19,7 +19,8 @@ import { SCHEMA_VERSION, type Incident, type Publication, type SourceDocument } 
 import { CompactBuilder } from './build.ts';
 import { type CompactIndex } from './compact.ts';
 import { FIELDS, forEachDocument, incidentDoc, passageRef, publicationDoc, sourceDocs } from './documents.ts';
-import { expandToken } from './expand.ts';
+import { expandToken, type Expansion } from './expand.ts';
+import { DenseCache, type DenseWeights } from './dense.ts';
 import { FILTER_COLUMNS, FilterIndex, IMPRECISE, IN, OUT } from './filter-index.ts';
 import { columnDefs, ColumnsBuilder, KIND_CODE, SOURCE_URL_COLUMN, type RecordColumns } from './columns.ts';
 import { countColumns, sumCasualtiesColumns } from './column-counts.ts';
@@ -63,6 +64,10 @@ export interface ArchiveOptions {
 export interface SearchTuning {
   /** false: every word matches only its own stem (no prefix or typo matches). */
   expand?: boolean;
+  /** false: walk every word's postings (the path the one-driver path is tested against). */
+  driver?: boolean;
+  /** Dense arrays for terms in at least this many documents (default: see dense.ts). */
+  denseMinDocs?: number;
 }
 
 /** An Archive plus what saving and reloading need. */
@@ -359,6 +364,8 @@ class LunrArchive implements SearchArchive {
   /** Reference path only: verdicts judged so far in this query, by record number. */
   private verdictCache: Uint8Array | undefined;
   private vocab: ReturnType<Archive['vocabulary']> | undefined;
+  /** Dense arrays of common terms (dense.ts), by the minimum document count asked for (tests vary it). */
+  private readonly denseCaches = new Map<number, DenseCache>();
 
   constructor(
     columns: RecordColumns,
@@ -563,6 +570,233 @@ class LunrArchive implements SearchArchive {
     return { records: records.subarray(0, k), imprecise: imprecise.subarray(0, k), total: run.total, mode: run.mode, notes: run.notes };
   }
 
+  /**
+   * Walks the postings of one word's expansions: wordTouched[0, n) = the
+   * documents containing any of them, each once, and best[d] = the word's
+   * best weight there (exact beats prefix beats typo: lunr's field weights
+   * summed, times the expansion's weight). Returns n.
+   */
+  private walkWord(expansions: readonly Expansion[], stamp: number): number {
+    const { offsets, postings } = this.compact;
+    const { seenBy, best, wordTouched } = this.scratch;
+    let wn = 0;
+    for (const x of expansions) {
+      // The postings' varint pairs (compact.ts), decoded inline: this loop is the query.
+      let p = offsets[x.t]!;
+      const end = offsets[x.t + 1]!;
+      const factor = x.weight;
+      let d = -1;
+      while (p < end) {
+        let v = postings[p++]!;
+        if (v >= 128) {
+          v &= 127;
+          let shift = 7;
+          let b: number;
+          do {
+            b = postings[p++]!;
+            v |= (b & 127) << shift;
+            shift += 7;
+          } while (b >= 128);
+        }
+        d += v;
+        let w = postings[p++]!;
+        if (w >= 128) {
+          w &= 127;
+          let shift = 7;
+          let b: number;
+          do {
+            b = postings[p++]!;
+            w |= (b & 127) << shift;
+            shift += 7;
+          } while (b >= 128);
+        }
+        // Thousandths back to lunr's weight (exactly the 3-decimal number), times the expansion's weight.
+        const s = factor * (w / 1000);
+        if (seenBy[d] !== stamp) {
+          seenBy[d] = stamp;
+          wordTouched[wn++] = d;
+          best[d] = s;
+        } else if (s > best[d]!) best[d] = s;
+      }
+    }
+    return wn;
+  }
+
+  /**
+   * One word, by relevance, a page of at most TOP_K_MAX: the documents are
+   * taken straight into a bounded heap as the postings are read (a word with
+   * one expansion is decoded and judged in one loop, with no per-document
+   * marks at all). The same page and total as run()'s general path; null when
+   * the page is too deep for a heap to pay.
+   */
+  private runSingle(expansions: readonly Expansion[], q: { limit: number; offset: number; verdictOf: (d: number) => number }): Omit<Run, 'notes'> | null {
+    if (q.limit === Infinity || q.offset + q.limit > TOP_K_MAX) return null;
+    const top = new TopK(q.offset + q.limit, this.compact.refRank);
+    let total = 0;
+    const verdictOf = q.verdictOf;
+    if (expansions.length === 1) {
+      const { offsets, postings } = this.compact;
+      const x = expansions[0]!;
+      let p = offsets[x.t]!;
+      const end = offsets[x.t + 1]!;
+      const factor = x.weight;
+      let d = -1;
+      while (p < end) {
+        let v = postings[p++]!;
+        if (v >= 128) {
+          v &= 127;
+          let shift = 7;
+          let b: number;
+          do {
+            b = postings[p++]!;
+            v |= (b & 127) << shift;
+            shift += 7;
+          } while (b >= 128);
+        }
+        d += v;
+        let w = postings[p++]!;
+        if (w >= 128) {
+          w &= 127;
+          let shift = 7;
+          let b: number;
+          do {
+            b = postings[p++]!;
+            w |= (b & 127) << shift;
+            shift += 7;
+          } while (b >= 128);
+        }
+        if (verdictOf(d) === OUT) continue;
+        total++;
+        top.offer(d, factor * (w / 1000));
+      }
+    } else {
+      const sc = this.scratch;
+      const wn = this.walkWord(expansions, sc.nextWord());
+      const { wordTouched, best } = sc;
+      for (let j = 0; j < wn; j++) {
+        const d = wordTouched[j]!;
+        if (verdictOf(d) === OUT) continue;
+        total++;
+        top.offer(d, best[d]!);
+      }
+    }
+    const ranked = top.sorted();
+    const from = Math.min(q.offset, ranked.docs.length);
+    const docs = ranked.docs.subarray(from);
+    const scores = new Float64Array(docs.length);
+    const imprecise = new Uint8Array(docs.length);
+    for (let j = 0; j < docs.length; j++) {
+      scores[j] = Math.round(ranked.scores[from + j]! * 1000) / 1000;
+      imprecise[j] = verdictOf(docs[j]!) === IMPRECISE ? 1 : 0;
+    }
+    return { docs, scores, imprecise, total, mode: 'all' };
+  }
+
+  private denseFor(minDocs: number | undefined): DenseCache {
+    const key = minDocs ?? -1;
+    let cache = this.denseCaches.get(key);
+    if (cache === undefined) {
+      cache = new DenseCache(this.compact, minDocs !== undefined ? { minDocs } : {});
+      this.denseCaches.set(key, cache);
+    }
+    return cache;
+  }
+
+  /**
+   * A query of several words, all required, driven by one word: only the
+   * postings of the word in the fewest documents (the driver) are walked;
+   * every other word's weight in the driver's documents is read from its
+   * common terms' dense arrays (dense.ts) and from the postings of its rare
+   * ones. The same documents, scores (summed in word order, as run() sums
+   * them) and page as walking every word. Null when it would not help (no
+   * other word has a common term) or when no document passing the filters
+   * has every word: run() then walks every word, and falls back to any word.
+   */
+  private runDriven(
+    words: ReadonlyArray<readonly Expansion[]>,
+    q: { limit: number; offset: number; byDate: boolean; verdictOf: (d: number) => number; denseMinDocs: number | undefined },
+  ): Omit<Run, 'notes'> | null {
+    const counts = this.compact.counts;
+    if (words.some((w) => w.length === 0)) return null;
+    const cost = words.map((w) => w.reduce((sum, x) => sum + counts[x.t]!, 0));
+    let driver = 0;
+    for (let i = 1; i < words.length; i++) if (cost[i]! < cost[driver]!) driver = i;
+    const dense = this.denseFor(q.denseMinDocs);
+    let helps = false;
+    for (let i = 0; i < words.length; i++) if (i !== driver && words[i]!.some((x) => dense.isDense(x.t))) helps = true;
+    if (!helps) return null;
+
+    const sc = this.scratch;
+    const { seenBy, best, wordTouched, score } = sc;
+    // The driver's documents passing kind and filters, with its weight in each.
+    const wn = this.walkWord(words[driver]!, sc.nextWord());
+    let cand = new Int32Array(wn);
+    let own = new Float64Array(wn);
+    let n = 0;
+    for (let j = 0; j < wn; j++) {
+      const d = wordTouched[j]!;
+      if (q.verdictOf(d) === OUT) continue;
+      cand[n] = d;
+      own[n] = best[d]!;
+      n++;
+    }
+    cand = cand.subarray(0, n);
+    own = own.subarray(0, n);
+    const sum = new Float64Array(n);
+    for (let i = 0; i < words.length && n > 0; i++) {
+      if (i === driver) {
+        for (let j = 0; j < n; j++) sum[j] = sum[j]! + own[j]!;
+        continue;
+      }
+      const rare: Expansion[] = [];
+      const common: Array<{ weights: DenseWeights; factor: number }> = [];
+      for (const x of words[i]!) {
+        if (dense.isDense(x.t)) common.push({ weights: dense.get(x.t), factor: x.weight });
+        else rare.push(x);
+      }
+      const stamp = sc.nextWord();
+      if (rare.length > 0) this.walkWord(rare, stamp);
+      // The word's weight in each candidate; a candidate without the word is dropped (compacting in place).
+      let k = 0;
+      for (let j = 0; j < n; j++) {
+        const d = cand[j]!;
+        let has = seenBy[d] === stamp;
+        let b = has ? best[d]! : 0;
+        for (let e = 0; e < common.length; e++) {
+          const v = common[e]!.weights[d]!;
+          if (v === 0) continue;
+          const s = common[e]!.factor * ((v - 1) / 1000);
+          if (!has || s > b) b = s;
+          has = true;
+        }
+        if (!has) continue;
+        cand[k] = d;
+        own[k] = own[j]!;
+        sum[k] = sum[j]! + b;
+        k++;
+      }
+      n = k;
+    }
+    if (n === 0) return null;
+    const survivors = cand.subarray(0, n);
+    const want = q.limit === Infinity ? n : Math.min(n, q.offset + q.limit);
+    for (let j = 0; j < n; j++) score[survivors[j]!] = sum[j]!;
+    try {
+      const page = q.byDate ? this.firstByDate(survivors, want) : this.firstByScore(survivors, want, score);
+      const docs = page.subarray(Math.min(q.offset, page.length));
+      const scores = new Float64Array(docs.length);
+      const imprecise = new Uint8Array(docs.length);
+      for (let j = 0; j < docs.length; j++) {
+        const d = docs[j]!;
+        scores[j] = q.byDate ? 0 : Math.round(score[d]! * 1000) / 1000;
+        imprecise[j] = q.verdictOf(d) === IMPRECISE ? 1 : 0;
+      }
+      return { docs, scores, imprecise, total: n, mode: 'all' };
+    } finally {
+      for (let j = 0; j < n; j++) score[survivors[j]!] = 0;
+    }
+  }
+
   private recordDoc(r: number): number {
     return this.layout.recordDoc[r]!;
   }
@@ -626,55 +860,26 @@ class LunrArchive implements SearchArchive {
       const { offsets, postings } = this.compact;
       const { count, seenBy, best, score, touched, wordTouched } = sc;
       const expand = tuning.expand !== false;
+      const words = tokens.map((tok, i) => {
+        const { expansions, capped } = expandToken(this.compact, tok, i === tokens.length - 1, !expand);
+        if (capped) notes.push(`"${tok.raw}" matched many words; only the closest were searched`);
+        if (expansions.length === 0) notes.push(`no record contains "${tok.raw}"`);
+        return expansions;
+      });
+      if (tokens.length > 1 && tuning.driver !== false) {
+        const driven = this.runDriven(words, { limit, offset, byDate, verdictOf, denseMinDocs: tuning.denseMinDocs });
+        if (driven !== null) return { ...driven, notes };
+      }
+      if (tokens.length === 1 && !byDate && tuning.driver !== false) {
+        const one = this.runSingle(words[0]!, { limit, offset, verdictOf });
+        if (one !== null) return { ...one, notes };
+      }
       // One word: its best weight per document is the score and every document it touched has all the words,
       // so the per-document counting (two more passes over every match) is skipped.
       const single = tokens.length === 1;
       let singleTouched = 0;
-      tokens.forEach((tok, i) => {
-        const { expansions, capped } = expandToken(this.compact, tok, i === tokens.length - 1, !expand);
-        if (capped) notes.push(`"${tok.raw}" matched many words; only the closest were searched`);
-        if (expansions.length === 0) notes.push(`no record contains "${tok.raw}"`);
-        const stamp = sc.nextWord();
-        let wn = 0;
-        for (const x of expansions) {
-          // The postings' varint pairs (compact.ts), decoded inline: this loop is the query.
-          let p = offsets[x.t]!;
-          const end = offsets[x.t + 1]!;
-          const factor = x.weight;
-          let d = -1;
-          while (p < end) {
-            let v = postings[p++]!;
-            if (v >= 128) {
-              v &= 127;
-              let shift = 7;
-              let b: number;
-              do {
-                b = postings[p++]!;
-                v |= (b & 127) << shift;
-                shift += 7;
-              } while (b >= 128);
-            }
-            d += v;
-            let w = postings[p++]!;
-            if (w >= 128) {
-              w &= 127;
-              let shift = 7;
-              let b: number;
-              do {
-                b = postings[p++]!;
-                w |= (b & 127) << shift;
-                shift += 7;
-              } while (b >= 128);
-            }
-            // Thousandths back to lunr's weight (exactly the 3-decimal number), times the expansion's weight.
-            const s = factor * (w / 1000);
-            if (seenBy[d] !== stamp) {
-              seenBy[d] = stamp;
-              wordTouched[wn++] = d;
-              best[d] = s;
-            } else if (s > best[d]!) best[d] = s;
-          }
-        }
+      words.forEach((expansions) => {
+        const wn = this.walkWord(expansions, sc.nextWord());
         if (single) {
           singleTouched = wn;
           return;
@@ -828,6 +1033,77 @@ class LunrArchive implements SearchArchive {
     });
     if (passage !== 0) hit.passage = passage;
     return hit;
+  }
+}
+
+/** Deepest page (offset + limit) the one-word path ranks with a heap; deeper pages take the general path. */
+const TOP_K_MAX = 4096;
+
+/**
+ * The k best (document, score) pairs offered, best first: higher score, and
+ * between equal scores the smaller ref rank (firstByScore's order). A
+ * max-heap on "worse": the root is the worst of the best so far, so most
+ * offers are one comparison.
+ */
+class TopK {
+  private readonly docs: Int32Array;
+  private readonly scores: Float64Array;
+  private size = 0;
+
+  constructor(
+    private readonly k: number,
+    private readonly refRank: Uint32Array,
+  ) {
+    this.docs = new Int32Array(k);
+    this.scores = new Float64Array(k);
+  }
+
+  /** True when (sa, a) ranks after (sb, b). */
+  private worse(sa: number, a: number, sb: number, b: number): boolean {
+    return sa < sb || (sa === sb && this.refRank[a]! > this.refRank[b]!);
+  }
+
+  offer(d: number, s: number): void {
+    const { docs, scores } = this;
+    if (this.size < this.k) {
+      let i = this.size++;
+      while (i > 0) {
+        const parent = (i - 1) >> 1;
+        if (!this.worse(s, d, scores[parent]!, docs[parent]!)) break;
+        docs[i] = docs[parent]!;
+        scores[i] = scores[parent]!;
+        i = parent;
+      }
+      docs[i] = d;
+      scores[i] = s;
+      return;
+    }
+    if (this.k === 0 || !this.worse(scores[0]!, docs[0]!, s, d)) return;
+    const size = this.size;
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= size) break;
+      const r = l + 1;
+      let top = l;
+      // The worse child moves up while it is worse than the newcomer.
+      if (r < size && this.worse(scores[r]!, docs[r]!, scores[l]!, docs[l]!)) top = r;
+      if (!this.worse(scores[top]!, docs[top]!, s, d)) break;
+      docs[i] = docs[top]!;
+      scores[i] = scores[top]!;
+      i = top;
+    }
+    docs[i] = d;
+    scores[i] = s;
+  }
+
+  /** The pairs held, best first. */
+  sorted(): { docs: Int32Array; scores: Float64Array } {
+    const n = this.size;
+    const order = Array.from({ length: n }, (_, i) => i).sort((a, b) =>
+      this.worse(this.scores[a]!, this.docs[a]!, this.scores[b]!, this.docs[b]!) ? 1 : this.worse(this.scores[b]!, this.docs[b]!, this.scores[a]!, this.docs[a]!) ? -1 : 0,
+    );
+    return { docs: Int32Array.from(order, (i) => this.docs[i]!), scores: Float64Array.from(order, (i) => this.scores[i]!) };
   }
 }
 

@@ -1,0 +1,113 @@
+// Common terms' weights as dense arrays, one slot per document, built from
+// the postings on first use and kept in a bounded cache (least recently used
+// dropped first). A query with several words walks the postings of only one
+// of them (the one with the fewest) and asks each other word's weight in the
+// documents found, one array read per document, instead of walking every
+// word's postings: at a million records a common word has over a million
+// postings, and walking three of them was most of a query's time.
+//
+// A slot holds the weight in thousandths plus one (0: the document does not
+// contain the term; a weight can round to 0.000 and still count as present),
+// in 16 bits when the term's weights allow, else 32. Only terms in at least
+// `minDocs` documents are kept here: a rare term's postings are cheaper to
+// walk than a dense array is to build.
+import type { CompactIndex } from './compact.ts';
+
+export type DenseWeights = Uint16Array | Uint32Array;
+
+export interface DenseOptions {
+  /** Terms in fewer documents are walked, not made dense (default: docCount / 64, at least 1024). */
+  minDocs?: number;
+  /** Bytes the cache may hold (default 256 MiB). */
+  maxBytes?: number;
+}
+
+export class DenseCache {
+  readonly minDocs: number;
+  private readonly maxBytes: number;
+  private readonly cache = new Map<number, DenseWeights>();
+  private bytes = 0;
+
+  constructor(
+    private readonly compact: CompactIndex,
+    opts: DenseOptions = {},
+  ) {
+    this.minDocs = opts.minDocs ?? Math.max(1024, Math.ceil(compact.docCount / 64));
+    this.maxBytes = opts.maxBytes ?? 256 << 20;
+  }
+
+  /** Whether term t is common enough to be read from a dense array. */
+  isDense(t: number): boolean {
+    return this.compact.counts[t]! >= this.minDocs && this.compact.docCount * 2 <= this.maxBytes;
+  }
+
+  /** Bytes held now. */
+  get size(): number {
+    return this.bytes;
+  }
+
+  /** Term t's weights, one slot per document (thousandths + 1, 0 when absent). */
+  get(t: number): DenseWeights {
+    const hit = this.cache.get(t);
+    if (hit !== undefined) {
+      this.cache.delete(t);
+      this.cache.set(t, hit);
+      return hit;
+    }
+    const made = denseOf(this.compact, t);
+    this.bytes += made.byteLength;
+    this.cache.set(t, made);
+    for (const [k, v] of this.cache) {
+      if (this.bytes <= this.maxBytes || k === t) break;
+      this.cache.delete(k);
+      this.bytes -= v.byteLength;
+    }
+    return made;
+  }
+}
+
+/** Decodes term t's postings (compact.ts layout) into a dense array. */
+export function denseOf(c: CompactIndex, t: number): DenseWeights {
+  const n = c.docCount;
+  let out: DenseWeights = new Uint16Array(n);
+  const postings = c.postings;
+  const end = c.offsets[t + 1]!;
+  for (let pass = 0; pass < 2; pass++) {
+    let p = c.offsets[t]!;
+    let d = -1;
+    let overflow = false;
+    while (p < end) {
+      let v = postings[p++]!;
+      if (v >= 128) {
+        v &= 127;
+        let shift = 7;
+        let b: number;
+        do {
+          b = postings[p++]!;
+          v |= (b & 127) << shift;
+          shift += 7;
+        } while (b >= 128);
+      }
+      d += v;
+      let w = postings[p++]!;
+      if (w >= 128) {
+        w &= 127;
+        let shift = 7;
+        let b: number;
+        do {
+          b = postings[p++]!;
+          w |= (b & 127) << shift;
+          shift += 7;
+        } while (b >= 128);
+      }
+      if (w + 1 > 0xffff && out instanceof Uint16Array) {
+        overflow = true;
+        break;
+      }
+      out[d] = w + 1;
+    }
+    if (!overflow) return out;
+    out = new Uint32Array(n);
+  }
+  return out;
+}
