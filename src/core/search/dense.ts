@@ -8,12 +8,19 @@
 //
 // A slot holds the weight in thousandths plus one (0: the document does not
 // contain the term; a weight can round to 0.000 and still count as present),
-// in 16 bits when the term's weights allow, else 32. Only terms in at least
+// in 16 bits (a term with a heavier weight somewhere is walked instead: one
+// array type keeps the query loops monomorphic). Only terms in at least
 // `minDocs` documents are kept here: a rare term's postings are cheaper to
 // walk than a dense array is to build.
 import type { CompactIndex } from './compact.ts';
 
-export type DenseWeights = Uint16Array | Uint32Array;
+export type DenseWeights = Uint16Array;
+
+/** A common term as dense arrays: its weights, and which documents contain it as a bitset (bit d % 32 of word d >> 5). */
+export interface DenseTerm {
+  weights: DenseWeights;
+  bits: Uint32Array;
+}
 
 export interface DenseOptions {
   /** Terms in fewer documents are walked, not made dense (default: docCount / 64, at least 1024). */
@@ -25,7 +32,9 @@ export interface DenseOptions {
 export class DenseCache {
   readonly minDocs: number;
   private readonly maxBytes: number;
-  private readonly cache = new Map<number, DenseWeights>();
+  private readonly cache = new Map<number, DenseTerm>();
+  /** Terms found to weigh more than 16 bits hold. */
+  private readonly wide = new Set<number>();
   private bytes = 0;
 
   constructor(
@@ -38,7 +47,8 @@ export class DenseCache {
 
   /** Whether term t is common enough to be read from a dense array. */
   isDense(t: number): boolean {
-    return this.compact.counts[t]! >= this.minDocs && this.compact.docCount * 2 <= this.maxBytes;
+    if (this.compact.counts[t]! < this.minDocs || this.compact.docCount * 3 > this.maxBytes || this.wide.has(t)) return false;
+    return this.get(t) !== null;
   }
 
   /** Bytes held now. */
@@ -46,8 +56,8 @@ export class DenseCache {
     return this.bytes;
   }
 
-  /** Term t's weights, one slot per document (thousandths + 1, 0 when absent). */
-  get(t: number): DenseWeights {
+  /** Term t's weights, one slot per document (thousandths + 1, 0 when absent), and its bitset; null when the weights do not fit 16 bits. */
+  get(t: number): DenseTerm | null {
     const hit = this.cache.get(t);
     if (hit !== undefined) {
       this.cache.delete(t);
@@ -55,59 +65,56 @@ export class DenseCache {
       return hit;
     }
     const made = denseOf(this.compact, t);
-    this.bytes += made.byteLength;
+    if (made === null) {
+      this.wide.add(t);
+      return null;
+    }
+    this.bytes += made.weights.byteLength + made.bits.byteLength;
     this.cache.set(t, made);
     for (const [k, v] of this.cache) {
       if (this.bytes <= this.maxBytes || k === t) break;
       this.cache.delete(k);
-      this.bytes -= v.byteLength;
+      this.bytes -= v.weights.byteLength + v.bits.byteLength;
     }
     return made;
   }
 }
 
-/** Decodes term t's postings (compact.ts layout) into a dense array. */
-export function denseOf(c: CompactIndex, t: number): DenseWeights {
-  const n = c.docCount;
-  let out: DenseWeights = new Uint16Array(n);
+/** Decodes term t's postings (compact.ts layout) into a dense array; null when a weight does not fit. */
+export function denseOf(c: CompactIndex, t: number): DenseTerm | null {
+  const out = new Uint16Array(c.docCount);
+  const bits = new Uint32Array((c.docCount + 31) >>> 5);
   const postings = c.postings;
   const end = c.offsets[t + 1]!;
-  for (let pass = 0; pass < 2; pass++) {
-    let p = c.offsets[t]!;
-    let d = -1;
-    let overflow = false;
-    while (p < end) {
-      let v = postings[p++]!;
-      if (v >= 128) {
-        v &= 127;
-        let shift = 7;
-        let b: number;
-        do {
-          b = postings[p++]!;
-          v |= (b & 127) << shift;
-          shift += 7;
-        } while (b >= 128);
-      }
-      d += v;
-      let w = postings[p++]!;
-      if (w >= 128) {
-        w &= 127;
-        let shift = 7;
-        let b: number;
-        do {
-          b = postings[p++]!;
-          w |= (b & 127) << shift;
-          shift += 7;
-        } while (b >= 128);
-      }
-      if (w + 1 > 0xffff && out instanceof Uint16Array) {
-        overflow = true;
-        break;
-      }
-      out[d] = w + 1;
+  let p = c.offsets[t]!;
+  let d = -1;
+  while (p < end) {
+    let v = postings[p++]!;
+    if (v >= 128) {
+      v &= 127;
+      let shift = 7;
+      let b: number;
+      do {
+        b = postings[p++]!;
+        v |= (b & 127) << shift;
+        shift += 7;
+      } while (b >= 128);
     }
-    if (!overflow) return out;
-    out = new Uint32Array(n);
+    d += v;
+    let w = postings[p++]!;
+    if (w >= 128) {
+      w &= 127;
+      let shift = 7;
+      let b: number;
+      do {
+        b = postings[p++]!;
+        w |= (b & 127) << shift;
+        shift += 7;
+      } while (b >= 128);
+    }
+    if (w >= 0xffff) return null;
+    out[d] = w + 1;
+    bits[d >>> 5]! |= 1 << (d & 31);
   }
-  return out;
+  return { weights: out, bits };
 }

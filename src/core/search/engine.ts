@@ -725,23 +725,23 @@ class LunrArchive implements SearchArchive {
     let helps = false;
     for (let i = 0; i < words.length; i++) if (i !== driver && words[i]!.some((x) => dense.isDense(x.t))) helps = true;
     if (!helps) return null;
+    if (words.every((w) => w.every((x) => dense.isDense(x.t)))) return this.runDense(words, dense, q);
 
     const sc = this.scratch;
-    const { seenBy, best, wordTouched, score } = sc;
+    const { seenBy, best, wordTouched } = sc;
     // The driver's documents passing kind and filters, with its weight in each.
     const wn = this.walkWord(words[driver]!, sc.nextWord());
-    let cand = new Int32Array(wn);
-    let own = new Float64Array(wn);
+    const cand = new Int32Array(wn);
+    const own = new Float64Array(wn);
+    const verdictOf = q.verdictOf;
     let n = 0;
     for (let j = 0; j < wn; j++) {
       const d = wordTouched[j]!;
-      if (q.verdictOf(d) === OUT) continue;
+      if (verdictOf(d) === OUT) continue;
       cand[n] = d;
       own[n] = best[d]!;
       n++;
     }
-    cand = cand.subarray(0, n);
-    own = own.subarray(0, n);
     const sum = new Float64Array(n);
     for (let i = 0; i < words.length && n > 0; i++) {
       if (i === driver) {
@@ -749,52 +749,178 @@ class LunrArchive implements SearchArchive {
         continue;
       }
       const rare: Expansion[] = [];
-      const common: Array<{ weights: DenseWeights; factor: number }> = [];
+      const common: DenseWeights[] = [];
+      const factors: number[] = [];
       for (const x of words[i]!) {
-        if (dense.isDense(x.t)) common.push({ weights: dense.get(x.t), factor: x.weight });
-        else rare.push(x);
+        const term = dense.isDense(x.t) ? dense.get(x.t) : null;
+        if (term === null) rare.push(x);
+        else {
+          common.push(term.weights);
+          factors.push(x.weight);
+        }
       }
-      const stamp = sc.nextWord();
-      if (rare.length > 0) this.walkWord(rare, stamp);
       // The word's weight in each candidate; a candidate without the word is dropped (compacting in place).
       let k = 0;
-      for (let j = 0; j < n; j++) {
-        const d = cand[j]!;
-        let has = seenBy[d] === stamp;
-        let b = has ? best[d]! : 0;
-        for (let e = 0; e < common.length; e++) {
-          const v = common[e]!.weights[d]!;
+      if (rare.length === 0 && common.length === 1) {
+        // The usual case, one common term: one array read per candidate.
+        const weights = common[0]!;
+        const factor = factors[0]!;
+        for (let j = 0; j < n; j++) {
+          const d = cand[j]!;
+          const v = weights[d]!;
           if (v === 0) continue;
-          const s = common[e]!.factor * ((v - 1) / 1000);
-          if (!has || s > b) b = s;
-          has = true;
+          cand[k] = d;
+          own[k] = own[j]!;
+          sum[k] = sum[j]! + factor * ((v - 1) / 1000);
+          k++;
         }
-        if (!has) continue;
-        cand[k] = d;
-        own[k] = own[j]!;
-        sum[k] = sum[j]! + b;
-        k++;
+      } else {
+        const stamp = sc.nextWord();
+        if (rare.length > 0) this.walkWord(rare, stamp);
+        for (let j = 0; j < n; j++) {
+          const d = cand[j]!;
+          let has = seenBy[d] === stamp;
+          let b = has ? best[d]! : 0;
+          for (let e = 0; e < common.length; e++) {
+            const v = common[e]![d]!;
+            if (v === 0) continue;
+            const s = factors[e]! * ((v - 1) / 1000);
+            if (!has || s > b) b = s;
+            has = true;
+          }
+          if (!has) continue;
+          cand[k] = d;
+          own[k] = own[j]!;
+          sum[k] = sum[j]! + b;
+          k++;
+        }
       }
       n = k;
     }
     if (n === 0) return null;
     const survivors = cand.subarray(0, n);
     const want = q.limit === Infinity ? n : Math.min(n, q.offset + q.limit);
-    for (let j = 0; j < n; j++) score[survivors[j]!] = sum[j]!;
-    try {
-      const page = q.byDate ? this.firstByDate(survivors, want) : this.firstByScore(survivors, want, score);
-      const docs = page.subarray(Math.min(q.offset, page.length));
-      const scores = new Float64Array(docs.length);
-      const imprecise = new Uint8Array(docs.length);
-      for (let j = 0; j < docs.length; j++) {
-        const d = docs[j]!;
-        scores[j] = q.byDate ? 0 : Math.round(score[d]! * 1000) / 1000;
-        imprecise[j] = q.verdictOf(d) === IMPRECISE ? 1 : 0;
+    let docs: Int32Array;
+    let scores: Float64Array;
+    if (!q.byDate && want <= TOP_K_MAX) {
+      const top = new TopK(want, this.compact.refRank);
+      for (let j = 0; j < n; j++) top.offer(survivors[j]!, sum[j]!);
+      const ranked = top.sorted();
+      const from = Math.min(q.offset, ranked.docs.length);
+      docs = ranked.docs.subarray(from);
+      scores = ranked.scores.subarray(from).map((x) => Math.round(x * 1000) / 1000);
+    } else {
+      const score = sc.score;
+      for (let j = 0; j < n; j++) score[survivors[j]!] = sum[j]!;
+      try {
+        const page = q.byDate ? this.firstByDate(survivors, want) : this.firstByScore(survivors, want, score);
+        docs = page.subarray(Math.min(q.offset, page.length));
+        scores = new Float64Array(docs.length);
+        if (!q.byDate) for (let j = 0; j < docs.length; j++) scores[j] = Math.round(score[docs[j]!]! * 1000) / 1000;
+      } finally {
+        for (let j = 0; j < n; j++) score[survivors[j]!] = 0;
       }
-      return { docs, scores, imprecise, total: n, mode: 'all' };
-    } finally {
-      for (let j = 0; j < n; j++) score[survivors[j]!] = 0;
     }
+    const imprecise = new Uint8Array(docs.length);
+    for (let j = 0; j < docs.length; j++) imprecise[j] = verdictOf(docs[j]!) === IMPRECISE ? 1 : 0;
+    return { docs, scores, imprecise, total: n, mode: 'all' };
+  }
+
+  /**
+   * Several words whose terms are all common: the documents with every word
+   * are the AND of the words' bitsets (each the OR of its terms'), and only
+   * those are scored, from the dense weights, summed in word order. Null
+   * when none passes the filters (run() then falls back to any word).
+   */
+  private runDense(
+    words: ReadonlyArray<readonly Expansion[]>,
+    dense: DenseCache,
+    q: { limit: number; offset: number; byDate: boolean; verdictOf: (d: number) => number },
+  ): Omit<Run, 'notes'> | null {
+    const terms = words.map((w) => w.map((x) => ({ term: dense.get(x.t)!, factor: x.weight })));
+    const slots = (this.compact.docCount + 31) >>> 5;
+    const all = new Uint32Array(slots);
+    terms.forEach((w, i) => {
+      // all &= (OR of the word's terms' bits); the first word starts it.
+      if (w.length === 1) {
+        const bits = w[0]!.term.bits;
+        if (i === 0) all.set(bits);
+        else for (let k = 0; k < slots; k++) all[k]! &= bits[k]!;
+        return;
+      }
+      for (let k = 0; k < slots; k++) {
+        let or = 0;
+        for (const { term } of w) or |= term.bits[k]!;
+        all[k] = i === 0 ? or : all[k]! & or;
+      }
+    });
+    const nWords = terms.length;
+    const weights = terms.map((w) => w.map((x) => x.term.weights));
+    const factors = terms.map((w) => w.map((x) => x.factor));
+    const verdictOf = q.verdictOf;
+    const byScore = !q.byDate && q.limit !== Infinity && q.offset + q.limit <= TOP_K_MAX;
+    const top = byScore ? new TopK(q.offset + q.limit, this.compact.refRank) : null;
+    const kept: number[] = [];
+    const keptScore: number[] = [];
+    let total = 0;
+    for (let k = 0; k < slots; k++) {
+      let x = all[k]!;
+      while (x !== 0) {
+        const low = x & -x;
+        x ^= low;
+        const d = (k << 5) + 31 - Math.clz32(low);
+        if (verdictOf(d) === OUT) continue;
+        total++;
+        if (q.byDate) {
+          kept.push(d);
+          continue;
+        }
+        // Each word's best term there (exact beats prefix beats typo), summed in word order as run() sums them.
+        let sum = 0;
+        for (let i = 0; i < nWords; i++) {
+          const ws = weights[i]!;
+          const fs = factors[i]!;
+          let b = -1;
+          for (let e = 0; e < ws.length; e++) {
+            const v = ws[e]![d]!;
+            if (v === 0) continue;
+            const s = fs[e]! * ((v - 1) / 1000);
+            if (s > b) b = s;
+          }
+          sum = sum + b;
+        }
+        if (top !== null) top.offer(d, sum);
+        else {
+          kept.push(d);
+          keptScore.push(sum);
+        }
+      }
+    }
+    if (total === 0) return null;
+    let docs: Int32Array;
+    let scores: Float64Array;
+    if (top !== null) {
+      const ranked = top.sorted();
+      const from = Math.min(q.offset, ranked.docs.length);
+      docs = ranked.docs.subarray(from);
+      scores = ranked.scores.subarray(from).map((v) => Math.round(v * 1000) / 1000);
+    } else {
+      const survivors = Int32Array.from(kept);
+      const want = q.limit === Infinity ? total : Math.min(total, q.offset + q.limit);
+      const score = this.scratch.score;
+      if (!q.byDate) for (let j = 0; j < survivors.length; j++) score[survivors[j]!] = keptScore[j]!;
+      try {
+        const page = q.byDate ? this.firstByDate(survivors, want) : this.firstByScore(survivors, want, score);
+        docs = page.subarray(Math.min(q.offset, page.length));
+        scores = new Float64Array(docs.length);
+        if (!q.byDate) for (let j = 0; j < docs.length; j++) scores[j] = Math.round(score[docs[j]!]! * 1000) / 1000;
+      } finally {
+        if (!q.byDate) for (let j = 0; j < survivors.length; j++) score[survivors[j]!] = 0;
+      }
+    }
+    const imprecise = new Uint8Array(docs.length);
+    for (let j = 0; j < docs.length; j++) imprecise[j] = verdictOf(docs[j]!) === IMPRECISE ? 1 : 0;
+    return { docs, scores, imprecise, total, mode: 'all' };
   }
 
   private recordDoc(r: number): number {
