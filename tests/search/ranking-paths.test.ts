@@ -1,5 +1,5 @@
 // The engine's shortcuts for queries with words (engine.ts: one word into a
-// bounded heap, several words driven by the rarest, all-common words as
+// bounded heap or from the term's cached top list, several words driven by the rarest, all-common words as
 // bitsets with dense weights, dense.ts) give exactly the answers of walking
 // every word's postings (tuning { driver: false }, the path before them):
 // same hits in the same order with the same scores and marks, same totals,
@@ -57,7 +57,7 @@ afterEach(() => {
 describe('ranking shortcuts', () => {
   it('answer as walking every word does, whichever path a query takes', () => {
     const proto = Object.getPrototypeOf(archive) as Record<string, (...args: unknown[]) => unknown>;
-    const taken = { runSingle: 0, runDriven: 0, runDense: 0 };
+    const taken = { runSingle: 0, fromTermTop: 0, runDriven: 0, runDense: 0 };
     for (const name of Object.keys(taken) as Array<keyof typeof taken>) {
       const original = proto[name]!;
       vi.spyOn(proto, name).mockImplementation(function (this: unknown, ...args: unknown[]) {
@@ -79,6 +79,7 @@ describe('ranking shortcuts', () => {
     }
     // Each shortcut answered a good share of the queries (else this test would prove nothing about it).
     expect(taken.runSingle).toBeGreaterThan(50);
+    expect(taken.fromTermTop).toBeGreaterThan(20);
     expect(taken.runDriven).toBeGreaterThan(50);
     expect(taken.runDense).toBeGreaterThan(50);
   }, 120_000);

@@ -17,7 +17,7 @@ import lunr from 'lunr';
 import { matchFilters as referenceMatchFilters, recordSpan } from '../query/filter.ts';
 import { SCHEMA_VERSION, type Incident, type Publication, type SourceDocument } from '../records/schema.ts';
 import { CompactBuilder } from './build.ts';
-import { type CompactIndex } from './compact.ts';
+import { forEachPosting, type CompactIndex } from './compact.ts';
 import { FIELDS, forEachDocument, incidentDoc, passageRef, publicationDoc, sourceDocs } from './documents.ts';
 import { expandToken, type Expansion } from './expand.ts';
 import { DenseCache, type DenseWeights } from './dense.ts';
@@ -366,6 +366,8 @@ class LunrArchive implements SearchArchive {
   private vocab: ReturnType<Archive['vocabulary']> | undefined;
   /** Dense arrays of common terms (dense.ts), by the minimum document count asked for (tests vary it). */
   private readonly denseCaches = new Map<number, DenseCache>();
+  /** Top lists of common terms (TermTop), least recently used first. */
+  private readonly termTops = new Map<number, TermTop>();
 
   constructor(
     columns: RecordColumns,
@@ -629,8 +631,19 @@ class LunrArchive implements SearchArchive {
    * marks at all). The same page and total as run()'s general path; null when
    * the page is too deep for a heap to pay.
    */
-  private runSingle(expansions: readonly Expansion[], q: { limit: number; offset: number; verdictOf: (d: number) => number }): Omit<Run, 'notes'> | null {
+  private runSingle(
+    expansions: readonly Expansion[],
+    q: { limit: number; offset: number; verdictOf: (d: number) => number; kindMask: number },
+  ): Omit<Run, 'notes'> | null {
     if (q.limit === Infinity || q.offset + q.limit > TOP_K_MAX) return null;
+    if (expansions.length === 1 && q.kindMask >= 0) {
+      const listed = this.fromTermTop(expansions[0]!, q.offset + q.limit, q.kindMask);
+      if (listed !== null) {
+        const from = Math.min(q.offset, listed.docs.length);
+        const docs = listed.docs.subarray(from);
+        return { docs, scores: listed.scores.subarray(from), imprecise: new Uint8Array(docs.length), total: listed.total, mode: 'all' };
+      }
+    }
     const top = new TopK(q.offset + q.limit, this.compact.refRank);
     let total = 0;
     const verdictOf = q.verdictOf;
@@ -690,6 +703,52 @@ class LunrArchive implements SearchArchive {
       imprecise[j] = verdictOf(docs[j]!) === IMPRECISE ? 1 : 0;
     }
     return { docs, scores, imprecise, total, mode: 'all' };
+  }
+
+  /**
+   * One term, no filters: its best documents come from the term's top list
+   * (TermTop, made on first use and cached) and the total from its documents
+   * counted per kind. Null when the list runs out before `want` documents of
+   * the kinds asked for (the postings are then walked).
+   */
+  private fromTermTop(x: Expansion, want: number, kindMask: number): { docs: Int32Array; scores: Float64Array; total: number } | null {
+    if (this.compact.counts[x.t]! <= TERM_TOP_MIN) return null;
+    const top = this.termTop(x.t);
+    const kindCode = this.layout.kindCode;
+    let total = 0;
+    for (let k = 0; k < top.kindCounts.length; k++) if ((k & kindMask) !== 0) total += top.kindCounts[k]!;
+    const docs = new Int32Array(Math.min(want, total));
+    const scores = new Float64Array(docs.length);
+    let n = 0;
+    for (let j = 0; j < top.docs.length && n < docs.length; j++) {
+      const d = top.docs[j]!;
+      if ((kindCode[d]! & kindMask) === 0) continue;
+      docs[n] = d;
+      scores[n] = Math.round(x.weight * (top.milli[j]! / 1000) * 1000) / 1000;
+      n++;
+    }
+    return n === docs.length ? { docs, scores, total } : null;
+  }
+
+  private termTop(t: number): TermTop {
+    const hit = this.termTops.get(t);
+    if (hit !== undefined) {
+      this.termTops.delete(t);
+      this.termTops.set(t, hit);
+      return hit;
+    }
+    const kindCode = this.layout.kindCode;
+    const kindCounts = new Float64Array(8);
+    const top = new TopK(TERM_TOP_LIST, this.compact.refRank);
+    forEachPosting(this.compact, t, (d, w) => {
+      kindCounts[kindCode[d]!]!++;
+      top.offer(d, w);
+    });
+    const ranked = top.sorted();
+    const made: TermTop = { docs: ranked.docs, milli: Uint32Array.from(ranked.scores, (w) => Math.round(w * 1000)), kindCounts };
+    this.termTops.set(t, made);
+    if (this.termTops.size > TERM_TOP_TERMS) this.termTops.delete(this.termTops.keys().next().value!);
+    return made;
   }
 
   private denseFor(minDocs: number | undefined): DenseCache {
@@ -997,7 +1056,7 @@ class LunrArchive implements SearchArchive {
         if (driven !== null) return { ...driven, notes };
       }
       if (tokens.length === 1 && !byDate && tuning.driver !== false) {
-        const one = this.runSingle(words[0]!, { limit, offset, verdictOf });
+        const one = this.runSingle(words[0]!, { limit, offset, verdictOf, kindMask: compiled === null ? kindMask : -1 });
         if (one !== null) return { ...one, notes };
       }
       // One word: its best weight per document is the score and every document it touched has all the words,
@@ -1161,6 +1220,25 @@ class LunrArchive implements SearchArchive {
     return hit;
   }
 }
+
+/**
+ * A common term's best documents (by weight, then ref order), TERM_TOP_LIST
+ * of them, and how many documents of each kind code contain it: a one-word
+ * query without filters is answered from these.
+ */
+interface TermTop {
+  docs: Int32Array;
+  /** Weights in thousandths, as in the postings. */
+  milli: Uint32Array;
+  /** Documents containing the term, by kind code (columns.ts KIND_CODE). */
+  kindCounts: Float64Array;
+}
+/** Terms in more documents than this get a top list ... */
+const TERM_TOP_MIN = 4096;
+/** ... of this many documents ... */
+const TERM_TOP_LIST = 4096;
+/** ... and this many terms' lists are kept (about 32 KB each), least recently used dropped first. */
+const TERM_TOP_TERMS = 1024;
 
 /** Deepest page (offset + limit) the one-word path ranks with a heap; deeper pages take the general path. */
 const TOP_K_MAX = 4096;
