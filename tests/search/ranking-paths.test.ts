@@ -104,7 +104,7 @@ describe('dense weights (dense.ts)', () => {
   });
 
   it('keeps at most its byte budget, dropping the least recently used term first', () => {
-    const per = c.docCount * 2 + ((c.docCount + 31) >>> 5) * 4;
+    const per = c.docCount * 2 + ((c.docCount + 31) >>> 5) * 4 + ((c.docCount + 63) >>> 6) * 2;
     const cache = new DenseCache(c, { minDocs: 1, maxBytes: per * 2 });
     const [a, b, d] = common as [number, number, number];
     const first = cache.get(a);

@@ -16,11 +16,18 @@ import type { CompactIndex } from './compact.ts';
 
 export type DenseWeights = Uint16Array;
 
-/** A common term as dense arrays: its weights, and which documents contain it as a bitset (bit d % 32 of word d >> 5). */
+/** Documents per block of blockMax: two words of a bitset. */
+export const BLOCK_SHIFT = 6;
+
+/** A common term as dense arrays: its weights, which documents contain it as a bitset (bit d % 32 of word d >> 5), and its best weight per block of 64 documents. */
 export interface DenseTerm {
   weights: DenseWeights;
   bits: Uint32Array;
+  /** Highest weight in thousandths of the term in documents [b * 64, b * 64 + 64), 0 when none has it. */
+  blockMax: Uint16Array;
 }
+
+const termBytes = (x: DenseTerm): number => x.weights.byteLength + x.bits.byteLength + x.blockMax.byteLength;
 
 export interface DenseOptions {
   /** Terms in fewer documents are walked, not made dense (default: docCount / 64, at least 1024). */
@@ -69,12 +76,12 @@ export class DenseCache {
       this.wide.add(t);
       return null;
     }
-    this.bytes += made.weights.byteLength + made.bits.byteLength;
+    this.bytes += termBytes(made);
     this.cache.set(t, made);
     for (const [k, v] of this.cache) {
       if (this.bytes <= this.maxBytes || k === t) break;
       this.cache.delete(k);
-      this.bytes -= v.weights.byteLength + v.bits.byteLength;
+      this.bytes -= termBytes(v);
     }
     return made;
   }
@@ -84,6 +91,7 @@ export class DenseCache {
 export function denseOf(c: CompactIndex, t: number): DenseTerm | null {
   const out = new Uint16Array(c.docCount);
   const bits = new Uint32Array((c.docCount + 31) >>> 5);
+  const blockMax = new Uint16Array((c.docCount + (1 << BLOCK_SHIFT) - 1) >>> BLOCK_SHIFT);
   const postings = c.postings;
   const end = c.offsets[t + 1]!;
   let p = c.offsets[t]!;
@@ -115,6 +123,7 @@ export function denseOf(c: CompactIndex, t: number): DenseTerm | null {
     if (w >= 0xffff) return null;
     out[d] = w + 1;
     bits[d >>> 5]! |= 1 << (d & 31);
+    if (w > blockMax[d >>> BLOCK_SHIFT]!) blockMax[d >>> BLOCK_SHIFT] = w;
   }
-  return { weights: out, bits };
+  return { weights: out, bits, blockMax };
 }

@@ -20,7 +20,7 @@ import { CompactBuilder } from './build.ts';
 import { forEachPosting, type CompactIndex } from './compact.ts';
 import { FIELDS, forEachDocument, incidentDoc, passageRef, publicationDoc, sourceDocs } from './documents.ts';
 import { expandToken, type Expansion } from './expand.ts';
-import { DenseCache, type DenseWeights } from './dense.ts';
+import { DenseCache, type DenseTerm, type DenseWeights } from './dense.ts';
 import { FILTER_COLUMNS, FilterIndex, IMPRECISE, IN, OUT } from './filter-index.ts';
 import { columnDefs, ColumnsBuilder, KIND_CODE, SOURCE_URL_COLUMN, type RecordColumns } from './columns.ts';
 import { countColumns, sumCasualtiesColumns } from './column-counts.ts';
@@ -336,6 +336,35 @@ class Scratch {
     this.wordTouched = new Int32Array(n);
   }
 
+  /**
+   * Work arrays of a query's own size, kept between queries by name and
+   * grown when a query needs more: memory fresh from the system costs a page
+   * fault per 4 KB on first touch, which for a few megabytes per query was
+   * more than the query itself. Contents are whatever the last query left.
+   */
+  private readonly pool = new Map<string, Int32Array | Float64Array | Uint32Array>();
+
+  private pooled<T extends Int32Array | Float64Array | Uint32Array>(name: string, n: number, make: (n: number) => T): T {
+    let a = this.pool.get(name) as T | undefined;
+    if (a === undefined || a.length < n) {
+      a = make(Math.max(n, Math.ceil((a?.length ?? 0) * 1.5), 1024));
+      this.pool.set(name, a);
+    }
+    return a.subarray(0, n) as T;
+  }
+
+  i32(name: string, n: number): Int32Array {
+    return this.pooled(name, n, (k) => new Int32Array(k));
+  }
+
+  f64(name: string, n: number): Float64Array {
+    return this.pooled(name, n, (k) => new Float64Array(k));
+  }
+
+  u32(name: string, n: number): Uint32Array {
+    return this.pooled(name, n, (k) => new Uint32Array(k));
+  }
+
   /** A fresh number for a query word; the marks are wiped before the counter could wrap. */
   nextWord(): number {
     if (this.wordStamp >= 0x7ffffff0) {
@@ -368,6 +397,8 @@ class LunrArchive implements SearchArchive {
   private readonly denseCaches = new Map<number, DenseCache>();
   /** Top lists of common terms (TermTop), least recently used first. */
   private readonly termTops = new Map<number, TermTop>();
+  /** Bitsets of the documents of each combination of kinds asked for. */
+  private readonly kindBitsCache = new Map<number, Uint32Array>();
 
   constructor(
     columns: RecordColumns,
@@ -773,7 +804,7 @@ class LunrArchive implements SearchArchive {
    */
   private runDriven(
     words: ReadonlyArray<readonly Expansion[]>,
-    q: { limit: number; offset: number; byDate: boolean; verdictOf: (d: number) => number; denseMinDocs: number | undefined },
+    q: { limit: number; offset: number; byDate: boolean; verdictOf: (d: number) => number; kindMask: number; denseMinDocs: number | undefined },
   ): Omit<Run, 'notes'> | null {
     const counts = this.compact.counts;
     if (words.some((w) => w.length === 0)) return null;
@@ -790,8 +821,8 @@ class LunrArchive implements SearchArchive {
     const { seenBy, best, wordTouched } = sc;
     // The driver's documents passing kind and filters, with its weight in each.
     const wn = this.walkWord(words[driver]!, sc.nextWord());
-    const cand = new Int32Array(wn);
-    const own = new Float64Array(wn);
+    const cand = sc.i32('cand', wn);
+    const own = sc.f64('own', wn);
     const verdictOf = q.verdictOf;
     let n = 0;
     for (let j = 0; j < wn; j++) {
@@ -801,7 +832,7 @@ class LunrArchive implements SearchArchive {
       own[n] = best[d]!;
       n++;
     }
-    const sum = new Float64Array(n);
+    const sum = sc.f64('sum', n).fill(0);
     for (let i = 0; i < words.length && n > 0; i++) {
       if (i === driver) {
         for (let j = 0; j < n; j++) sum[j] = sum[j]! + own[j]!;
@@ -888,17 +919,23 @@ class LunrArchive implements SearchArchive {
   /**
    * Several words whose terms are all common: the documents with every word
    * are the AND of the words' bitsets (each the OR of its terms'), and only
-   * those are scored, from the dense weights, summed in word order. Null
-   * when none passes the filters (run() then falls back to any word).
+   * those are scored, from the dense weights, summed in word order. Without
+   * filters (kinds are bitsets too) the total is a count of bits, and a page
+   * by relevance scores only the blocks of 64 documents whose best possible
+   * score (the sum of each word's best weight in the block) could still
+   * reach the page, best blocks first. Null when no document passing the
+   * filters has every word (run() then falls back to any word).
    */
   private runDense(
     words: ReadonlyArray<readonly Expansion[]>,
     dense: DenseCache,
-    q: { limit: number; offset: number; byDate: boolean; verdictOf: (d: number) => number },
+    q: { limit: number; offset: number; byDate: boolean; verdictOf: (d: number) => number; kindMask: number },
   ): Omit<Run, 'notes'> | null {
     const terms = words.map((w) => w.map((x) => ({ term: dense.get(x.t)!, factor: x.weight })));
     const slots = (this.compact.docCount + 31) >>> 5;
-    const all = new Uint32Array(slots);
+    // An even number of words: a block of 64 documents is always two of them (no read past the end).
+    const all = this.scratch.u32('all', slots + (slots & 1));
+    all[all.length - 1] = 0;
     terms.forEach((w, i) => {
       // all &= (OR of the word's terms' bits); the first word starts it.
       if (w.length === 1) {
@@ -918,6 +955,48 @@ class LunrArchive implements SearchArchive {
     const factors = terms.map((w) => w.map((x) => x.factor));
     const verdictOf = q.verdictOf;
     const byScore = !q.byDate && q.limit !== Infinity && q.offset + q.limit <= TOP_K_MAX;
+    /** Each word's best term in document d (exact beats prefix beats typo), summed in word order as run() sums them. */
+    const oneEach = weights.every((ws) => ws.length === 1);
+    const first = weights.map((ws) => ws[0]!);
+    const firstFactor = factors.map((fs) => fs[0]!);
+    const scoreOf = oneEach
+      ? (d: number): number => {
+          let sum = 0;
+          for (let i = 0; i < nWords; i++) sum = sum + firstFactor[i]! * ((first[i]![d]! - 1) / 1000);
+          return sum;
+        }
+      : (d: number): number => {
+      let sum = 0;
+      for (let i = 0; i < nWords; i++) {
+        const ws = weights[i]!;
+        const fs = factors[i]!;
+        let b = -1;
+        for (let e = 0; e < ws.length; e++) {
+          const v = ws[e]![d]!;
+          if (v === 0) continue;
+          const s = fs[e]! * ((v - 1) / 1000);
+          if (s > b) b = s;
+        }
+        sum = sum + b;
+      }
+      return sum;
+    };
+    if (byScore && q.kindMask >= 0) {
+      const kinds = this.kindBits(q.kindMask);
+      let total = 0;
+      for (let k = 0; k < slots; k++) {
+        const x = kinds === null ? all[k]! : all[k]! & kinds[k]!;
+        all[k] = x;
+        total += popcount(x);
+      }
+      if (total === 0) return null;
+      const top = new TopK(q.offset + q.limit, this.compact.refRank);
+      this.scoreBlocks(all, terms, top, scoreOf);
+      const ranked = top.sorted();
+      const from = Math.min(q.offset, ranked.docs.length);
+      const docs = ranked.docs.subarray(from);
+      return { docs, scores: ranked.scores.subarray(from).map((v) => Math.round(v * 1000) / 1000), imprecise: new Uint8Array(docs.length), total, mode: 'all' };
+    }
     const top = byScore ? new TopK(q.offset + q.limit, this.compact.refRank) : null;
     const kept: number[] = [];
     const keptScore: number[] = [];
@@ -934,20 +1013,7 @@ class LunrArchive implements SearchArchive {
           kept.push(d);
           continue;
         }
-        // Each word's best term there (exact beats prefix beats typo), summed in word order as run() sums them.
-        let sum = 0;
-        for (let i = 0; i < nWords; i++) {
-          const ws = weights[i]!;
-          const fs = factors[i]!;
-          let b = -1;
-          for (let e = 0; e < ws.length; e++) {
-            const v = ws[e]![d]!;
-            if (v === 0) continue;
-            const s = fs[e]! * ((v - 1) / 1000);
-            if (s > b) b = s;
-          }
-          sum = sum + b;
-        }
+        const sum = scoreOf(d);
         if (top !== null) top.offer(d, sum);
         else {
           kept.push(d);
@@ -980,6 +1046,92 @@ class LunrArchive implements SearchArchive {
     const imprecise = new Uint8Array(docs.length);
     for (let j = 0; j < docs.length; j++) imprecise[j] = verdictOf(docs[j]!) === IMPRECISE ? 1 : 0;
     return { docs, scores, imprecise, total, mode: 'all' };
+  }
+
+  /**
+   * Offers `top` the documents of `all` (a bitset) with their scores, block of
+   * 64 by block, best possible block first, skipping every block whose best
+   * possible score is below the worst score `top` holds once full: such a
+   * block's documents cannot enter it. The bound of a block is each word's
+   * best term weight there (dense.ts blockMax) summed in word order, so it is
+   * never below a document's score computed the same way.
+   */
+  private scoreBlocks(
+    all: Uint32Array,
+    terms: ReadonlyArray<ReadonlyArray<{ term: DenseTerm; factor: number }>>,
+    top: TopK,
+    scoreOf: (d: number) => number,
+  ): void {
+    const blocks = (all.length + 1) >>> 1;
+    // Column by column: each word's best possible weight per block, added in word order.
+    const sc = this.scratch;
+    const bound = sc.f64('bound', blocks).fill(0);
+    const wordBest = sc.f64('wordBest', blocks);
+    for (const w of terms) {
+      wordBest.fill(0);
+      for (const { term, factor } of w) {
+        const blockMax = term.blockMax;
+        for (let b = 0; b < blocks; b++) {
+          const s = factor * (blockMax[b]! / 1000);
+          if (s > wordBest[b]!) wordBest[b] = s;
+        }
+      }
+      for (let b = 0; b < blocks; b++) bound[b] = bound[b]! + wordBest[b]!;
+    }
+    const live = sc.i32('live', blocks);
+    let nLive = 0;
+    let maxBound = 0;
+    for (let b = 0; b < blocks; b++) {
+      if ((all[2 * b]! | all[2 * b + 1]!) === 0) continue;
+      if (bound[b]! > maxBound) maxBound = bound[b]!;
+      live[nLive++] = b;
+    }
+    // Blocks in 256 bands of their bound, highest band first (a counting sort: no comparison sort of thousands of blocks).
+    const BANDS = 256;
+    const bandOf = sc.i32('band', nLive);
+    const scale = maxBound === 0 ? 0 : BANDS / maxBound;
+    const starts = new Int32Array(BANDS + 1);
+    for (let j = 0; j < nLive; j++) {
+      const k = Math.min(BANDS - 1, Math.floor(bound[live[j]!]! * scale));
+      bandOf[j] = k;
+      starts[k + 1]!++;
+    }
+    for (let k = 0; k < BANDS; k++) starts[k + 1]! += starts[k]!;
+    const order = sc.i32('order', nLive);
+    const fill = starts.slice(0, BANDS);
+    for (let j = 0; j < nLive; j++) order[fill[bandOf[j]!]!++] = live[j]!;
+    for (let k = BANDS - 1; k >= 0; k--) {
+      for (let j = starts[k]!; j < starts[k + 1]!; j++) {
+        const b = order[j]!;
+        if (top.full && bound[b]! < top.worstScore) continue;
+        for (let slot = 2 * b; slot < 2 * b + 2; slot++) {
+          let x = all[slot]!;
+          while (x !== 0) {
+            const low = x & -x;
+            x ^= low;
+            const d = (slot << 5) + 31 - Math.clz32(low);
+            top.offer(d, scoreOf(d));
+          }
+        }
+      }
+      // Every block of a lower band is bounded by this band's lower edge.
+      if (k > 0 && top.full && bandCeiling(k, maxBound, BANDS) < top.worstScore) break;
+    }
+  }
+
+  /** Documents of the kinds in `mask` (KIND_CODE bits) as a bitset, or null when every document is of them. */
+  private kindBits(mask: number): Uint32Array | null {
+    const kindCode = this.layout.kindCode;
+    let every = true;
+    for (const code of Object.values(KIND_CODE)) if ((code & mask) === 0) every = false;
+    if (every) return null;
+    let bits = this.kindBitsCache.get(mask);
+    if (bits === undefined) {
+      bits = new Uint32Array((kindCode.length + 31) >>> 5);
+      for (let d = 0; d < kindCode.length; d++) if ((kindCode[d]! & mask) !== 0) bits[d >>> 5]! |= 1 << (d & 31);
+      this.kindBitsCache.set(mask, bits);
+    }
+    return bits;
   }
 
   private recordDoc(r: number): number {
@@ -1052,7 +1204,7 @@ class LunrArchive implements SearchArchive {
         return expansions;
       });
       if (tokens.length > 1 && tuning.driver !== false) {
-        const driven = this.runDriven(words, { limit, offset, byDate, verdictOf, denseMinDocs: tuning.denseMinDocs });
+        const driven = this.runDriven(words, { limit, offset, byDate, verdictOf, kindMask: compiled === null ? kindMask : -1, denseMinDocs: tuning.denseMinDocs });
         if (driven !== null) return { ...driven, notes };
       }
       if (tokens.length === 1 && !byDate && tuning.driver !== false) {
@@ -1262,6 +1414,16 @@ class TopK {
     this.scores = new Float64Array(k);
   }
 
+  /** Whether it holds k pairs: a pair is then taken only if it beats the worst. */
+  get full(): boolean {
+    return this.size === this.k;
+  }
+
+  /** The score of the worst pair held (meaningful once full). */
+  get worstScore(): number {
+    return this.size === 0 ? -Infinity : this.scores[0]!;
+  }
+
   /** True when (sa, a) ranks after (sb, b). */
   private worse(sa: number, a: number, sb: number, b: number): boolean {
     return sa < sb || (sa === sb && this.refRank[a]! > this.refRank[b]!);
@@ -1321,6 +1483,18 @@ interface Run {
   notes: string[];
   /** Every document is a record's own document, each record once (a query without words). */
   recordDocs?: boolean;
+}
+
+/** The highest bound a block of band k - 1 or lower can have: band k's lower edge, with a margin for rounding. */
+function bandCeiling(k: number, maxBound: number, bands: number): number {
+  return (k / bands) * maxBound * (1 + 1e-9);
+}
+
+/** Set bits in a 32-bit word. */
+function popcount(x: number): number {
+  x -= (x >>> 1) & 0x55555555;
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  return (Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24);
 }
 
 /** YYYYMMDD back to YYYY-MM-DD. */
