@@ -39,7 +39,7 @@ function queries(seed: number, n: number): ParsedQuery[] {
   return out;
 }
 
-const OPTIONS: SearchOptions[] = [{ limit: 10 }, { limit: 7, offset: 12 }, { limit: 10, order: 'date' }, { limit: Infinity }, { limit: 0 }, { limit: 5, offset: 100_000 }];
+const OPTIONS: SearchOptions[] = [{ limit: 10 }, { limit: 10, defaultKinds: ['incident', 'publication'] }, { limit: 6, offset: 3, defaultKinds: ['source'] }, { limit: 7, offset: 12 }, { limit: 10, order: 'date' }, { limit: Infinity }, { limit: 0 }, { limit: 5, offset: 100_000 }];
 
 const shape = (a: SearchArchive, q: ParsedQuery, o: SearchOptions, t: SearchTuning) => {
   const r = a.search(q, o, t);
