@@ -714,14 +714,12 @@ class LunrArchive implements SearchArchive {
         top.offer(d, factor * (w / 1000));
       }
     } else {
-      const sc = this.scratch;
-      const wn = this.walkWord(expansions, sc.nextWord());
-      const { wordTouched, best } = sc;
-      for (let j = 0; j < wn; j++) {
-        const d = wordTouched[j]!;
+      const list = this.wordPostings(expansions, 'single');
+      for (let j = 0; j < list.n; j++) {
+        const d = list.docs[j]!;
         if (verdictOf(d) === OUT) continue;
         total++;
-        top.offer(d, best[d]!);
+        top.offer(d, list.weights[j]!);
       }
     }
     const ranked = top.sorted();
@@ -782,6 +780,94 @@ class LunrArchive implements SearchArchive {
     return made;
   }
 
+  /**
+   * One word's documents in document order with its best weight in each
+   * (exact beats prefix beats typo: lunr's field weights summed, times the
+   * expansion's weight): each expansion's postings decoded in turn and merged
+   * into the list so far. Sequential reads and writes only (scattering into
+   * per-document arrays of millions of slots costs a cache miss per posting).
+   * The arrays are the scratch pool's `name` arrays: valid until the next call
+   * with that name.
+   */
+  private wordPostings(expansions: readonly Expansion[], name: string): { docs: Int32Array; weights: Float64Array; n: number } {
+    const { offsets, postings, counts } = this.compact;
+    const sc = this.scratch;
+    let total = 0;
+    for (const x of expansions) total += counts[x.t]!;
+    // Two buffers each side: the list so far and the merge of it with the next expansion.
+    let docs = sc.i32(`${name}.docs`, total);
+    let weights = sc.f64(`${name}.w`, total);
+    let spareDocs = sc.i32(`${name}.docs2`, total);
+    let spareWeights = sc.f64(`${name}.w2`, total);
+    const nextDocs = sc.i32(`${name}.next`, total);
+    const nextWeights = sc.f64(`${name}.nextw`, total);
+    let n = 0;
+    for (const x of expansions) {
+      let p = offsets[x.t]!;
+      const end = offsets[x.t + 1]!;
+      const factor = x.weight;
+      let d = -1;
+      let m = 0;
+      const into = n === 0 ? docs : nextDocs;
+      const intoW = n === 0 ? weights : nextWeights;
+      while (p < end) {
+        let v = postings[p++]!;
+        if (v >= 128) {
+          v &= 127;
+          let shift = 7;
+          let b: number;
+          do {
+            b = postings[p++]!;
+            v |= (b & 127) << shift;
+            shift += 7;
+          } while (b >= 128);
+        }
+        d += v;
+        let w = postings[p++]!;
+        if (w >= 128) {
+          w &= 127;
+          let shift = 7;
+          let b: number;
+          do {
+            b = postings[p++]!;
+            w |= (b & 127) << shift;
+            shift += 7;
+          } while (b >= 128);
+        }
+        into[m] = d;
+        // Thousandths back to lunr's weight (exactly the 3-decimal number), times the expansion's weight.
+        intoW[m] = factor * (w / 1000);
+        m++;
+      }
+      if (n === 0) {
+        n = m;
+        continue;
+      }
+      // Merge: the union of both lists, the higher weight where a document is in both.
+      let i = 0;
+      let j = 0;
+      let k = 0;
+      while (i < n || j < m) {
+        if (j >= m || (i < n && docs[i]! < nextDocs[j]!)) {
+          spareDocs[k] = docs[i]!;
+          spareWeights[k++] = weights[i++]!;
+        } else if (i >= n || nextDocs[j]! < docs[i]!) {
+          spareDocs[k] = nextDocs[j]!;
+          spareWeights[k++] = nextWeights[j++]!;
+        } else {
+          spareDocs[k] = docs[i]!;
+          spareWeights[k++] = nextWeights[j]! > weights[i]! ? nextWeights[j]! : weights[i]!;
+          i++;
+          j++;
+        }
+      }
+      [docs, spareDocs] = [spareDocs, docs];
+      [weights, spareWeights] = [spareWeights, weights];
+      n = k;
+    }
+    return { docs, weights, n };
+  }
+
   private denseFor(minDocs: number | undefined): DenseCache {
     const key = minDocs ?? -1;
     let cache = this.denseCaches.get(key);
@@ -812,24 +898,20 @@ class LunrArchive implements SearchArchive {
     let driver = 0;
     for (let i = 1; i < words.length; i++) if (cost[i]! < cost[driver]!) driver = i;
     const dense = this.denseFor(q.denseMinDocs);
-    let helps = false;
-    for (let i = 0; i < words.length; i++) if (i !== driver && words[i]!.some((x) => dense.isDense(x.t))) helps = true;
-    if (!helps) return null;
     if (words.every((w) => w.every((x) => dense.isDense(x.t)))) return this.runDense(words, dense, q);
 
     const sc = this.scratch;
-    const { seenBy, best, wordTouched } = sc;
-    // The driver's documents passing kind and filters, with its weight in each.
-    const wn = this.walkWord(words[driver]!, sc.nextWord());
-    const cand = sc.i32('cand', wn);
-    const own = sc.f64('own', wn);
+    // The driver's documents passing kind and filters, with its weight in each, in document order.
+    const driven = this.wordPostings(words[driver]!, 'driver');
+    const cand = sc.i32('cand', driven.n);
+    const own = sc.f64('own', driven.n);
     const verdictOf = q.verdictOf;
     let n = 0;
-    for (let j = 0; j < wn; j++) {
-      const d = wordTouched[j]!;
+    for (let j = 0; j < driven.n; j++) {
+      const d = driven.docs[j]!;
       if (verdictOf(d) === OUT) continue;
       cand[n] = d;
-      own[n] = best[d]!;
+      own[n] = driven.weights[j]!;
       n++;
     }
     const sum = sc.f64('sum', n).fill(0);
@@ -865,12 +947,14 @@ class LunrArchive implements SearchArchive {
           k++;
         }
       } else {
-        const stamp = sc.nextWord();
-        if (rare.length > 0) this.walkWord(rare, stamp);
+        // Rare terms as one sorted list, met in step with the candidates (both in document order).
+        const list = rare.length > 0 ? this.wordPostings(rare, 'word') : { docs: new Int32Array(0), weights: new Float64Array(0), n: 0 };
+        let p = 0;
         for (let j = 0; j < n; j++) {
           const d = cand[j]!;
-          let has = seenBy[d] === stamp;
-          let b = has ? best[d]! : 0;
+          while (p < list.n && list.docs[p]! < d) p++;
+          let has = p < list.n && list.docs[p] === d;
+          let b = has ? list.weights[p]! : 0;
           for (let e = 0; e < common.length; e++) {
             const v = common[e]![d]!;
             if (v === 0) continue;
