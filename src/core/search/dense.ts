@@ -13,6 +13,7 @@
 // `minDocs` documents are kept here: a rare term's postings are cheaper to
 // walk than a dense array is to build.
 import type { CompactIndex } from './compact.ts';
+import { decodeInto } from './postings.ts';
 
 export type DenseWeights = Uint16Array;
 
@@ -92,34 +93,13 @@ export function denseOf(c: CompactIndex, t: number): DenseTerm | null {
   const out = new Uint16Array(c.docCount);
   const bits = new Uint32Array((c.docCount + 31) >>> 5);
   const blockMax = new Uint16Array((c.docCount + (1 << BLOCK_SHIFT) - 1) >>> BLOCK_SHIFT);
-  const postings = c.postings;
-  const end = c.offsets[t + 1]!;
-  let p = c.offsets[t]!;
-  let d = -1;
-  while (p < end) {
-    let v = postings[p++]!;
-    if (v >= 128) {
-      v &= 127;
-      let shift = 7;
-      let b: number;
-      do {
-        b = postings[p++]!;
-        v |= (b & 127) << shift;
-        shift += 7;
-      } while (b >= 128);
-    }
-    d += v;
-    let w = postings[p++]!;
-    if (w >= 128) {
-      w &= 127;
-      let shift = 7;
-      let b: number;
-      do {
-        b = postings[p++]!;
-        w |= (b & 127) << shift;
-        shift += 7;
-      } while (b >= 128);
-    }
+  const size = c.counts[t]!;
+  const docs = new Int32Array(size);
+  const milli = new Uint32Array(size);
+  const m = decodeInto(c, t, docs, milli);
+  for (let k = 0; k < m; k++) {
+    const d = docs[k]!;
+    const w = milli[k]!;
     if (w >= 0xffff) return null;
     out[d] = w + 1;
     bits[d >>> 5]! |= 1 << (d & 31);

@@ -21,6 +21,7 @@ import { forEachPosting, type CompactIndex } from './compact.ts';
 import { FIELDS, forEachDocument, incidentDoc, passageRef, publicationDoc, sourceDocs } from './documents.ts';
 import { expandToken, type Expansion } from './expand.ts';
 import { DenseCache, type DenseTerm, type DenseWeights } from './dense.ts';
+import { bandCeiling, decodeInto, popcount, TopK, wordPostings } from './postings.ts';
 import { FILTER_COLUMNS, FilterIndex, IMPRECISE, IN, OUT } from './filter-index.ts';
 import { columnDefs, ColumnsBuilder, KIND_CODE, SOURCE_URL_COLUMN, type RecordColumns } from './columns.ts';
 import { countColumns, sumCasualtiesColumns } from './column-counts.ts';
@@ -610,41 +611,19 @@ class LunrArchive implements SearchArchive {
    * summed, times the expansion's weight). Returns n.
    */
   private walkWord(expansions: readonly Expansion[], stamp: number): number {
-    const { offsets, postings } = this.compact;
-    const { seenBy, best, wordTouched } = this.scratch;
+    const sc = this.scratch;
+    const { seenBy, best, wordTouched } = sc;
     let wn = 0;
     for (const x of expansions) {
-      // The postings' varint pairs (compact.ts), decoded inline: this loop is the query.
-      let p = offsets[x.t]!;
-      const end = offsets[x.t + 1]!;
+      const size = this.compact.counts[x.t]!;
+      const docs = sc.i32('walk.docs', size);
+      const milli = sc.u32('walk.milli', size);
+      const m = decodeInto(this.compact, x.t, docs, milli);
       const factor = x.weight;
-      let d = -1;
-      while (p < end) {
-        let v = postings[p++]!;
-        if (v >= 128) {
-          v &= 127;
-          let shift = 7;
-          let b: number;
-          do {
-            b = postings[p++]!;
-            v |= (b & 127) << shift;
-            shift += 7;
-          } while (b >= 128);
-        }
-        d += v;
-        let w = postings[p++]!;
-        if (w >= 128) {
-          w &= 127;
-          let shift = 7;
-          let b: number;
-          do {
-            b = postings[p++]!;
-            w |= (b & 127) << shift;
-            shift += 7;
-          } while (b >= 128);
-        }
+      for (let k = 0; k < m; k++) {
+        const d = docs[k]!;
         // Thousandths back to lunr's weight (exactly the 3-decimal number), times the expansion's weight.
-        const s = factor * (w / 1000);
+        const s = factor * (milli[k]! / 1000);
         if (seenBy[d] !== stamp) {
           seenBy[d] = stamp;
           wordTouched[wn++] = d;
@@ -679,42 +658,20 @@ class LunrArchive implements SearchArchive {
     let total = 0;
     const verdictOf = q.verdictOf;
     if (expansions.length === 1) {
-      const { offsets, postings } = this.compact;
       const x = expansions[0]!;
-      let p = offsets[x.t]!;
-      const end = offsets[x.t + 1]!;
+      const size = this.compact.counts[x.t]!;
+      const docs = this.scratch.i32('single.docs', size);
+      const milli = this.scratch.u32('single.milli', size);
+      const m = decodeInto(this.compact, x.t, docs, milli);
       const factor = x.weight;
-      let d = -1;
-      while (p < end) {
-        let v = postings[p++]!;
-        if (v >= 128) {
-          v &= 127;
-          let shift = 7;
-          let b: number;
-          do {
-            b = postings[p++]!;
-            v |= (b & 127) << shift;
-            shift += 7;
-          } while (b >= 128);
-        }
-        d += v;
-        let w = postings[p++]!;
-        if (w >= 128) {
-          w &= 127;
-          let shift = 7;
-          let b: number;
-          do {
-            b = postings[p++]!;
-            w |= (b & 127) << shift;
-            shift += 7;
-          } while (b >= 128);
-        }
+      for (let k = 0; k < m; k++) {
+        const d = docs[k]!;
         if (verdictOf(d) === OUT) continue;
         total++;
-        top.offer(d, factor * (w / 1000));
+        top.offer(d, factor * (milli[k]! / 1000));
       }
     } else {
-      const list = this.wordPostings(expansions, 'single');
+      const list = wordPostings(this.compact, expansions, this.scratch, 'single');
       for (let j = 0; j < list.n; j++) {
         const d = list.docs[j]!;
         if (verdictOf(d) === OUT) continue;
@@ -780,94 +737,6 @@ class LunrArchive implements SearchArchive {
     return made;
   }
 
-  /**
-   * One word's documents in document order with its best weight in each
-   * (exact beats prefix beats typo: lunr's field weights summed, times the
-   * expansion's weight): each expansion's postings decoded in turn and merged
-   * into the list so far. Sequential reads and writes only (scattering into
-   * per-document arrays of millions of slots costs a cache miss per posting).
-   * The arrays are the scratch pool's `name` arrays: valid until the next call
-   * with that name.
-   */
-  private wordPostings(expansions: readonly Expansion[], name: string): { docs: Int32Array; weights: Float64Array; n: number } {
-    const { offsets, postings, counts } = this.compact;
-    const sc = this.scratch;
-    let total = 0;
-    for (const x of expansions) total += counts[x.t]!;
-    // Two buffers each side: the list so far and the merge of it with the next expansion.
-    let docs = sc.i32(`${name}.docs`, total);
-    let weights = sc.f64(`${name}.w`, total);
-    let spareDocs = sc.i32(`${name}.docs2`, total);
-    let spareWeights = sc.f64(`${name}.w2`, total);
-    const nextDocs = sc.i32(`${name}.next`, total);
-    const nextWeights = sc.f64(`${name}.nextw`, total);
-    let n = 0;
-    for (const x of expansions) {
-      let p = offsets[x.t]!;
-      const end = offsets[x.t + 1]!;
-      const factor = x.weight;
-      let d = -1;
-      let m = 0;
-      const into = n === 0 ? docs : nextDocs;
-      const intoW = n === 0 ? weights : nextWeights;
-      while (p < end) {
-        let v = postings[p++]!;
-        if (v >= 128) {
-          v &= 127;
-          let shift = 7;
-          let b: number;
-          do {
-            b = postings[p++]!;
-            v |= (b & 127) << shift;
-            shift += 7;
-          } while (b >= 128);
-        }
-        d += v;
-        let w = postings[p++]!;
-        if (w >= 128) {
-          w &= 127;
-          let shift = 7;
-          let b: number;
-          do {
-            b = postings[p++]!;
-            w |= (b & 127) << shift;
-            shift += 7;
-          } while (b >= 128);
-        }
-        into[m] = d;
-        // Thousandths back to lunr's weight (exactly the 3-decimal number), times the expansion's weight.
-        intoW[m] = factor * (w / 1000);
-        m++;
-      }
-      if (n === 0) {
-        n = m;
-        continue;
-      }
-      // Merge: the union of both lists, the higher weight where a document is in both.
-      let i = 0;
-      let j = 0;
-      let k = 0;
-      while (i < n || j < m) {
-        if (j >= m || (i < n && docs[i]! < nextDocs[j]!)) {
-          spareDocs[k] = docs[i]!;
-          spareWeights[k++] = weights[i++]!;
-        } else if (i >= n || nextDocs[j]! < docs[i]!) {
-          spareDocs[k] = nextDocs[j]!;
-          spareWeights[k++] = nextWeights[j++]!;
-        } else {
-          spareDocs[k] = docs[i]!;
-          spareWeights[k++] = nextWeights[j]! > weights[i]! ? nextWeights[j]! : weights[i]!;
-          i++;
-          j++;
-        }
-      }
-      [docs, spareDocs] = [spareDocs, docs];
-      [weights, spareWeights] = [spareWeights, weights];
-      n = k;
-    }
-    return { docs, weights, n };
-  }
-
   private denseFor(minDocs: number | undefined): DenseCache {
     const key = minDocs ?? -1;
     let cache = this.denseCaches.get(key);
@@ -902,7 +771,7 @@ class LunrArchive implements SearchArchive {
 
     const sc = this.scratch;
     // The driver's documents passing kind and filters, with its weight in each, in document order.
-    const driven = this.wordPostings(words[driver]!, 'driver');
+    const driven = wordPostings(this.compact, words[driver]!, this.scratch, 'driver');
     const cand = sc.i32('cand', driven.n);
     const own = sc.f64('own', driven.n);
     const verdictOf = q.verdictOf;
@@ -948,7 +817,7 @@ class LunrArchive implements SearchArchive {
         }
       } else {
         // Rare terms as one sorted list, met in step with the candidates (both in document order).
-        const list = rare.length > 0 ? this.wordPostings(rare, 'word') : { docs: new Int32Array(0), weights: new Float64Array(0), n: 0 };
+        const list = rare.length > 0 ? wordPostings(this.compact, rare, this.scratch, 'word') : { docs: new Int32Array(0), weights: new Float64Array(0), n: 0 };
         let p = 0;
         for (let j = 0; j < n; j++) {
           const d = cand[j]!;
@@ -1479,84 +1348,6 @@ const TERM_TOP_TERMS = 1024;
 /** Deepest page (offset + limit) the one-word path ranks with a heap; deeper pages take the general path. */
 const TOP_K_MAX = 4096;
 
-/**
- * The k best (document, score) pairs offered, best first: higher score, and
- * between equal scores the smaller ref rank (firstByScore's order). A
- * max-heap on "worse": the root is the worst of the best so far, so most
- * offers are one comparison.
- */
-class TopK {
-  private readonly docs: Int32Array;
-  private readonly scores: Float64Array;
-  private size = 0;
-
-  constructor(
-    private readonly k: number,
-    private readonly refRank: Uint32Array,
-  ) {
-    this.docs = new Int32Array(k);
-    this.scores = new Float64Array(k);
-  }
-
-  /** Whether it holds k pairs: a pair is then taken only if it beats the worst. */
-  get full(): boolean {
-    return this.size === this.k;
-  }
-
-  /** The score of the worst pair held (meaningful once full). */
-  get worstScore(): number {
-    return this.size === 0 ? -Infinity : this.scores[0]!;
-  }
-
-  /** True when (sa, a) ranks after (sb, b). */
-  private worse(sa: number, a: number, sb: number, b: number): boolean {
-    return sa < sb || (sa === sb && this.refRank[a]! > this.refRank[b]!);
-  }
-
-  offer(d: number, s: number): void {
-    const { docs, scores } = this;
-    if (this.size < this.k) {
-      let i = this.size++;
-      while (i > 0) {
-        const parent = (i - 1) >> 1;
-        if (!this.worse(s, d, scores[parent]!, docs[parent]!)) break;
-        docs[i] = docs[parent]!;
-        scores[i] = scores[parent]!;
-        i = parent;
-      }
-      docs[i] = d;
-      scores[i] = s;
-      return;
-    }
-    if (this.k === 0 || !this.worse(scores[0]!, docs[0]!, s, d)) return;
-    const size = this.size;
-    let i = 0;
-    for (;;) {
-      const l = 2 * i + 1;
-      if (l >= size) break;
-      const r = l + 1;
-      let top = l;
-      // The worse child moves up while it is worse than the newcomer.
-      if (r < size && this.worse(scores[r]!, docs[r]!, scores[l]!, docs[l]!)) top = r;
-      if (!this.worse(scores[top]!, docs[top]!, s, d)) break;
-      docs[i] = docs[top]!;
-      scores[i] = scores[top]!;
-      i = top;
-    }
-    docs[i] = d;
-    scores[i] = s;
-  }
-
-  /** The pairs held, best first. */
-  sorted(): { docs: Int32Array; scores: Float64Array } {
-    const n = this.size;
-    const order = Array.from({ length: n }, (_, i) => i).sort((a, b) =>
-      this.worse(this.scores[a]!, this.docs[a]!, this.scores[b]!, this.docs[b]!) ? 1 : this.worse(this.scores[b]!, this.docs[b]!, this.scores[a]!, this.docs[a]!) ? -1 : 0,
-    );
-    return { docs: Int32Array.from(order, (i) => this.docs[i]!), scores: Float64Array.from(order, (i) => this.scores[i]!) };
-  }
-}
-
 interface Run {
   docs: Int32Array;
   scores: Float64Array;
@@ -1567,18 +1358,6 @@ interface Run {
   notes: string[];
   /** Every document is a record's own document, each record once (a query without words). */
   recordDocs?: boolean;
-}
-
-/** The highest bound a block of band k - 1 or lower can have: band k's lower edge, with a margin for rounding. */
-function bandCeiling(k: number, maxBound: number, bands: number): number {
-  return (k / bands) * maxBound * (1 + 1e-9);
-}
-
-/** Set bits in a 32-bit word. */
-function popcount(x: number): number {
-  x -= (x >>> 1) & 0x55555555;
-  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
-  return (Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24);
 }
 
 /** YYYYMMDD back to YYYY-MM-DD. */
