@@ -399,7 +399,7 @@ class LunrArchive implements SearchArchive {
   /** Top lists of common terms (TermTop), least recently used first. */
   private readonly termTops = new Map<number, TermTop>();
   /** Bitsets of the documents of each combination of kinds asked for. */
-  private readonly kindBitsCache = new Map<number, Uint32Array>();
+  private readonly docKindBitsCache = new Map<number, Uint32Array>();
 
   constructor(
     columns: RecordColumns,
@@ -935,7 +935,7 @@ class LunrArchive implements SearchArchive {
       return sum;
     };
     if (byScore && q.kindMask >= 0) {
-      const kinds = this.kindBits(q.kindMask);
+      const kinds = this.docKindBits(q.kindMask);
       let total = 0;
       for (let k = 0; k < slots; k++) {
         const x = kinds === null ? all[k]! : all[k]! & kinds[k]!;
@@ -1073,16 +1073,16 @@ class LunrArchive implements SearchArchive {
   }
 
   /** Documents of the kinds in `mask` (KIND_CODE bits) as a bitset, or null when every document is of them. */
-  private kindBits(mask: number): Uint32Array | null {
+  private docKindBits(mask: number): Uint32Array | null {
     const kindCode = this.layout.kindCode;
     let every = true;
     for (const code of Object.values(KIND_CODE)) if ((code & mask) === 0) every = false;
     if (every) return null;
-    let bits = this.kindBitsCache.get(mask);
+    let bits = this.docKindBitsCache.get(mask);
     if (bits === undefined) {
       bits = new Uint32Array((kindCode.length + 31) >>> 5);
       for (let d = 0; d < kindCode.length; d++) if ((kindCode[d]! & mask) !== 0) bits[d >>> 5]! |= 1 << (d & 31);
-      this.kindBitsCache.set(mask, bits);
+      this.docKindBitsCache.set(mask, bits);
     }
     return bits;
   }
