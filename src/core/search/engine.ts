@@ -903,37 +903,9 @@ class LunrArchive implements SearchArchive {
         all[k] = i === 0 ? or : all[k]! & or;
       }
     });
-    const nWords = terms.length;
-    const weights = terms.map((w) => w.map((x) => x.term.weights));
-    const factors = terms.map((w) => w.map((x) => x.factor));
     const verdictOf = q.verdictOf;
     const byScore = !q.byDate && q.limit !== Infinity && q.offset + q.limit <= TOP_K_MAX;
-    /** Each word's best term in document d (exact beats prefix beats typo), summed in word order as run() sums them. */
-    const oneEach = weights.every((ws) => ws.length === 1);
-    const first = weights.map((ws) => ws[0]!);
-    const firstFactor = factors.map((fs) => fs[0]!);
-    const scoreOf = oneEach
-      ? (d: number): number => {
-          let sum = 0;
-          for (let i = 0; i < nWords; i++) sum = sum + firstFactor[i]! * ((first[i]![d]! - 1) / 1000);
-          return sum;
-        }
-      : (d: number): number => {
-      let sum = 0;
-      for (let i = 0; i < nWords; i++) {
-        const ws = weights[i]!;
-        const fs = factors[i]!;
-        let b = -1;
-        for (let e = 0; e < ws.length; e++) {
-          const v = ws[e]![d]!;
-          if (v === 0) continue;
-          const s = fs[e]! * ((v - 1) / 1000);
-          if (s > b) b = s;
-        }
-        sum = sum + b;
-      }
-      return sum;
-    };
+    const scoreOf = denseScorer(terms);
     if (byScore && q.kindMask >= 0) {
       const kinds = this.docKindBits(q.kindMask);
       let total = 0;
@@ -1358,6 +1330,47 @@ interface Run {
   notes: string[];
   /** Every document is a record's own document, each record once (a query without words). */
   recordDocs?: boolean;
+}
+
+/**
+ * Score of a document from the words' dense terms (dense.ts): each word's best
+ * term there (exact beats prefix beats typo), summed in word order as run()
+ * sums them; -1 when a word is not in the document.
+ */
+function denseScorer(terms: ReadonlyArray<ReadonlyArray<{ term: DenseTerm; factor: number }>>): (d: number) => number {
+  const nWords = terms.length;
+  const weights = terms.map((w) => w.map((x) => x.term.weights));
+  const factors = terms.map((w) => w.map((x) => x.factor));
+  if (weights.every((ws) => ws.length === 1)) {
+    const first = weights.map((ws) => ws[0]!);
+    const firstFactor = factors.map((fs) => fs[0]!);
+    return (d) => {
+      let sum = 0;
+      for (let i = 0; i < nWords; i++) {
+        const v = first[i]![d]!;
+        if (v === 0) return -1;
+        sum = sum + firstFactor[i]! * ((v - 1) / 1000);
+      }
+      return sum;
+    };
+  }
+  return (d) => {
+    let sum = 0;
+    for (let i = 0; i < nWords; i++) {
+      const ws = weights[i]!;
+      const fs = factors[i]!;
+      let b = -1;
+      for (let e = 0; e < ws.length; e++) {
+        const v = ws[e]![d]!;
+        if (v === 0) continue;
+        const s = fs[e]! * ((v - 1) / 1000);
+        if (s > b) b = s;
+      }
+      if (b < 0) return -1;
+      sum = sum + b;
+    }
+    return sum;
+  };
 }
 
 /** YYYYMMDD back to YYYY-MM-DD. */
