@@ -841,32 +841,12 @@ class LunrArchive implements SearchArchive {
       n = k;
     }
     if (n === 0) return null;
-    const survivors = cand.subarray(0, n);
-    const want = q.limit === Infinity ? n : Math.min(n, q.offset + q.limit);
-    let docs: Int32Array;
-    let scores: Float64Array;
-    if (!q.byDate && want <= TOP_K_MAX) {
-      const top = new TopK(want, this.compact.refRank);
-      for (let j = 0; j < n; j++) top.offer(survivors[j]!, sum[j]!);
-      const ranked = top.sorted();
-      const from = Math.min(q.offset, ranked.docs.length);
-      docs = ranked.docs.subarray(from);
-      scores = ranked.scores.subarray(from).map((x) => Math.round(x * 1000) / 1000);
-    } else {
-      const score = sc.score;
-      for (let j = 0; j < n; j++) score[survivors[j]!] = sum[j]!;
-      try {
-        const page = q.byDate ? this.firstByDate(survivors, want) : this.firstByScore(survivors, want, score);
-        docs = page.subarray(Math.min(q.offset, page.length));
-        scores = new Float64Array(docs.length);
-        if (!q.byDate) for (let j = 0; j < docs.length; j++) scores[j] = Math.round(score[docs[j]!]! * 1000) / 1000;
-      } finally {
-        for (let j = 0; j < n; j++) score[survivors[j]!] = 0;
-      }
+    if (!q.byDate && q.limit !== Infinity && q.offset + q.limit <= TOP_K_MAX) {
+      const top = new TopK(q.offset + q.limit, this.compact.refRank);
+      for (let j = 0; j < n; j++) top.offer(cand[j]!, sum[j]!);
+      return this.pageOf(top, [], [], n, q);
     }
-    const imprecise = new Uint8Array(docs.length);
-    for (let j = 0; j < docs.length; j++) imprecise[j] = verdictOf(docs[j]!) === IMPRECISE ? 1 : 0;
-    return { docs, scores, imprecise, total: n, mode: 'all' };
+    return this.pageOf(null, cand.subarray(0, n), sum.subarray(0, n), n, q);
   }
 
   /**
@@ -947,6 +927,76 @@ class LunrArchive implements SearchArchive {
       }
     }
     if (total === 0) return null;
+    return this.pageOf(top, kept, keptScore, total, q);
+  }
+
+  /**
+   * Words whose terms are all common, with filters that leave few records:
+   * the records passing the filters (`pass`, a bitset by record number) are
+   * visited rather than the words' postings, each record's documents (its own
+   * and its passages) judged by kind and scored from the dense weights. The
+   * same documents and scores as walking the postings; null when the records
+   * passing are not clearly fewer than the rarest word's postings, or when
+   * none has every word (run() then falls back to any word).
+   */
+  private runByRecords(
+    words: ReadonlyArray<readonly Expansion[]>,
+    dense: DenseCache,
+    pass: Uint32Array,
+    q: { limit: number; offset: number; byDate: boolean; verdictOf: (d: number) => number; kindMask: number },
+  ): Omit<Run, 'notes'> | null {
+    const counts = this.compact.counts;
+    let cheapest = Infinity;
+    for (const w of words) cheapest = Math.min(cheapest, w.reduce((sum, x) => sum + counts[x.t]!, 0));
+    let passing = 0;
+    for (let k = 0; k < pass.length; k++) if (pass[k] !== 0) passing += popcount(pass[k]!);
+    // A record of a source is several documents: count them as twice, against a posting's one.
+    if (passing * 2 >= cheapest) return null;
+    const scoreOf = denseScorer(words.map((w) => w.map((x) => ({ term: dense.get(x.t)!, factor: x.weight }))));
+    const { recordDoc, kindCode, count: docCount } = this.layout;
+    const records = this.columns.count;
+    const verdictOf = q.verdictOf;
+    const byScore = !q.byDate && q.limit !== Infinity && q.offset + q.limit <= TOP_K_MAX;
+    const top = byScore ? new TopK(q.offset + q.limit, this.compact.refRank) : null;
+    const kept: number[] = [];
+    const keptScore: number[] = [];
+    let total = 0;
+    for (let k = 0; k < pass.length; k++) {
+      let x = pass[k]!;
+      while (x !== 0) {
+        const low = x & -x;
+        x ^= low;
+        const r = (k << 5) + 31 - Math.clz32(low);
+        const end = r + 1 < records ? recordDoc[r + 1]! : docCount;
+        for (let d = recordDoc[r]!; d < end; d++) {
+          if ((kindCode[d]! & q.kindMask) === 0) continue;
+          const sum = scoreOf(d);
+          if (sum < 0) continue;
+          total++;
+          if (top !== null) top.offer(d, sum);
+          else {
+            kept.push(d);
+            keptScore.push(sum);
+          }
+        }
+      }
+    }
+    if (total === 0) return null;
+    return this.pageOf(top, kept, keptScore, total, q);
+  }
+
+  /**
+   * The page of a query whose matches were either offered to `top` (by
+   * relevance) or kept with their scores (in date order, or a page too deep
+   * for a heap), with rounded scores and imprecision marks.
+   */
+  private pageOf(
+    top: TopK | null,
+    kept: ArrayLike<number>,
+    keptScore: ArrayLike<number>,
+    total: number,
+    q: { limit: number; offset: number; byDate: boolean; verdictOf: (d: number) => number },
+  ): Omit<Run, 'notes'> {
     let docs: Int32Array;
     let scores: Float64Array;
     if (top !== null) {
@@ -969,7 +1019,7 @@ class LunrArchive implements SearchArchive {
       }
     }
     const imprecise = new Uint8Array(docs.length);
-    for (let j = 0; j < docs.length; j++) imprecise[j] = verdictOf(docs[j]!) === IMPRECISE ? 1 : 0;
+    for (let j = 0; j < docs.length; j++) imprecise[j] = q.verdictOf(docs[j]!) === IMPRECISE ? 1 : 0;
     return { docs, scores, imprecise, total, mode: 'all' };
   }
 
