@@ -70,9 +70,9 @@ function emptyReading(command: Reading['command'], terms: string[]): Reading {
 function sourcesAt(urls: readonly string[], deps: CommandDeps): SourceDocument[] {
   const keys = new Set(urls.map(urlKey));
   const found: SourceDocument[] = [];
-  for (const id of deps.archive.vocabulary().ids) {
+  for (const id of deps.archive.sourcesWithUrl((url) => keys.has(urlKey(url)))) {
     const r = deps.archive.get(id);
-    if (r?.kind === 'source' && keys.has(urlKey(r.url))) found.push(r);
+    if (r?.kind === 'source') found.push(r);
   }
   return found;
 }

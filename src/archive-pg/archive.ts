@@ -5,6 +5,7 @@
 // synchronous), keeps what every command touches per record in memory only
 // where it is one byte per record (the kind), and reads everything else
 // (ids, records, spans, fingerprints) when asked, with a bounded cache.
+import { arrayIdList } from '../core/search/id-list.ts';
 import lunr from 'lunr';
 import { COUNT_KEYS, figureSumLabel, finishCount, isSpanKey, isTimeKey, type CountKey, type CountResult } from '../core/counts.ts';
 import { SCHEMA_VERSION } from '../core/records/schema.ts';
@@ -233,10 +234,17 @@ export class PgArchive implements Archive {
         outlets: collect(values('outlet')),
         media: collect(values('medium')),
         types: collect(values('type')),
-        ids,
+        ids: arrayIdList(ids),
       };
     }
     return this.vocab;
+  }
+
+  sourcesWithUrl(accepts: (url: string) => boolean): string[] {
+    const res = this.db.query<{ source_url: string; ids: string[] }>(
+      'SELECT source_url, array_agg(id ORDER BY id) AS ids FROM archive_records WHERE source_url IS NOT NULL GROUP BY source_url',
+    );
+    return res.rows.filter((row) => accepts(row.source_url)).flatMap((row) => row.ids);
   }
 
   private valueSource(): ValueSource {

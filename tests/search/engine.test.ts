@@ -306,7 +306,17 @@ describe('get, stats, vocabulary', () => {
     expect(v.countries).toEqual(['Afghanistan']);
     expect(v.outlets).toEqual(['al-Naba']);
     expect(v.types).toEqual(['IED', 'suicide bombing']);
-    expect(v.ids).toEqual(['inc-1', 'inc-2', 'pub-1', 'src-1']);
+    expect(v.ids.first(10)).toEqual(['inc-1', 'inc-2', 'pub-1', 'src-1']);
+    expect(v.ids.count).toBe(4);
+    expect(v.ids.has('pub-1')).toBe(true);
+    expect(v.ids.has('pub-')).toBe(false);
+    expect(v.ids.closest('inc', 3)).toEqual(['inc-1', 'inc-2']);
+  });
+
+  it('finds the sources at an address from the columns', () => {
+    const url = (a.get('src-1') as { url: string }).url;
+    expect(a.sourcesWithUrl((u) => u === url)).toEqual(['src-1']);
+    expect(a.sourcesWithUrl(() => false)).toEqual([]);
   });
 });
 

@@ -21,6 +21,7 @@ import { forEachPosting, type CompactIndex } from './compact.ts';
 import { FIELDS, forEachDocument, incidentDoc, passageRef, publicationDoc, sourceDocs } from './documents.ts';
 import { expandToken, type Expansion } from './expand.ts';
 import { DenseCache, type DenseTerm, type DenseWeights } from './dense.ts';
+import { tableIdList } from './id-list.ts';
 import { bandCeiling, decodeInto, popcount, TopK, wordPostings } from './postings.ts';
 import { FILTER_COLUMNS, FilterIndex, IMPRECISE, IN, OUT } from './filter-index.ts';
 import { columnDefs, ColumnsBuilder, KIND_CODE, SOURCE_URL_COLUMN, type RecordColumns } from './columns.ts';
@@ -532,8 +533,32 @@ class LunrArchive implements SearchArchive {
       outlets: collect(values('outlet')),
       media: collect(values('medium')),
       types: collect(values('type')),
-      ids: Array.from(this.columns.sortedIds, (r) => ids.get(r)),
+      ids: tableIdList(ids, this.columns.sortedIds, (id) => this.columns.ordinalOf(id)),
     };
+  }
+
+  sourcesWithUrl(accepts: (url: string) => boolean): string[] {
+    const col = this.columns.column(SOURCE_URL_COLUMN);
+    // accepting(): per value code (1-based, 0 = none), 1 where the value is taken.
+    const taken = col.accepting(accepts);
+    const out: string[] = [];
+    const n = this.columns.count;
+    if (col.codes !== null) {
+      const codes = col.codes;
+      for (let r = 0; r < n; r++) if (taken[codes[r]!] === 1) out.push(this.columns.ids.get(r));
+    } else {
+      const start = col.start!;
+      const vals = col.vals!;
+      for (let r = 0; r < n; r++) {
+        for (let k = start[r]!; k < start[r + 1]!; k++) {
+          if (taken[vals[k]!] === 1) {
+            out.push(this.columns.ids.get(r));
+            break;
+          }
+        }
+      }
+    }
+    return out;
   }
 
   /**

@@ -1,5 +1,6 @@
 // Contracts between the query language, the index and the commands. Kept in one
 // small file so each side can be built and tested on its own.
+import type { IdList } from './id-list.ts';
 import type { CountKey, CountResult } from '../counts.ts';
 import type { Incident, Publication, SourceDocument } from '../records/schema.ts';
 import type { CasualtySums } from '../views.ts';
@@ -163,6 +164,8 @@ export interface Archive {
   /** sumCasualties (counts.ts) over the incidents numbered `ordinals`, from the columns. */
   sumCasualties(ordinals: ArrayLike<number>): CasualtySums;
   stats(): ArchiveStats;
-  /** Distinct values for autocomplete and for spelling-tolerant matching. */
-  vocabulary(): { places: string[]; countries: string[]; outlets: string[]; media: string[]; types: string[]; ids: string[] };
+  /** Distinct values for autocomplete and for spelling-tolerant matching; the record ids as an IdList (id-list.ts: never a million strings). */
+  vocabulary(): { places: string[]; countries: string[]; outlets: string[]; media: string[]; types: string[]; ids: IdList };
+  /** Ids of the sources whose URL `accepts` takes, each distinct URL asked once (no record is read). */
+  sourcesWithUrl(accepts: (url: string) => boolean): string[];
 }
