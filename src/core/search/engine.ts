@@ -24,7 +24,7 @@ import { DenseCache, type DenseTerm, type DenseWeights } from './dense.ts';
 import { tableIdList } from './id-list.ts';
 import { bandCeiling, decodeInto, popcount, TopK, wordPostings } from './postings.ts';
 import { FILTER_COLUMNS, FilterIndex, IMPRECISE, IN, OUT } from './filter-index.ts';
-import { columnDefs, ColumnsBuilder, KIND_CODE, SOURCE_URL_COLUMN, type RecordColumns } from './columns.ts';
+import { CITES_COLUMN, columnDefs, ColumnsBuilder, KIND_CODE, SOURCE_URL_COLUMN, type RecordColumns } from './columns.ts';
 import { countColumns, sumCasualtiesColumns } from './column-counts.ts';
 import { MemoryStore, type RecordStore } from './store.ts';
 import type { IdTable } from './ids.ts';
@@ -535,6 +535,34 @@ class LunrArchive implements SearchArchive {
       types: collect(values('type')),
       ids: tableIdList(ids, this.columns.sortedIds, (id) => this.columns.ordinalOf(id)),
     };
+  }
+
+  citing(sourceIds: readonly string[]): string[] {
+    const wanted = new Set(sourceIds);
+    const col = this.columns.column(CITES_COLUMN);
+    const taken = col.accepting((id) => wanted.has(id));
+    const found: number[] = [];
+    const n = this.columns.count;
+    if (col.codes !== null) {
+      const codes = col.codes;
+      for (let r = 0; r < n; r++) if (taken[codes[r]!] === 1) found.push(r);
+    } else {
+      const start = col.start!;
+      const vals = col.vals!;
+      for (let r = 0; r < n; r++) {
+        for (let k = start[r]!; k < start[r + 1]!; k++) {
+          if (taken[vals[k]!] === 1) {
+            found.push(r);
+            break;
+          }
+        }
+      }
+    }
+    // In date order: the records' own documents' date ranks.
+    const rank = this.compact.dateRank;
+    const doc = this.layout.recordDoc;
+    found.sort((a, b) => rank[doc[a]!]! - rank[doc[b]!]!);
+    return found.map((r) => this.columns.ids.get(r));
   }
 
   sourcesWithUrl(accepts: (url: string) => boolean): string[] {

@@ -35,7 +35,7 @@ import type { Searchable } from './types.ts';
 export const STORE_FILE = 'records.bin';
 const FORMAT = 'archivist-store';
 /** Bump when the layout, the columns or what they are derived from change. */
-export const STORE_FORMAT_VERSION = 2;
+export const STORE_FORMAT_VERSION = 3;
 const MAGIC = Buffer.from('ARCHIVIST-STORE\n', 'latin1');
 const TRAILER_MAGIC = 0x45524f54; // "TORE"
 const TRAILER = 16;

@@ -166,6 +166,8 @@ export interface Archive {
   stats(): ArchiveStats;
   /** Distinct values for autocomplete and for spelling-tolerant matching; the record ids as an IdList (id-list.ts: never a million strings). */
   vocabulary(): { places: string[]; countries: string[]; outlets: string[]; media: string[]; types: string[]; ids: IdList };
+  /** Ids of the incidents and publications citing any of these sources, in date order (no record is read). */
+  citing(sourceIds: readonly string[]): string[];
   /** Ids of the sources whose URL `accepts` takes, each distinct URL asked once (no record is read). */
   sourcesWithUrl(accepts: (url: string) => boolean): string[];
 }
