@@ -159,5 +159,14 @@ describe('the PostgreSQL archive against the embedded engine', () => {
     }
     expect(pgArchive.ordinalOf('no-such-record')).toBe(-1);
     expect(pgArchive.get('no-such-record')).toBeUndefined();
+    // The records citing a few sources, and the sources at their addresses.
+    const sources = engine.search(parseQuery('kind:source'), { limit: 3 }).hits.map((h) => h.record);
+    expect(sources.length).toBe(3);
+    for (const s of sources) {
+      expect(pgArchive.citing([s.id])).toEqual(engine.citing([s.id]));
+      const url = (s as { url: string }).url;
+      expect(pgArchive.sourcesWithUrl((u) => u === url)).toEqual(engine.sourcesWithUrl((u) => u === url));
+    }
+    expect(engine.citing(sources.map((s) => s.id)).length).toBeGreaterThan(0);
   }, 120_000);
 });
