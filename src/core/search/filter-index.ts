@@ -11,7 +11,7 @@
 // agree on generated queries.
 import { actorNames, filterIntervals, languageMatches, matchFilters, resolveMedium, targetMatches } from '../query/filter.ts';
 import { nameMatchesWithin } from '../query/names.ts';
-import { dayNumber, type ColumnDef, type RecordColumns } from './columns.ts';
+import { dayNumber, type ColumnDef, type RecordColumns, type ValueColumn } from './columns.ts';
 import type { Filters, RecordKindFilter, Searchable } from './types.ts';
 
 function given<T>(list: readonly T[] | undefined): list is readonly T[] {
@@ -105,21 +105,250 @@ export const IMPRECISE = 3;
 
 const KIND_BIT: { [K in RecordKindFilter]: number } = { incident: 1, publication: 2, source: 4 };
 
+// ------------------------------------------------------------------ bitsets
+
+/** Whether record r is in a bitset (bit r & 31 of word r >>> 5). */
+export function hasBit(bits: Uint32Array, r: number): boolean {
+  return ((bits[r >>> 5]! >>> (r & 31)) & 1) === 1;
+}
+
+function popcount32(x: number): number {
+  x -= (x >>> 1) & 0x55555555;
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  return Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
+}
+
+/** How many records a bitset holds. */
+export function popcount(bits: Uint32Array): number {
+  let n = 0;
+  for (let i = 0; i < bits.length; i++) if (bits[i] !== 0) n += popcount32(bits[i]!);
+  return n;
+}
+
+/** a &= b; the records left in a. */
+function andInto(a: Uint32Array, b: Uint32Array): number {
+  let n = 0;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]! & b[i]!;
+    a[i] = x;
+    if (x !== 0) n += popcount32(x);
+  }
+  return n;
+}
+
+/** The records passing a query's filters (FilterIndex.select): arrays reused by the next call. */
+export interface FilterBits {
+  /** Record r passes every filter given (the query's kinds aside: the engine applies them). */
+  pass: Uint32Array;
+  /** Record r passes only imprecisely (a date filter, and a date that is not a day inside it); null without a date filter. */
+  imprecise: Uint32Array | null;
+  /** Records in `pass`. */
+  count: number;
+}
+
+/**
+ * The records of each value of one column, built once, the first time a
+ * filter uses the column: a bitset for a value at least 1/32 of the records
+ * have (ORing its words costs no more than its list would), a list of record
+ * numbers for the others. A filter is then the OR of its accepted values' sets.
+ */
+class ValueSets {
+  /** Records per code (code 0, no value, is never accepted and has none). */
+  private readonly size: Int32Array;
+  private readonly dense: Array<Uint32Array | null>;
+  /** Sparse codes: the records of code c are recs[start[c] .. start[c + 1]), ascending. */
+  private readonly start: Int32Array;
+  private readonly recs: Int32Array;
+  private readonly words: number;
+
+  constructor(col: ValueColumn, n: number) {
+    const nCodes = col.values.length + 1;
+    const words = (n + 31) >>> 5;
+    this.words = words;
+    const size = new Int32Array(nCodes);
+    const { codes, start: cStart, vals } = col;
+    if (codes !== null) for (let r = 0; r < n; r++) size[codes[r]!]!++;
+    else for (let k = 0; k < cStart![n]!; k++) size[vals![k]!]!++;
+    size[0] = 0;
+    const threshold = Math.max(64, n >>> 5);
+    const dense: Array<Uint32Array | null> = [];
+    const start = new Int32Array(nCodes + 1);
+    for (let c = 0; c < nCodes; c++) {
+      const isDense = c !== 0 && size[c]! >= threshold;
+      dense.push(isDense ? new Uint32Array(words) : null);
+      start[c + 1] = start[c]! + (isDense || c === 0 ? 0 : size[c]!);
+    }
+    const recs = new Int32Array(start[nCodes]!);
+    const pos = start.slice(0, nCodes);
+    const put = (c: number, r: number): void => {
+      if (c === 0) return;
+      const d = dense[c]!;
+      if (d !== null) d[r >>> 5] = d[r >>> 5]! | (1 << (r & 31));
+      else recs[pos[c]!++] = r;
+    };
+    if (codes !== null) for (let r = 0; r < n; r++) put(codes[r]!, r);
+    else for (let r = 0; r < n; r++) for (let k = cStart![r]!; k < cStart![r + 1]!; k++) put(vals![k]!, r);
+    this.size = size;
+    this.dense = dense;
+    this.start = start;
+    this.recs = recs;
+  }
+
+  /** What ORing code c's records costs, in elementary steps. */
+  cost(c: number): number {
+    return this.dense[c] !== null ? this.words : this.size[c]!;
+  }
+
+  orInto(c: number, target: Uint32Array): void {
+    const d = this.dense[c];
+    if (d !== null && d !== undefined) {
+      for (let i = 0; i < d.length; i++) target[i] = target[i]! | d[i]!;
+      return;
+    }
+    const recs = this.recs;
+    for (let k = this.start[c]!; k < this.start[c + 1]!; k++) {
+      const r = recs[k]!;
+      target[r >>> 5] = target[r >>> 5]! | (1 << (r & 31));
+    }
+  }
+}
+
+/**
+ * The records with a plain-day date, by width (last day minus first, as
+ * YYYYMMDD numbers: 0, below 2, below 4, …), each group sorted by first day.
+ * The records a day interval [f, t] can touch are then, in each group of
+ * widths up to W, those whose first day lies in [f - W, t]: a binary search
+ * per group and interval instead of a pass over every record.
+ */
+class DateIndex {
+  readonly groups: Array<{ width: number; first: Int32Array; recs: Int32Array }>;
+
+  constructor(spanFrom: Int32Array, spanTo: Int32Array) {
+    const n = spanFrom.length;
+    let dated = 0;
+    let min = Infinity;
+    for (let r = 0; r < n; r++) {
+      const f = spanFrom[r]!;
+      if (f < 0) continue;
+      dated++;
+      if (f < min) min = f;
+    }
+    // Dated records sorted by first day: a stable radix sort on (first day - earliest), 16 bits at a time.
+    let order = new Int32Array(dated);
+    let k = 0;
+    for (let r = 0; r < n; r++) if (spanFrom[r]! >= 0) order[k++] = r;
+    let other = new Int32Array(dated);
+    const counts = new Int32Array(65537);
+    for (const shift of [0, 16]) {
+      counts.fill(0);
+      for (let i = 0; i < dated; i++) counts[(((spanFrom[order[i]!]! - min) >>> shift) & 0xffff) + 1]!++;
+      for (let d = 0; d < 65536; d++) counts[d + 1]! += counts[d]!;
+      for (let i = 0; i < dated; i++) {
+        const r = order[i]!;
+        other[counts[((spanFrom[r]! - min) >>> shift) & 0xffff]!++] = r;
+      }
+      [order, other] = [other, order];
+    }
+    const classOf = (r: number): number => {
+      const w = spanTo[r]! - spanFrom[r]!;
+      return w <= 0 ? 0 : 32 - Math.clz32(w);
+    };
+    const sizes = new Int32Array(33);
+    for (let i = 0; i < dated; i++) sizes[classOf(order[i]!)]!++;
+    const groups: DateIndex['groups'] = [];
+    const slot = new Int32Array(33).fill(-1);
+    for (let c = 0; c <= 32; c++) {
+      if (sizes[c] === 0) continue;
+      slot[c] = groups.length;
+      // Class c holds widths below 2^c (class 0: width 0).
+      groups.push({ width: c === 0 ? 0 : 2 ** c - 1, first: new Int32Array(sizes[c]!), recs: new Int32Array(sizes[c]!) });
+    }
+    const fill = new Int32Array(groups.length);
+    for (let i = 0; i < dated; i++) {
+      const r = order[i]!;
+      const g = slot[classOf(r)]!;
+      const j = fill[g]!++;
+      groups[g]!.first[j] = spanFrom[r]!;
+      groups[g]!.recs[j] = r;
+    }
+    this.groups = groups;
+  }
+
+  /** Position of the first entry of `first` at or after `day`. */
+  static lowerBound(first: Int32Array, day: number): number {
+    let lo = 0;
+    let hi = first.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (first[mid]! < day) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** How many records the intervals' runs hold (with repeats where runs overlap): the work of visiting them. */
+  candidates(from: Int32Array, to: Int32Array): number {
+    let n = 0;
+    for (const g of this.groups) {
+      for (let i = 0; i < from.length; i++) {
+        n += Math.max(0, DateIndex.lowerBound(g.first, to[i]! + 1) - DateIndex.lowerBound(g.first, from[i]! - g.width));
+      }
+    }
+    return n;
+  }
+}
+
+/** How a FilterIndex picks its way per filter (tests force each to compare them; 'auto' by cost). */
+export type FilterPlan = 'auto' | 'sets' | 'scan';
+
 export class FilterIndex {
   private readonly columns: RecordColumns;
   /** Reads a record when the dates are not plain days somewhere (the reference then decides). */
   private readonly recordAt: (r: number) => Searchable;
   private readonly daysOk: boolean;
-  private readonly verdict: Uint8Array;
+  private readonly plan: FilterPlan;
+  private readonly words: number;
+  private readonly pass: Uint32Array;
+  private readonly impr: Uint32Array;
+  private readonly tmp: Uint32Array;
+  private readonly kindSets = new Map<number, { bits: Uint32Array; count: number }>();
+  private readonly valueSets = new Map<string, ValueSets>();
+  /** accept arrays by filter column and query (a query asked again, as when paging, skips the name matching). */
+  private readonly acceptCache = new Map<string, Uint8Array>();
+  private dateIndex: DateIndex | undefined;
+  private verdict: Uint8Array | undefined;
 
-  constructor(columns: RecordColumns, recordAt: (r: number) => Searchable) {
+  constructor(columns: RecordColumns, recordAt: (r: number) => Searchable, opts: { plan?: FilterPlan } = {}) {
     this.columns = columns;
     this.recordAt = recordAt;
+    this.plan = opts.plan ?? 'auto';
     const n = columns.count;
-    this.verdict = new Uint8Array(n);
+    this.words = (n + 31) >>> 5;
+    this.pass = new Uint32Array(this.words);
+    this.impr = new Uint32Array(this.words);
+    this.tmp = new Uint32Array(this.words);
     let ok = true;
     for (let r = 0; r < n; r++) if (columns.spanFrom[r] === -2 || columns.spanTo[r] === -2) ok = false;
     this.daysOk = ok;
+  }
+
+  /** The records whose kind code (columns.ts KIND_CODE) is in `mask`, as a bitset (built once per mask; do not modify). */
+  kindSet(mask: number): { bits: Uint32Array; count: number } {
+    let s = this.kindSets.get(mask);
+    if (s === undefined) {
+      const bits = new Uint32Array(this.words);
+      const kind = this.columns.kind;
+      let count = 0;
+      for (let r = 0; r < kind.length; r++) {
+        if ((kind[r]! & mask) !== 0) {
+          bits[r >>> 5] = bits[r >>> 5]! | (1 << (r & 31));
+          count++;
+        }
+      }
+      s = { bits, count };
+      this.kindSets.set(mask, s);
+    }
+    return s;
   }
 
   /**
@@ -128,9 +357,23 @@ export class FilterIndex {
    * compiling another query.
    */
   verdicts(f: Filters): Uint8Array {
-    const v = this.verdict;
+    const { pass, imprecise } = this.select(f);
+    const v = (this.verdict ??= new Uint8Array(this.columns.count));
+    v.fill(OUT);
+    forEachBit(pass, (r) => {
+      v[r] = imprecise !== null && hasBit(imprecise, r) ? IMPRECISE : IN;
+    });
+    return v;
+  }
+
+  /**
+   * The records passing the filters, as bitsets (see FilterBits; kind aside).
+   * Each filter is the OR of its accepted values' record sets, ANDed in, the
+   * cheapest first; once few records are left, the rest are checked record by
+   * record on the columns instead. The arrays are reused by the next call.
+   */
+  select(f: Filters): FilterBits {
     const c = this.columns;
-    const n = c.count;
     const active: Array<{ def: FilterColumnDef; pred: (value: string) => boolean }> = [];
     // A kind passes only when every filter given applies to it (matchFilters: incidentFields, publicationFields, sourceFields).
     let kindsOk = KIND_BIT.incident | KIND_BIT.publication | KIND_BIT.source;
@@ -142,33 +385,79 @@ export class FilterIndex {
       for (const k of def.kinds) bits |= KIND_BIT[k];
       kindsOk &= bits;
     }
-    const kind = c.kind;
-    for (let r = 0; r < n; r++) v[r] = (kind[r]! & kindsOk) !== 0 ? IN : OUT;
-    for (const { def, pred } of active) {
+    const pass = this.pass;
+    const kinds = this.kindSet(kindsOk);
+    pass.set(kinds.bits);
+    let count = kinds.count;
+    const key = JSON.stringify(f);
+    const plans = active.map(({ def, pred }) => {
       const col = c.column(`filter:${def.name}`);
-      const accept = col.accepting(pred);
-      if (col.codes !== null) {
-        const codes = col.codes;
-        for (let r = 0; r < n; r++) if (accept[codes[r]!] === 0) v[r] = OUT;
-      } else {
-        const start = col.start!;
-        const vals = col.vals!;
-        for (let r = 0; r < n; r++) {
-          if (v[r] === OUT) continue;
-          let any = false;
-          for (let k = start[r]!; k < start[r + 1]! && !any; k++) if (accept[vals[k]!] === 1) any = true;
-          if (!any) v[r] = OUT;
-        }
+      const accept = this.accepting(`${def.name}\u0000${key}`, col, pred);
+      let sets = this.valueSets.get(def.name);
+      if (sets === undefined) {
+        sets = new ValueSets(col, c.count);
+        this.valueSets.set(def.name, sets);
       }
+      let cost = 0;
+      for (let v = 1; v < accept.length; v++) if (accept[v] === 1) cost += sets.cost(v);
+      return { col, accept, sets, cost };
+    });
+    plans.sort((a, b) => a.cost - b.cost);
+    const tmp = this.tmp;
+    for (const p of plans) {
+      if (count === 0) break;
+      const useSets = this.plan === 'sets' || (this.plan === 'auto' && p.cost <= 2 * count);
+      if (useSets) {
+        tmp.fill(0);
+        for (let v = 1; v < p.accept.length; v++) if (p.accept[v] === 1) p.sets.orInto(v, tmp);
+        count = andInto(pass, tmp);
+      } else count = this.scanColumn(pass, count, p.col, p.accept);
     }
-    this.applyDates(f, v);
-    return v;
+    const imprecise = this.applyDates(f, pass, count);
+    if (imprecise !== null) count = imprecise.count;
+    return { pass, imprecise: imprecise === null ? null : imprecise.bits, count };
   }
 
-  private applyDates(f: Filters, v: Uint8Array): void {
+  private accepting(key: string, col: ValueColumn, pred: (value: string) => boolean): Uint8Array {
+    let accept = this.acceptCache.get(key);
+    if (accept === undefined) {
+      accept = col.accepting(pred);
+      if (this.acceptCache.size >= 256) this.acceptCache.clear();
+      this.acceptCache.set(key, accept);
+    }
+    return accept;
+  }
+
+  /** Clears the records of `pass` none of whose values `accept` takes; the records left. */
+  private scanColumn(pass: Uint32Array, count: number, col: ValueColumn, accept: Uint8Array): number {
+    const { codes, start, vals } = col;
+    for (let w = 0; w < pass.length; w++) {
+      let x = pass[w]!;
+      if (x === 0) continue;
+      let keep = x;
+      while (x !== 0) {
+        const low = x & -x;
+        x ^= low;
+        const r = (w << 5) | (31 - Math.clz32(low));
+        let any = false;
+        if (codes !== null) any = accept[codes[r]!] === 1;
+        else for (let k = start![r]!; k < start![r + 1]! && !any; k++) if (accept[vals![k]!] === 1) any = true;
+        if (!any) {
+          keep ^= low;
+          count--;
+        }
+      }
+      pass[w] = keep;
+    }
+    return count;
+  }
+
+  /** The date filters on `pass` (null without any): the records left and which of them are imprecise. */
+  private applyDates(f: Filters, pass: Uint32Array, count: number): { bits: Uint32Array; count: number } | null {
     const intervals = filterIntervals(f);
-    if (intervals === null) return;
-    const n = this.columns.count;
+    if (intervals === null) return null;
+    const impr = this.impr;
+    impr.fill(0);
     const from = Int32Array.from(intervals, (i) => dayNumber(i.from));
     const to = Int32Array.from(intervals, (i) => dayNumber(i.to));
     if (!this.daysOk || from.some((d) => d < 0) || to.some((d) => d < 0)) {
@@ -178,37 +467,85 @@ export class FilterIndex {
       if (f.to !== undefined) dates.to = f.to;
       if (f.year !== undefined) dates.year = f.year;
       if (f.during !== undefined) dates.during = f.during;
-      for (let r = 0; r < n; r++) {
-        if (v[r] === OUT) continue;
+      forEachBit(pass, (r) => {
         const m = matchFilters(this.recordAt(r), dates);
-        v[r] = !m.match ? OUT : m.imprecise ? IMPRECISE : IN;
-      }
-      return;
+        if (!m.match) {
+          pass[r >>> 5] = pass[r >>> 5]! & ~(1 << (r & 31));
+          count--;
+        } else if (m.imprecise) impr[r >>> 5] = impr[r >>> 5]! | (1 << (r & 31));
+      });
+      return { bits: impr, count };
     }
-    const count = from.length;
+    if (count === 0) return { bits: impr, count };
+    const index = (this.dateIndex ??= new DateIndex(this.columns.spanFrom, this.columns.spanTo));
+    const useIndex = this.plan === 'sets' || (this.plan === 'auto' && index.candidates(from, to) < count);
+    if (useIndex) {
+      // Visit the records the intervals can touch; those passing so far get their verdict once (tmp marks them).
+      const tmp = this.tmp;
+      tmp.fill(0);
+      for (const g of index.groups) {
+        for (let i = 0; i < from.length; i++) {
+          const end = DateIndex.lowerBound(g.first, to[i]! + 1);
+          for (let j = DateIndex.lowerBound(g.first, from[i]! - g.width); j < end; j++) {
+            const r = g.recs[j]!;
+            const w = r >>> 5;
+            const bit = 1 << (r & 31);
+            if ((pass[w]! & bit) === 0 || (tmp[w]! & bit) !== 0) continue;
+            const v = this.dayVerdict(r, from, to);
+            if (v === OUT) continue;
+            tmp[w] = tmp[w]! | bit;
+            if (v === IMPRECISE) impr[w] = impr[w]! | bit;
+          }
+        }
+      }
+      return { bits: impr, count: andInto(pass, tmp) };
+    }
+    for (let w = 0; w < pass.length; w++) {
+      let x = pass[w]!;
+      if (x === 0) continue;
+      let keep = x;
+      while (x !== 0) {
+        const low = x & -x;
+        x ^= low;
+        const v = this.dayVerdict((w << 5) | (31 - Math.clz32(low)), from, to);
+        if (v === OUT) {
+          keep ^= low;
+          count--;
+        } else if (v === IMPRECISE) impr[w] = impr[w]! | low;
+      }
+      pass[w] = keep;
+    }
+    return { bits: impr, count };
+  }
+
+  /** A record's verdict on the date intervals (sorted; YYYYMMDD numbers), from its day columns. */
+  private dayVerdict(r: number, from: Int32Array, to: Int32Array): number {
     const { spanFrom, spanTo, exact } = this.columns;
-    for (let r = 0; r < n; r++) {
-      if (v[r] === OUT) continue;
-      const sFrom = spanFrom[r]!;
-      if (sFrom < 0) {
-        v[r] = OUT;
-        continue;
-      }
-      const sTo = spanTo[r]!;
-      // First interval ending on or after the record's first day.
-      let lo = 0;
-      let hi = count;
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if (to[mid]! < sFrom) lo = mid + 1;
-        else hi = mid;
-      }
-      if (lo === count || from[lo]! > sTo) {
-        v[r] = OUT;
-        continue;
-      }
-      const inside = from[lo]! <= sFrom && sTo <= to[lo]!;
-      v[r] = inside && exact[r] === 1 ? IN : IMPRECISE;
+    const sFrom = spanFrom[r]!;
+    if (sFrom < 0) return OUT;
+    const sTo = spanTo[r]!;
+    // First interval ending on or after the record's first day.
+    let lo = 0;
+    let hi = from.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (to[mid]! < sFrom) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo === from.length || from[lo]! > sTo) return OUT;
+    const inside = from[lo]! <= sFrom && sTo <= to[lo]!;
+    return inside && exact[r] === 1 ? IN : IMPRECISE;
+  }
+}
+
+/** Calls fn with every record of a bitset, in record order. */
+export function forEachBit(bits: Uint32Array, fn: (r: number) => void): void {
+  for (let w = 0; w < bits.length; w++) {
+    let x = bits[w]!;
+    while (x !== 0) {
+      const low = x & -x;
+      x ^= low;
+      fn((w << 5) | (31 - Math.clz32(low)));
     }
   }
 }
