@@ -20,7 +20,7 @@ import { CompactBuilder } from './build.ts';
 import { type CompactIndex } from './compact.ts';
 import { FIELDS, forEachDocument, incidentDoc, passageRef, publicationDoc, sourceDocs } from './documents.ts';
 import { expandToken } from './expand.ts';
-import { FILTER_COLUMNS, FilterIndex, IMPRECISE, IN, OUT } from './filter-index.ts';
+import { FILTER_COLUMNS, FilterIndex, IMPRECISE, IN, OUT, popcount32, type FilterBits } from './filter-index.ts';
 import { columnDefs, ColumnsBuilder, KIND_CODE, SOURCE_URL_COLUMN, type RecordColumns } from './columns.ts';
 import { countColumns, sumCasualtiesColumns } from './column-counts.ts';
 import { MemoryStore, type RecordStore } from './store.ts';
@@ -358,6 +358,9 @@ class LunrArchive implements SearchArchive {
   private filterIndexCache: FilterIndex | undefined;
   /** Reference path only: verdicts judged so far in this query, by record number. */
   private verdictCache: Uint8Array | undefined;
+  /** Queries without words: record numbers in date order and records per kind mask (built on first use). */
+  private byDateCache: Int32Array | undefined;
+  private readonly kindCounts = new Map<number, number>();
   private vocab: ReturnType<Archive['vocabulary']> | undefined;
 
   constructor(
@@ -500,12 +503,18 @@ class LunrArchive implements SearchArchive {
    * columns when the archive uses the real filters; otherwise (tests inject
    * stand-ins) the injected function is asked once per record, lazily.
    */
-  private compileFilters(filters: Filters): { verdict: (rec: number) => number; done: () => void } | null {
+  private compileFilters(filters: Filters): { verdict: (rec: number) => number; done: () => void; bits?: FilterBits } | null {
     if (!hasFilters(filters)) return null;
     const fi = this.filterIndex;
     if (fi !== undefined) {
-      const v = fi.verdicts(filters);
-      return { verdict: (rec) => v[rec]!, done: () => undefined };
+      const bits = fi.select(filters);
+      const { pass, imprecise } = bits;
+      const verdict =
+        imprecise === null
+          ? (rec: number): number => ((pass[rec >>> 5]! >>> (rec & 31)) & 1) * IN
+          : (rec: number): number =>
+              ((pass[rec >>> 5]! >>> (rec & 31)) & 1) === 0 ? OUT : ((imprecise[rec >>> 5]! >>> (rec & 31)) & 1) === 1 ? IMPRECISE : IN;
+      return { verdict, done: () => undefined, bits };
     }
     this.verdictCache ??= new Uint8Array(this.columns.count);
     const cache = this.verdictCache;
@@ -527,6 +536,129 @@ class LunrArchive implements SearchArchive {
     };
   }
 
+  /**
+   * A query without words: the records passing kind and filters in date order.
+   * With the filters as bitsets (filter-index.ts) the total is a count of bits
+   * and the page is found by walking the date order only until it is full (or,
+   * when few records pass, by sorting just their date ranks); without filters
+   * the total is the kind's count. Only a selection of everything (limit
+   * Infinity) walks every record.
+   */
+  private withoutWords(
+    kindMask: number,
+    compiled: { verdict: (rec: number) => number; bits?: FilterBits } | null,
+    offset: number,
+    limit: number,
+    notes: string[],
+    recordsOnly: boolean,
+    verdictOf: (d: number) => number,
+  ): Run {
+    const empty = (total: number): Run => ({ docs: new Int32Array(0), scores: new Float64Array(0), imprecise: new Uint8Array(0), total, mode: 'none', notes, recordDocs: true, records: new Int32Array(0) });
+    const { recordDoc, docRec } = this.layout;
+    if (compiled !== null && compiled.bits === undefined) {
+      // Filters asked record by record (a stand-in matchFilters): test every record in date order.
+      const all = this.recordsByDate;
+      const matched = new Int32Array(all.length);
+      let m = 0;
+      for (let j = 0; j < all.length; j++) {
+        const d = all[j]!;
+        if (verdictOf(d) !== OUT) matched[m++] = d;
+      }
+      const docs = matched.slice(Math.min(offset, m), limit === Infinity ? m : Math.min(m, offset + limit));
+      const imprecise = new Uint8Array(docs.length);
+      const records = new Int32Array(docs.length);
+      for (let j = 0; j < docs.length; j++) {
+        imprecise[j] = verdictOf(docs[j]!) === IMPRECISE ? 1 : 0;
+        records[j] = docRec[docs[j]!]!;
+      }
+      return { docs, scores: new Float64Array(docs.length), imprecise, total: m, mode: 'none', notes, recordDocs: true, records };
+    }
+    const kind = this.columns.kind;
+    const bits = compiled?.bits;
+    const pass = bits?.pass;
+    const impr = bits?.imprecise ?? null;
+    let total: number;
+    if (pass === undefined) total = this.kindCount(kindMask);
+    else {
+      const ks = this.filterIndex!.kindSet(kindMask).bits;
+      total = 0;
+      for (let i = 0; i < pass.length; i++) {
+        const x = pass[i]! & ks[i]!;
+        if (x !== 0) total += popcount32(x);
+      }
+    }
+    const want = limit === Infinity ? total : Math.min(total, offset + limit);
+    if (want <= offset) return empty(total);
+    let page: Int32Array;
+    if (pass !== undefined && total < this.columns.count / 16) {
+      // Few pass: their date ranks sorted (firstByDate), not a walk through every record.
+      const ks = this.filterIndex!.kindSet(kindMask).bits;
+      const docs = new Int32Array(total);
+      let k = 0;
+      for (let w = 0; w < pass.length; w++) {
+        let x = pass[w]! & ks[w]!;
+        while (x !== 0) {
+          const low = x & -x;
+          x ^= low;
+          docs[k++] = recordDoc[(w << 5) | (31 - Math.clz32(low))]!;
+        }
+      }
+      const firstDocs = this.firstByDate(docs, want);
+      page = new Int32Array(want);
+      for (let j = 0; j < want; j++) page[j] = docRec[firstDocs[j]!]!;
+    } else {
+      // The records in date order until the page is full.
+      const byDate = this.recordNumbersByDate;
+      page = new Int32Array(want);
+      let k = 0;
+      if (pass === undefined) {
+        for (let j = 0; k < want && j < byDate.length; j++) {
+          const r = byDate[j]!;
+          if ((kind[r]! & kindMask) !== 0) page[k++] = r;
+        }
+      } else {
+        for (let j = 0; k < want && j < byDate.length; j++) {
+          const r = byDate[j]!;
+          if ((kind[r]! & kindMask) !== 0 && ((pass[r >>> 5]! >>> (r & 31)) & 1) === 1) page[k++] = r;
+        }
+      }
+    }
+    const records = offset === 0 ? page : page.slice(offset);
+    const imprecise = new Uint8Array(records.length);
+    if (impr !== null) for (let j = 0; j < records.length; j++) imprecise[j] = (impr[records[j]! >>> 5]! >>> (records[j]! & 31)) & 1;
+    let docs: Int32Array;
+    if (recordsOnly) docs = new Int32Array(0);
+    else {
+      docs = new Int32Array(records.length);
+      for (let j = 0; j < records.length; j++) docs[j] = recordDoc[records[j]!]!;
+    }
+    return { docs, scores: new Float64Array(docs.length), imprecise, total, mode: 'none', notes, recordDocs: true, records };
+  }
+
+  /** Records whose kind code is in `mask`. */
+  private kindCount(mask: number): number {
+    let n = this.kindCounts.get(mask);
+    if (n === undefined) {
+      n = 0;
+      const kind = this.columns.kind;
+      for (let r = 0; r < kind.length; r++) if ((kind[r]! & mask) !== 0) n++;
+      this.kindCounts.set(mask, n);
+    }
+    return n;
+  }
+
+  /** Record numbers in date order (the records' own documents' order), built on first use. */
+  private get recordNumbersByDate(): Int32Array {
+    if (this.byDateCache === undefined) {
+      const all = this.recordsByDate;
+      const docRec = this.layout.docRec;
+      const out = new Int32Array(all.length);
+      for (let j = 0; j < all.length; j++) out[j] = docRec[all[j]!]!;
+      this.byDateCache = out;
+    }
+    return this.byDateCache;
+  }
+
   search(query: ParsedQuery, options: SearchOptions = {}, tuning: SearchTuning = {}): SearchResult {
     const run = this.run(query, options, tuning);
     const hits: Hit[] = [];
@@ -536,8 +668,9 @@ class LunrArchive implements SearchArchive {
 
   /** search() as record numbers: each record once (a source matching through several passages too), in hit order. */
   select(query: ParsedQuery, options: SearchOptions = {}, tuning: SearchTuning = {}): Selection {
-    const run = this.run(query, options, tuning);
+    const run = this.run(query, options, tuning, true);
     const docRec = this.layout.docRec;
+    if (run.records !== undefined) return { records: run.records, imprecise: run.imprecise, total: run.total, mode: run.mode, notes: run.notes };
     if (run.recordDocs) {
       // Already one document per record (a query without words): no marking needed.
       const records = new Int32Array(run.docs.length);
@@ -568,7 +701,7 @@ class LunrArchive implements SearchArchive {
   }
 
   /** The page of documents a query asks for, with scores and imprecision. */
-  private run(query: ParsedQuery, options: SearchOptions, tuning: SearchTuning): Run {
+  private run(query: ParsedQuery, options: SearchOptions, tuning: SearchTuning, recordsOnly = false): Run {
     const filters: Filters = query?.filters ?? {};
     const limit = options.limit === Infinity ? Infinity : wholeOr(options.limit, DEFAULT_LIMIT);
     const offset = wholeOr(options.offset, 0);
@@ -598,25 +731,7 @@ class LunrArchive implements SearchArchive {
       if (tokens.length === 0) {
         // No words: every record passing kind and filters, sources as a whole
         // rather than passage by passage. Nothing to rank by, so date order.
-        const all = this.recordsByDate;
-        const matched = new Int32Array(all.length);
-        let m = 0;
-        if (compiled === null) {
-          // Kind only: one byte test per record.
-          for (let j = 0; j < all.length; j++) {
-            const d = all[j]!;
-            if ((kindCode[d]! & kindMask) !== 0) matched[m++] = d;
-          }
-        } else {
-          for (let j = 0; j < all.length; j++) {
-            const d = all[j]!;
-            if (verdictOf(d) !== OUT) matched[m++] = d;
-          }
-        }
-        const docs = matched.subarray(Math.min(offset, m), limit === Infinity ? m : Math.min(m, offset + limit));
-        const imprecise = new Uint8Array(docs.length);
-        if (compiled !== null) for (let j = 0; j < docs.length; j++) imprecise[j] = verdictOf(docs[j]!) === IMPRECISE ? 1 : 0;
-        return { docs, scores: new Float64Array(docs.length), imprecise, total: m, mode: 'none', notes, recordDocs: true };
+        return this.withoutWords(kindMask, compiled, offset, limit, notes, recordsOnly, verdictOf);
       }
 
       // Step 1: every word's postings, once. count[d] = how many words document d
@@ -841,6 +956,8 @@ interface Run {
   notes: string[];
   /** Every document is a record's own document, each record once (a query without words). */
   recordDocs?: boolean;
+  /** A query without words: the page as record numbers (then `docs` is left empty when only records were asked for). */
+  records?: Int32Array;
 }
 
 /** YYYYMMDD back to YYYY-MM-DD. */

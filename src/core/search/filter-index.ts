@@ -112,7 +112,7 @@ export function hasBit(bits: Uint32Array, r: number): boolean {
   return ((bits[r >>> 5]! >>> (r & 31)) & 1) === 1;
 }
 
-function popcount32(x: number): number {
+export function popcount32(x: number): number {
   x -= (x >>> 1) & 0x55555555;
   x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
   return Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
