@@ -221,57 +221,82 @@ class ValueSets {
  * per group and interval instead of a pass over every record.
  */
 class DateIndex {
-  readonly groups: Array<{ width: number; first: Int32Array; recs: Int32Array }>;
+  /** Per group: the records, and beside them their first and last days and exactness (read in order, not per record number). */
+  readonly groups: Array<{ width: number; first: Int32Array; last: Int32Array; exact: Uint8Array; recs: Int32Array }>;
 
-  constructor(spanFrom: Int32Array, spanTo: Int32Array) {
+  constructor(spanFrom: Int32Array, spanTo: Int32Array, exact: Uint8Array) {
     const n = spanFrom.length;
-    let dated = 0;
-    let min = Infinity;
-    for (let r = 0; r < n; r++) {
-      const f = spanFrom[r]!;
-      if (f < 0) continue;
-      dated++;
-      if (f < min) min = f;
-    }
-    // Dated records sorted by first day: a stable radix sort on (first day - earliest), 16 bits at a time.
-    let order = new Int32Array(dated);
-    let k = 0;
-    for (let r = 0; r < n; r++) if (spanFrom[r]! >= 0) order[k++] = r;
-    let other = new Int32Array(dated);
-    const counts = new Int32Array(65537);
-    for (const shift of [0, 16]) {
-      counts.fill(0);
-      for (let i = 0; i < dated; i++) counts[(((spanFrom[order[i]!]! - min) >>> shift) & 0xffff) + 1]!++;
-      for (let d = 0; d < 65536; d++) counts[d + 1]! += counts[d]!;
-      for (let i = 0; i < dated; i++) {
-        const r = order[i]!;
-        other[counts[((spanFrom[r]! - min) >>> shift) & 0xffff]!++] = r;
-      }
-      [order, other] = [other, order];
-    }
+    // Class c holds widths below 2^c (class 0: width 0). Records are read in record order only, and each group
+    // is then sorted by first day with its payload moving along: no read per record number in another order.
     const classOf = (r: number): number => {
       const w = spanTo[r]! - spanFrom[r]!;
       return w <= 0 ? 0 : 32 - Math.clz32(w);
     };
     const sizes = new Int32Array(33);
-    for (let i = 0; i < dated; i++) sizes[classOf(order[i]!)]!++;
+    const cls = new Uint8Array(n);
+    let min = 0x7fffffff;
+    for (let r = 0; r < n; r++) {
+      const f = spanFrom[r]!;
+      if (f < 0) continue;
+      const c = classOf(r);
+      cls[r] = c;
+      sizes[c]!++;
+      if (f < min) min = f;
+    }
     const groups: DateIndex['groups'] = [];
     const slot = new Int32Array(33).fill(-1);
     for (let c = 0; c <= 32; c++) {
-      if (sizes[c] === 0) continue;
+      const size = sizes[c]!;
+      if (size === 0) continue;
       slot[c] = groups.length;
-      // Class c holds widths below 2^c (class 0: width 0).
-      groups.push({ width: c === 0 ? 0 : 2 ** c - 1, first: new Int32Array(sizes[c]!), recs: new Int32Array(sizes[c]!) });
+      groups.push({ width: c === 0 ? 0 : 2 ** c - 1, first: new Int32Array(size), last: new Int32Array(size), exact: new Uint8Array(size), recs: new Int32Array(size) });
     }
     const fill = new Int32Array(groups.length);
-    for (let i = 0; i < dated; i++) {
-      const r = order[i]!;
-      const g = slot[classOf(r)]!;
-      const j = fill[g]!++;
-      groups[g]!.first[j] = spanFrom[r]!;
-      groups[g]!.recs[j] = r;
+    for (let r = 0; r < n; r++) {
+      const f = spanFrom[r]!;
+      if (f < 0) continue;
+      const k = slot[cls[r]!]!;
+      const g = groups[k]!;
+      const j = fill[k]!++;
+      g.first[j] = f - min;
+      g.last[j] = spanTo[r]!;
+      g.exact[j] = exact[r]!;
+      g.recs[j] = r;
+    }
+    for (const g of groups) {
+      DateIndex.sortByFirst(g);
+      for (let j = 0; j < g.first.length; j++) g.first[j] = g.first[j]! + min;
     }
     this.groups = groups;
+  }
+
+  /** A stable radix sort of a group by `first` (non-negative here), 16 bits at a time, moving the other arrays along. */
+  private static sortByFirst(g: { first: Int32Array; last: Int32Array; exact: Uint8Array; recs: Int32Array }): void {
+    const size = g.first.length;
+    type Cols = { first: Int32Array; last: Int32Array; exact: Uint8Array; recs: Int32Array };
+    let a: Cols = { first: g.first, last: g.last, exact: g.exact, recs: g.recs };
+    let b: Cols = { first: new Int32Array(size), last: new Int32Array(size), exact: new Uint8Array(size), recs: new Int32Array(size) };
+    const counts = new Int32Array(65537);
+    for (const shift of [0, 16]) {
+      counts.fill(0);
+      for (let i = 0; i < size; i++) counts[((a.first[i]! >>> shift) & 0xffff) + 1]!++;
+      if (counts[1] === size) continue; // every key has the same digit: already in order for it
+      for (let d = 0; d < 65536; d++) counts[d + 1]! += counts[d]!;
+      for (let i = 0; i < size; i++) {
+        const k = counts[(a.first[i]! >>> shift) & 0xffff]!++;
+        b.first[k] = a.first[i]!;
+        b.last[k] = a.last[i]!;
+        b.exact[k] = a.exact[i]!;
+        b.recs[k] = a.recs[i]!;
+      }
+      [a, b] = [b, a];
+    }
+    if (a.first !== g.first) {
+      g.first.set(a.first);
+      g.last.set(a.last);
+      g.exact.set(a.exact);
+      g.recs.set(a.recs);
+    }
   }
 
   /** Position of the first entry of `first` at or after `day`. */
@@ -477,21 +502,22 @@ export class FilterIndex {
       return { bits: impr, count };
     }
     if (count === 0) return { bits: impr, count };
-    const index = (this.dateIndex ??= new DateIndex(this.columns.spanFrom, this.columns.spanTo));
+    const index = (this.dateIndex ??= new DateIndex(this.columns.spanFrom, this.columns.spanTo, this.columns.exact));
     const useIndex = this.plan === 'sets' || (this.plan === 'auto' && index.candidates(from, to) < count);
     if (useIndex) {
       // Visit the records the intervals can touch; those passing so far get their verdict once (tmp marks them).
       const tmp = this.tmp;
       tmp.fill(0);
       for (const g of index.groups) {
+        const { first, last, exact, recs } = g;
         for (let i = 0; i < from.length; i++) {
-          const end = DateIndex.lowerBound(g.first, to[i]! + 1);
-          for (let j = DateIndex.lowerBound(g.first, from[i]! - g.width); j < end; j++) {
-            const r = g.recs[j]!;
+          const end = DateIndex.lowerBound(first, to[i]! + 1);
+          for (let j = DateIndex.lowerBound(first, from[i]! - g.width); j < end; j++) {
+            const r = recs[j]!;
             const w = r >>> 5;
             const bit = 1 << (r & 31);
             if ((pass[w]! & bit) === 0 || (tmp[w]! & bit) !== 0) continue;
-            const v = this.dayVerdict(r, from, to);
+            const v = spanVerdict(first[j]!, last[j]!, exact[j]!, from, to);
             if (v === OUT) continue;
             tmp[w] = tmp[w]! | bit;
             if (v === IMPRECISE) impr[w] = impr[w]! | bit;
@@ -518,24 +544,27 @@ export class FilterIndex {
     return { bits: impr, count };
   }
 
-  /** A record's verdict on the date intervals (sorted; YYYYMMDD numbers), from its day columns. */
+  /** A record's verdict on the date intervals, from its day columns. */
   private dayVerdict(r: number, from: Int32Array, to: Int32Array): number {
-    const { spanFrom, spanTo, exact } = this.columns;
-    const sFrom = spanFrom[r]!;
-    if (sFrom < 0) return OUT;
-    const sTo = spanTo[r]!;
-    // First interval ending on or after the record's first day.
-    let lo = 0;
-    let hi = from.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (to[mid]! < sFrom) lo = mid + 1;
-      else hi = mid;
-    }
-    if (lo === from.length || from[lo]! > sTo) return OUT;
-    const inside = from[lo]! <= sFrom && sTo <= to[lo]!;
-    return inside && exact[r] === 1 ? IN : IMPRECISE;
+    const c = this.columns;
+    return spanVerdict(c.spanFrom[r]!, c.spanTo[r]!, c.exact[r]!, from, to);
   }
+}
+
+/** The verdict on date intervals (sorted; YYYYMMDD numbers) of a record dated sFrom..sTo (sFrom < 0: undated). */
+function spanVerdict(sFrom: number, sTo: number, exact: number, from: Int32Array, to: Int32Array): number {
+  if (sFrom < 0) return OUT;
+  // First interval ending on or after the record's first day.
+  let lo = 0;
+  let hi = from.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (to[mid]! < sFrom) lo = mid + 1;
+    else hi = mid;
+  }
+  if (lo === from.length || from[lo]! > sTo) return OUT;
+  const inside = from[lo]! <= sFrom && sTo <= to[lo]!;
+  return inside && exact === 1 ? IN : IMPRECISE;
 }
 
 /** Calls fn with every record of a bitset, in record order. */
