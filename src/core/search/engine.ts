@@ -20,9 +20,9 @@ import { CompactBuilder } from './build.ts';
 import { type CompactIndex } from './compact.ts';
 import { FIELDS, forEachDocument, incidentDoc, passageRef, publicationDoc, sourceDocs } from './documents.ts';
 import { expandToken } from './expand.ts';
-import { FILTER_COLUMNS, FilterIndex, IMPRECISE, IN, OUT, popcount32, type FilterBits } from './filter-index.ts';
+import { FILTER_COLUMNS, FilterIndex, IMPRECISE, IN, kindSetOf, OUT, popcount, popcount32, type FilterBits } from './filter-index.ts';
 import { columnDefs, ColumnsBuilder, KIND_CODE, SOURCE_URL_COLUMN, type RecordColumns } from './columns.ts';
-import { countColumns, sumCasualtiesColumns } from './column-counts.ts';
+import { countColumns, countColumnsSet, sumCasualtiesColumns, sumCasualtiesSet } from './column-counts.ts';
 import { MemoryStore, type RecordStore } from './store.ts';
 import type { IdTable } from './ids.ts';
 import type { CountKey, CountResult } from '../counts.ts';
@@ -35,6 +35,7 @@ import type {
   Hit,
   ParsedQuery,
   RecordKindFilter,
+  RecordSet,
   Searchable,
   SearchOptions,
   SearchResult,
@@ -360,7 +361,7 @@ class LunrArchive implements SearchArchive {
   private verdictCache: Uint8Array | undefined;
   /** Queries without words: record numbers in date order and records per kind mask (built on first use). */
   private byDateCache: Int32Array | undefined;
-  private readonly kindCounts = new Map<number, number>();
+  private readonly kindSets = new Map<number, { bits: Uint32Array; count: number }>();
   private vocab: ReturnType<Archive['vocabulary']> | undefined;
 
   constructor(
@@ -573,56 +574,40 @@ class LunrArchive implements SearchArchive {
       }
       return { docs, scores: new Float64Array(docs.length), imprecise, total: m, mode: 'none', notes, recordDocs: true, records };
     }
-    const kind = this.columns.kind;
     const bits = compiled?.bits;
-    const pass = bits?.pass;
-    const impr = bits?.imprecise ?? null;
-    let total: number;
-    if (pass === undefined) total = this.kindCount(kindMask);
-    else {
-      const ks = this.filterIndex!.kindSet(kindMask).bits;
+    const kinds = this.kindBits(kindMask);
+    // The records passing kind and filters, and how many: the kind's own set when there are no filters (read-only).
+    let sel = kinds.bits;
+    let total = kinds.count;
+    if (bits !== undefined) {
+      const pass = bits.pass;
+      sel = new Uint32Array(pass.length);
       total = 0;
       for (let i = 0; i < pass.length; i++) {
-        const x = pass[i]! & ks[i]!;
+        const x = pass[i]! & kinds.bits[i]!;
+        sel[i] = x;
         if (x !== 0) total += popcount32(x);
       }
     }
+    const impr = bits?.imprecise ?? null;
+    if (recordsOnly && offset === 0 && limit === Infinity) {
+      // A selection of everything that matches: the set, with the records in date order made only if asked for.
+      let imprecise: Uint32Array | null = null;
+      if (impr !== null) {
+        imprecise = new Uint32Array(sel.length);
+        for (let i = 0; i < sel.length; i++) imprecise[i] = impr[i]! & sel[i]!;
+      }
+      const all = sel;
+      const set: RecordSet = {
+        bits: all,
+        imprecise,
+        firstByDate: (k, within) => this.firstRecordsByDate(within ?? all, within === undefined ? total : -1, k),
+      };
+      return { docs: new Int32Array(0), scores: new Float64Array(0), imprecise: new Uint8Array(0), total, mode: 'none', notes, recordDocs: true, set };
+    }
     const want = limit === Infinity ? total : Math.min(total, offset + limit);
     if (want <= offset) return empty(total);
-    let page: Int32Array;
-    if (pass !== undefined && total < this.columns.count / 16) {
-      // Few pass: their date ranks sorted (firstByDate), not a walk through every record.
-      const ks = this.filterIndex!.kindSet(kindMask).bits;
-      const docs = new Int32Array(total);
-      let k = 0;
-      for (let w = 0; w < pass.length; w++) {
-        let x = pass[w]! & ks[w]!;
-        while (x !== 0) {
-          const low = x & -x;
-          x ^= low;
-          docs[k++] = recordDoc[(w << 5) | (31 - Math.clz32(low))]!;
-        }
-      }
-      const firstDocs = this.firstByDate(docs, want);
-      page = new Int32Array(want);
-      for (let j = 0; j < want; j++) page[j] = docRec[firstDocs[j]!]!;
-    } else {
-      // The records in date order until the page is full.
-      const byDate = this.recordNumbersByDate;
-      page = new Int32Array(want);
-      let k = 0;
-      if (pass === undefined) {
-        for (let j = 0; k < want && j < byDate.length; j++) {
-          const r = byDate[j]!;
-          if ((kind[r]! & kindMask) !== 0) page[k++] = r;
-        }
-      } else {
-        for (let j = 0; k < want && j < byDate.length; j++) {
-          const r = byDate[j]!;
-          if ((kind[r]! & kindMask) !== 0 && ((pass[r >>> 5]! >>> (r & 31)) & 1) === 1) page[k++] = r;
-        }
-      }
-    }
+    const page = this.firstRecordsByDate(sel, total, want);
     const records = offset === 0 ? page : page.slice(offset);
     const imprecise = new Uint8Array(records.length);
     if (impr !== null) for (let j = 0; j < records.length; j++) imprecise[j] = (impr[records[j]! >>> 5]! >>> (records[j]! & 31)) & 1;
@@ -635,16 +620,72 @@ class LunrArchive implements SearchArchive {
     return { docs, scores: new Float64Array(docs.length), imprecise, total, mode: 'none', notes, recordDocs: true, records };
   }
 
-  /** Records whose kind code is in `mask`. */
-  private kindCount(mask: number): number {
-    let n = this.kindCounts.get(mask);
-    if (n === undefined) {
-      n = 0;
-      const kind = this.columns.kind;
-      for (let r = 0; r < kind.length; r++) if ((kind[r]! & mask) !== 0) n++;
-      this.kindCounts.set(mask, n);
+  /**
+   * The first k records of a set (with `count` records; -1: not known yet) in
+   * date order: when few, their date ranks sorted (firstByDate); otherwise the
+   * records in date order walked until k are found.
+   */
+  private firstRecordsByDate(bits: Uint32Array, count: number, k: number): Int32Array {
+    const total = count >= 0 ? count : popcount(bits);
+    const want = Math.min(k, total);
+    if (want <= 0) return new Int32Array(0);
+    const out = new Int32Array(want);
+    if (total < this.columns.count / 16) {
+      const { recordDoc, docRec } = this.layout;
+      const docs = new Int32Array(total);
+      let j = 0;
+      for (let w = 0; w < bits.length; w++) {
+        let x = bits[w]!;
+        while (x !== 0) {
+          const low = x & -x;
+          x ^= low;
+          docs[j++] = recordDoc[(w << 5) | (31 - Math.clz32(low))]!;
+        }
+      }
+      const first = this.firstByDate(docs, want);
+      for (let i = 0; i < want; i++) out[i] = docRec[first[i]!]!;
+      return out;
     }
-    return n;
+    let i = 0;
+    if (this.byDateCache === undefined && want <= 1000) {
+      // A page: through the records' documents in date order, without building the list of record numbers for it.
+      const { recordsByDate, docRec } = this.layout;
+      for (let j = 0; i < want && j < recordsByDate.length; j++) {
+        const r = docRec[recordsByDate[j]!]!;
+        if (((bits[r >>> 5]! >>> (r & 31)) & 1) === 1) out[i++] = r;
+      }
+      return out;
+    }
+    const byDate = this.recordNumbersByDate;
+    for (let j = 0; i < want && j < byDate.length; j++) {
+      const r = byDate[j]!;
+      if (((bits[r >>> 5]! >>> (r & 31)) & 1) === 1) out[i++] = r;
+    }
+    return out;
+  }
+
+  /** The records whose kind code is in `mask`, as a set (built once per mask; read-only). */
+  private kindBits(mask: number): { bits: Uint32Array; count: number } {
+    let s = this.kindSets.get(mask);
+    if (s === undefined) {
+      s = kindSetOf(this.columns.kind, mask);
+      this.kindSets.set(mask, s);
+    }
+    return s;
+  }
+
+  kindSet(kinds: readonly RecordKindFilter[]): Uint32Array {
+    let mask = 0;
+    for (const k of kinds) mask |= KIND_CODE[k] ?? 0;
+    return this.kindBits(mask).bits;
+  }
+
+  countSet(bits: Uint32Array, by: CountKey): CountResult {
+    return countColumnsSet(this.columns, bits, by);
+  }
+
+  sumCasualtiesSet(bits: Uint32Array): CasualtySums {
+    return sumCasualtiesSet(this.columns, bits);
   }
 
   /** Record numbers in date order (the records' own documents' order), built on first use. */
@@ -670,6 +711,32 @@ class LunrArchive implements SearchArchive {
   select(query: ParsedQuery, options: SearchOptions = {}, tuning: SearchTuning = {}): Selection {
     const run = this.run(query, options, tuning, true);
     const docRec = this.layout.docRec;
+    if (run.set !== undefined) {
+      // Everything a query without words matches, as a set; the date-ordered records only when read.
+      const set = run.set;
+      const total = run.total;
+      let records: Int32Array | undefined;
+      let imprecise: Uint8Array | undefined;
+      const recordsOf = (): Int32Array => (records ??= set.firstByDate(total));
+      return {
+        get records(): Int32Array {
+          return recordsOf();
+        },
+        get imprecise(): Uint8Array {
+          if (imprecise === undefined) {
+            const rs = recordsOf();
+            const im = set.imprecise;
+            imprecise = new Uint8Array(rs.length);
+            if (im !== null) for (let j = 0; j < rs.length; j++) imprecise[j] = (im[rs[j]! >>> 5]! >>> (rs[j]! & 31)) & 1;
+          }
+          return imprecise;
+        },
+        total,
+        mode: run.mode,
+        notes: run.notes,
+        set,
+      };
+    }
     if (run.records !== undefined) return { records: run.records, imprecise: run.imprecise, total: run.total, mode: run.mode, notes: run.notes };
     if (run.recordDocs) {
       // Already one document per record (a query without words): no marking needed.
@@ -958,6 +1025,8 @@ interface Run {
   recordDocs?: boolean;
   /** A query without words: the page as record numbers (then `docs` is left empty when only records were asked for). */
   records?: Int32Array;
+  /** A query without words selecting everything it matches: the records as a set (docs and records left empty). */
+  set?: RecordSet;
 }
 
 /** YYYYMMDD back to YYYY-MM-DD. */

@@ -125,6 +125,19 @@ export function popcount(bits: Uint32Array): number {
   return n;
 }
 
+/** The records whose kind code (columns.ts KIND_CODE) is in `mask`, as a bitset. */
+export function kindSetOf(kind: Uint8Array, mask: number): { bits: Uint32Array; count: number } {
+  const bits = new Uint32Array((kind.length + 31) >>> 5);
+  let count = 0;
+  for (let r = 0; r < kind.length; r++) {
+    if ((kind[r]! & mask) !== 0) {
+      bits[r >>> 5] = bits[r >>> 5]! | (1 << (r & 31));
+      count++;
+    }
+  }
+  return { bits, count };
+}
+
 /** a &= b; the records left in a. */
 function andInto(a: Uint32Array, b: Uint32Array): number {
   let n = 0;
@@ -361,16 +374,7 @@ export class FilterIndex {
   kindSet(mask: number): { bits: Uint32Array; count: number } {
     let s = this.kindSets.get(mask);
     if (s === undefined) {
-      const bits = new Uint32Array(this.words);
-      const kind = this.columns.kind;
-      let count = 0;
-      for (let r = 0; r < kind.length; r++) {
-        if ((kind[r]! & mask) !== 0) {
-          bits[r >>> 5] = bits[r >>> 5]! | (1 << (r & 31));
-          count++;
-        }
-      }
-      s = { bits, count };
+      s = kindSetOf(this.columns.kind, mask);
       this.kindSets.set(mask, s);
     }
     return s;
