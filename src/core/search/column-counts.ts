@@ -10,7 +10,6 @@
 import { figureSumLabel, finishCount, isSpanKey, isTimeKey, type CountKey, type CountResult } from '../counts.ts';
 import type { CasualtySums, FigureSum } from '../views.ts';
 import { countColumnName, type RecordColumns, type ValueColumn } from './columns.ts';
-import { popcount } from './filter-index.ts';
 
 /** The records numbered `ordinals` as a bitset by record number, or null when one is named twice or the list is short. */
 function asBitset(n: number, ordinals: ArrayLike<number>): Uint32Array | null {
@@ -161,8 +160,27 @@ export function countColumns(columns: RecordColumns, ordinals: ArrayLike<number>
   return finish(col, by, t, n);
 }
 
-/** The three figure sums and the excluded count over incidents, visited by `each`. */
-function casualtySums(columns: RecordColumns, incidents: number, each: (visit: (r: number) => void) => void): CasualtySums {
+/** Casualty sums as they accumulate: per figure the low sum, the high sum (Infinity once any is open-ended) and the records with it. */
+type Sums = Float64Array;
+// Slots of Sums: killed, wounded, combined (low, high, records each), excluded.
+const EXCLUDED = 9;
+
+function figureOf(sums: Sums, i: number): FigureSum {
+  const hi = sums[i + 1]!;
+  const s = { low: sums[i]!, high: hi === Infinity ? null : hi, records: sums[i + 2]! };
+  return { ...s, label: figureSumLabel(s) };
+}
+
+function finishSums(sums: Sums, incidents: number): CasualtySums {
+  return { incidents, killed: figureOf(sums, 0), wounded: figureOf(sums, 3), combined: figureOf(sums, 6), excluded: sums[EXCLUDED]! };
+}
+
+/**
+ * Adds the figures of the records in [from, to) of `recs` (record numbers) to
+ * `sums`. One plain loop for both callers (a bitset is emptied into `recs` a
+ * block at a time): no call per record, which matters on a first, unoptimised run.
+ */
+function addFigures(columns: RecordColumns, recs: Int32Array, count: number, sums: Sums): void {
   const { flag, low, high } = columns.casualties;
   const lk = low.killed;
   const lw = low.wounded;
@@ -170,22 +188,25 @@ function casualtySums(columns: RecordColumns, incidents: number, each: (visit: (
   const hk = high.killed;
   const hw = high.wounded;
   const hc = high.combined;
-  // Per figure: low sum, high sum (Infinity once any is open-ended: shown as null), records with the figure.
-  let kLo = 0;
-  let kHi = 0;
-  let kN = 0;
-  let wLo = 0;
-  let wHi = 0;
-  let wN = 0;
-  let cLo = 0;
-  let cHi = 0;
-  let cN = 0;
-  let excluded = 0;
-  each((r) => {
+  let kLo = sums[0]!;
+  let kHi = sums[1]!;
+  let kN = sums[2]!;
+  let wLo = sums[3]!;
+  let wHi = sums[4]!;
+  let wN = sums[5]!;
+  let cLo = sums[6]!;
+  let cHi = sums[7]!;
+  let cN = sums[8]!;
+  let excluded = sums[EXCLUDED]!;
+  for (let i = 0; i < count; i++) {
+    const r = recs[i]!;
     const f = flag[r]!;
-    if (f === 1) excluded++;
-    if (f !== 2) return;
+    if (f !== 2) {
+      if (f === 1) excluded++;
+      continue;
+    }
     let l = lk[r]!;
+    // Absent figures are NaN (l !== l).
     if (l === l) {
       kN++;
       kLo += l;
@@ -203,33 +224,47 @@ function casualtySums(columns: RecordColumns, incidents: number, each: (visit: (
       cLo += l;
       cHi += hc[r]!;
     }
-  });
-  const sum = (lo: number, hi: number, records: number): FigureSum => {
-    const s = { low: lo, high: hi === Infinity ? null : hi, records };
-    return { ...s, label: figureSumLabel(s) };
-  };
-  return { incidents, killed: sum(kLo, kHi, kN), wounded: sum(wLo, wHi, wN), combined: sum(cLo, cHi, cN), excluded };
+  }
+  sums[0] = kLo;
+  sums[1] = kHi;
+  sums[2] = kN;
+  sums[3] = wLo;
+  sums[4] = wHi;
+  sums[5] = wN;
+  sums[6] = cLo;
+  sums[7] = cHi;
+  sums[8] = cN;
+  sums[EXCLUDED] = excluded;
 }
 
 /** sumCasualties for the incidents in a bitset by record number. */
 export function sumCasualtiesSet(columns: RecordColumns, bits: Uint32Array): CasualtySums {
-  return casualtySums(columns, popcount(bits), (visit) => {
-    for (let w = 0; w < bits.length; w++) {
-      let x = bits[w]!;
-      while (x !== 0) {
-        const low = x & -x;
-        x ^= low;
-        visit((w << 5) | (31 - Math.clz32(low)));
-      }
+  const sums: Sums = new Float64Array(10);
+  const block = new Int32Array(4096);
+  let n = 0;
+  let total = 0;
+  for (let w = 0; w < bits.length; w++) {
+    let x = bits[w]!;
+    while (x !== 0) {
+      const low = x & -x;
+      x ^= low;
+      block[n++] = (w << 5) | (31 - Math.clz32(low));
     }
-  });
+    if (n > 4096 - 32) {
+      addFigures(columns, block, n, sums);
+      total += n;
+      n = 0;
+    }
+  }
+  addFigures(columns, block, n, sums);
+  return finishSums(sums, total + n);
 }
 
 /** sumCasualties for the incidents numbered `ordinals`. */
 export function sumCasualtiesColumns(columns: RecordColumns, ordinals: ArrayLike<number>): CasualtySums {
   const bits = asBitset(columns.count, ordinals);
   if (bits !== null) return { ...sumCasualtiesSet(columns, bits), incidents: ordinals.length };
-  return casualtySums(columns, ordinals.length, (visit) => {
-    for (let i = 0; i < ordinals.length; i++) visit(ordinals[i]!);
-  });
+  const sums: Sums = new Float64Array(10);
+  addFigures(columns, Int32Array.from(ordinals), ordinals.length, sums);
+  return finishSums(sums, ordinals.length);
 }
