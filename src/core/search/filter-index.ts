@@ -193,14 +193,32 @@ class ValueSets {
     }
     const recs = new Int32Array(start[nCodes]!);
     const pos = start.slice(0, nCodes);
-    const put = (c: number, r: number): void => {
-      if (c === 0) return;
-      const d = dense[c]!;
-      if (d !== null) d[r >>> 5] = d[r >>> 5]! | (1 << (r & 31));
-      else recs[pos[c]!++] = r;
-    };
-    if (codes !== null) for (let r = 0; r < n; r++) put(codes[r]!, r);
-    else for (let r = 0; r < n; r++) for (let k = cStart![r]!; k < cStart![r + 1]!; k++) put(vals![k]!, r);
+    // Plain loops (no call per entry: this runs once, unoptimised, on the first query using the column).
+    const isDense = new Uint8Array(nCodes);
+    for (let c = 1; c < nCodes; c++) if (dense[c] !== null) isDense[c] = 1;
+    // Dense values: one bitset per value, filled through a table of them.
+    const denseOf: Uint32Array[] = dense.map((d) => d ?? new Uint32Array(0));
+    if (codes !== null) {
+      for (let r = 0; r < n; r++) {
+        const c = codes[r]!;
+        if (c === 0) continue;
+        if (isDense[c] === 1) {
+          const d = denseOf[c]!;
+          d[r >>> 5] = d[r >>> 5]! | (1 << (r & 31));
+        } else recs[pos[c]!++] = r;
+      }
+    } else {
+      for (let r = 0; r < n; r++) {
+        for (let k = cStart![r]!; k < cStart![r + 1]!; k++) {
+          const c = vals![k]!;
+          if (c === 0) continue;
+          if (isDense[c] === 1) {
+            const d = denseOf[c]!;
+            d[r >>> 5] = d[r >>> 5]! | (1 << (r & 31));
+          } else recs[pos[c]!++] = r;
+        }
+      }
+    }
     this.size = size;
     this.dense = dense;
     this.start = start;
@@ -241,17 +259,14 @@ class DateIndex {
     const n = spanFrom.length;
     // Class c holds widths below 2^c (class 0: width 0). Records are read in record order only, and each group
     // is then sorted by first day with its payload moving along: no read per record number in another order.
-    const classOf = (r: number): number => {
-      const w = spanTo[r]! - spanFrom[r]!;
-      return w <= 0 ? 0 : 32 - Math.clz32(w);
-    };
     const sizes = new Int32Array(33);
     const cls = new Uint8Array(n);
     let min = 0x7fffffff;
     for (let r = 0; r < n; r++) {
       const f = spanFrom[r]!;
       if (f < 0) continue;
-      const c = classOf(r);
+      const width = spanTo[r]! - f;
+      const c = width <= 0 ? 0 : 32 - Math.clz32(width);
       cls[r] = c;
       sizes[c]!++;
       if (f < min) min = f;
