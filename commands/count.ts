@@ -8,7 +8,7 @@ import { SourceNumbering } from '../src/core/citations.ts';
 import { buildEntry } from '../src/core/timeline.ts';
 import { hasPeriod, periodSplit, possibleTest } from '../src/core/period.ts';
 import type { CountKey, CountResult } from '../src/core/counts.ts';
-import { forEachBit, hasBit, popcount32 } from '../src/core/search/filter-index.ts';
+import { forEachBit, hasBit, popcount32 } from '../src/core/search/bits.ts';
 import type { Archive, ParsedQuery, RecordSet, Selection } from '../src/core/search/types.ts';
 import type { CasualtySums, CountView, View } from '../src/core/views.ts';
 import { withLooser } from './shared/looser.ts';

@@ -10,7 +10,7 @@ import { COUNT_KEYS } from '../../src/core/counts.ts';
 import { matchFilters } from '../../src/core/query/filter.ts';
 import { parseQuery } from '../../src/core/query/parse.ts';
 import { createArchive, type SearchArchive } from '../../src/core/search/engine.ts';
-import { hasBit, popcount } from '../../src/core/search/filter-index.ts';
+import { hasBit, popcount } from '../../src/core/search/bits.ts';
 import { prng, syntheticCorpus } from '../../src/core/search/synthetic.ts';
 import type { Archive, Selection } from '../../src/core/search/types.ts';
 

@@ -12,6 +12,7 @@
 import { actorNames, filterIntervals, languageMatches, matchFilters, resolveMedium, targetMatches } from '../query/filter.ts';
 import { nameMatchesWithin } from '../query/names.ts';
 import { dayNumber, type ColumnDef, type RecordColumns, type ValueColumn } from './columns.ts';
+import { forEachBit, hasBit, popcount32 } from './bits.ts';
 import type { Filters, RecordKindFilter, Searchable } from './types.ts';
 
 function given<T>(list: readonly T[] | undefined): list is readonly T[] {
@@ -104,26 +105,6 @@ export const IN = 2;
 export const IMPRECISE = 3;
 
 const KIND_BIT: { [K in RecordKindFilter]: number } = { incident: 1, publication: 2, source: 4 };
-
-// ------------------------------------------------------------------ bitsets
-
-/** Whether record r is in a bitset (bit r & 31 of word r >>> 5). */
-export function hasBit(bits: Uint32Array, r: number): boolean {
-  return ((bits[r >>> 5]! >>> (r & 31)) & 1) === 1;
-}
-
-export function popcount32(x: number): number {
-  x -= (x >>> 1) & 0x55555555;
-  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
-  return Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
-}
-
-/** How many records a bitset holds. */
-export function popcount(bits: Uint32Array): number {
-  let n = 0;
-  for (let i = 0; i < bits.length; i++) if (bits[i] !== 0) n += popcount32(bits[i]!);
-  return n;
-}
 
 /** The records whose kind code (columns.ts KIND_CODE) is in `mask`, as a bitset. */
 export function kindSetOf(kind: Uint8Array, mask: number): { bits: Uint32Array; count: number } {
@@ -584,16 +565,4 @@ function spanVerdict(sFrom: number, sTo: number, exact: number, from: Int32Array
   if (lo === from.length || from[lo]! > sTo) return OUT;
   const inside = from[lo]! <= sFrom && sTo <= to[lo]!;
   return inside && exact === 1 ? IN : IMPRECISE;
-}
-
-/** Calls fn with every record of a bitset, in record order. */
-export function forEachBit(bits: Uint32Array, fn: (r: number) => void): void {
-  for (let w = 0; w < bits.length; w++) {
-    let x = bits[w]!;
-    while (x !== 0) {
-      const low = x & -x;
-      x ^= low;
-      fn((w << 5) | (31 - Math.clz32(low)));
-    }
-  }
 }
