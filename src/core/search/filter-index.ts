@@ -1,14 +1,19 @@
-// Structured filters compiled once per query into a verdict per record, from
-// the filter columns (columns.ts: each record's interned values per filter). matchFilters (query/filter.ts)
-// stays the definition of what a filter means; this is the same decision made
-// without looking at each record: a filter such as place:kabul is matched
-// against the few hundred distinct place names (with the same spelling-tolerant
-// matcher), and the records whose values include an accepted name pass. Dates are
-// kept as integer day intervals per record and compared with the filter's
-// sorted intervals. At 100k records the per-record calls were the main cost of
-// a filtered query (hundreds of milliseconds); this costs about one pass over a
-// byte array per filter. tests/search/filter-index.test.ts checks that both
-// agree on generated queries.
+// Structured filters compiled once per query into the set of records passing
+// them (a bitset by record number, bits.ts), from the filter columns
+// (columns.ts: each record's interned values per filter). matchFilters
+// (query/filter.ts) stays the definition of what a filter means; this is the
+// same decision made without looking at each record: a filter such as
+// place:kabul is matched against the few hundred distinct place names (with
+// the same spelling-tolerant matcher), and the records whose values include an
+// accepted name pass: the OR of those names' record sets (ValueSets, built once
+// per column on first use), ANDed with the other filters, cheapest first; when
+// few records are left, the rest are checked record by record on the columns
+// instead. Dates are integer day intervals per record; a date filter visits
+// only the records whose first day can fall in its intervals (DateIndex). At a
+// million records a filter costs about its matching records plus a pass over
+// 31,250 words, not a pass over every record per filter.
+// tests/search/filter-index.test.ts checks that both agree on generated
+// queries, by each way of evaluating them.
 import { actorNames, filterIntervals, languageMatches, matchFilters, resolveMedium, targetMatches } from '../query/filter.ts';
 import { nameMatchesWithin } from '../query/names.ts';
 import { dayNumber, type ColumnDef, type RecordColumns, type ValueColumn } from './columns.ts';
