@@ -22,10 +22,11 @@ import { FIELDS, forEachDocument, incidentDoc, passageRef, publicationDoc, sourc
 import { expandToken, type Expansion } from './expand.ts';
 import { DenseCache, type DenseTerm, type DenseWeights } from './dense.ts';
 import { tableIdList } from './id-list.ts';
-import { bandCeiling, decodeInto, popcount, TopK, wordPostings } from './postings.ts';
-import { FILTER_COLUMNS, FilterIndex, IMPRECISE, IN, OUT } from './filter-index.ts';
+import { bandCeiling, decodeInto, TopK, wordPostings } from './postings.ts';
+import { popcount, popcount32 } from './bits.ts';
+import { FILTER_COLUMNS, FilterIndex, IMPRECISE, IN, kindSetOf, OUT, type FilterBits } from './filter-index.ts';
 import { CITES_COLUMN, columnDefs, ColumnsBuilder, KIND_CODE, SOURCE_URL_COLUMN, type RecordColumns } from './columns.ts';
-import { countColumns, sumCasualtiesColumns } from './column-counts.ts';
+import { countColumns, countColumnsSet, sumCasualtiesColumns, sumCasualtiesSet } from './column-counts.ts';
 import { MemoryStore, type RecordStore } from './store.ts';
 import type { IdTable } from './ids.ts';
 import type { CountKey, CountResult } from '../counts.ts';
@@ -38,6 +39,7 @@ import type {
   Hit,
   ParsedQuery,
   RecordKindFilter,
+  RecordSet,
   Searchable,
   SearchOptions,
   SearchResult,
@@ -394,6 +396,9 @@ class LunrArchive implements SearchArchive {
   private filterIndexCache: FilterIndex | undefined;
   /** Reference path only: verdicts judged so far in this query, by record number. */
   private verdictCache: Uint8Array | undefined;
+  /** Queries without words: record numbers in date order and records per kind mask (built on first use). */
+  private byDateCache: Int32Array | undefined;
+  private readonly kindSets = new Map<number, { bits: Uint32Array; count: number }>();
   private vocab: ReturnType<Archive['vocabulary']> | undefined;
   /** Dense arrays of common terms (dense.ts), by the minimum document count asked for (tests vary it). */
   private readonly denseCaches = new Map<number, DenseCache>();
@@ -594,12 +599,18 @@ class LunrArchive implements SearchArchive {
    * columns when the archive uses the real filters; otherwise (tests inject
    * stand-ins) the injected function is asked once per record, lazily.
    */
-  private compileFilters(filters: Filters): { verdict: (rec: number) => number; done: () => void } | null {
+  private compileFilters(filters: Filters): { verdict: (rec: number) => number; done: () => void; bits?: FilterBits } | null {
     if (!hasFilters(filters)) return null;
     const fi = this.filterIndex;
     if (fi !== undefined) {
-      const v = fi.verdicts(filters);
-      return { verdict: (rec) => v[rec]!, done: () => undefined };
+      const bits = fi.select(filters);
+      const { pass, imprecise } = bits;
+      const verdict =
+        imprecise === null
+          ? (rec: number): number => ((pass[rec >>> 5]! >>> (rec & 31)) & 1) * IN
+          : (rec: number): number =>
+              ((pass[rec >>> 5]! >>> (rec & 31)) & 1) === 0 ? OUT : ((imprecise[rec >>> 5]! >>> (rec & 31)) & 1) === 1 ? IMPRECISE : IN;
+      return { verdict, done: () => undefined, bits };
     }
     this.verdictCache ??= new Uint8Array(this.columns.count);
     const cache = this.verdictCache;
@@ -621,6 +632,169 @@ class LunrArchive implements SearchArchive {
     };
   }
 
+  /**
+   * A query without words: the records passing kind and filters in date order.
+   * With the filters as bitsets (filter-index.ts) the total is a count of bits
+   * and the page is found by walking the date order only until it is full (or,
+   * when few records pass, by sorting just their date ranks); without filters
+   * the total is the kind's count. Only a selection of everything (limit
+   * Infinity) walks every record.
+   */
+  private withoutWords(
+    kindMask: number,
+    compiled: { verdict: (rec: number) => number; bits?: FilterBits } | null,
+    offset: number,
+    limit: number,
+    notes: string[],
+    recordsOnly: boolean,
+    verdictOf: (d: number) => number,
+  ): Run {
+    const empty = (total: number): Run => ({ docs: new Int32Array(0), scores: new Float64Array(0), imprecise: new Uint8Array(0), total, mode: 'none', notes, recordDocs: true, records: new Int32Array(0) });
+    const { recordDoc, docRec } = this.layout;
+    if (compiled !== null && compiled.bits === undefined) {
+      // Filters asked record by record (a stand-in matchFilters): test every record in date order.
+      const all = this.recordsByDate;
+      const matched = new Int32Array(all.length);
+      let m = 0;
+      for (let j = 0; j < all.length; j++) {
+        const d = all[j]!;
+        if (verdictOf(d) !== OUT) matched[m++] = d;
+      }
+      const docs = matched.slice(Math.min(offset, m), limit === Infinity ? m : Math.min(m, offset + limit));
+      const imprecise = new Uint8Array(docs.length);
+      const records = new Int32Array(docs.length);
+      for (let j = 0; j < docs.length; j++) {
+        imprecise[j] = verdictOf(docs[j]!) === IMPRECISE ? 1 : 0;
+        records[j] = docRec[docs[j]!]!;
+      }
+      return { docs, scores: new Float64Array(docs.length), imprecise, total: m, mode: 'none', notes, recordDocs: true, records };
+    }
+    const bits = compiled?.bits;
+    const kinds = this.kindBits(kindMask);
+    // The records passing kind and filters, and how many: the kind's own set when there are no filters (read-only).
+    let sel = kinds.bits;
+    let total = kinds.count;
+    if (bits !== undefined) {
+      const pass = bits.pass;
+      sel = new Uint32Array(pass.length);
+      total = 0;
+      for (let i = 0; i < pass.length; i++) {
+        const x = pass[i]! & kinds.bits[i]!;
+        sel[i] = x;
+        if (x !== 0) total += popcount32(x);
+      }
+    }
+    const impr = bits?.imprecise ?? null;
+    if (recordsOnly && offset === 0 && limit === Infinity) {
+      // A selection of everything that matches: the set, with the records in date order made only if asked for.
+      let imprecise: Uint32Array | null = null;
+      if (impr !== null) {
+        imprecise = new Uint32Array(sel.length);
+        for (let i = 0; i < sel.length; i++) imprecise[i] = impr[i]! & sel[i]!;
+      }
+      const all = sel;
+      const set: RecordSet = {
+        bits: all,
+        imprecise,
+        firstByDate: (k, within) => this.firstRecordsByDate(within ?? all, within === undefined ? total : -1, k),
+      };
+      return { docs: new Int32Array(0), scores: new Float64Array(0), imprecise: new Uint8Array(0), total, mode: 'none', notes, recordDocs: true, set };
+    }
+    const want = limit === Infinity ? total : Math.min(total, offset + limit);
+    if (want <= offset) return empty(total);
+    const page = this.firstRecordsByDate(sel, total, want);
+    const records = offset === 0 ? page : page.slice(offset);
+    const imprecise = new Uint8Array(records.length);
+    if (impr !== null) for (let j = 0; j < records.length; j++) imprecise[j] = (impr[records[j]! >>> 5]! >>> (records[j]! & 31)) & 1;
+    let docs: Int32Array;
+    if (recordsOnly) docs = new Int32Array(0);
+    else {
+      docs = new Int32Array(records.length);
+      for (let j = 0; j < records.length; j++) docs[j] = recordDoc[records[j]!]!;
+    }
+    return { docs, scores: new Float64Array(docs.length), imprecise, total, mode: 'none', notes, recordDocs: true, records };
+  }
+
+  /**
+   * The first k records of a set (with `count` records; -1: not known yet) in
+   * date order: when few, their date ranks sorted (firstByDate); otherwise the
+   * records in date order walked until k are found.
+   */
+  private firstRecordsByDate(bits: Uint32Array, count: number, k: number): Int32Array {
+    const total = count >= 0 ? count : popcount(bits);
+    const want = Math.min(k, total);
+    if (want <= 0) return new Int32Array(0);
+    const out = new Int32Array(want);
+    if (total < this.columns.count / 16) {
+      const { recordDoc, docRec } = this.layout;
+      const docs = new Int32Array(total);
+      let j = 0;
+      for (let w = 0; w < bits.length; w++) {
+        let x = bits[w]!;
+        while (x !== 0) {
+          const low = x & -x;
+          x ^= low;
+          docs[j++] = recordDoc[(w << 5) | (31 - Math.clz32(low))]!;
+        }
+      }
+      const first = this.firstByDate(docs, want);
+      for (let i = 0; i < want; i++) out[i] = docRec[first[i]!]!;
+      return out;
+    }
+    let i = 0;
+    if (this.byDateCache === undefined && want <= 1000) {
+      // A page: through the records' documents in date order, without building the list of record numbers for it.
+      const { recordsByDate, docRec } = this.layout;
+      for (let j = 0; i < want && j < recordsByDate.length; j++) {
+        const r = docRec[recordsByDate[j]!]!;
+        if (((bits[r >>> 5]! >>> (r & 31)) & 1) === 1) out[i++] = r;
+      }
+      return out;
+    }
+    const byDate = this.recordNumbersByDate;
+    for (let j = 0; i < want && j < byDate.length; j++) {
+      const r = byDate[j]!;
+      if (((bits[r >>> 5]! >>> (r & 31)) & 1) === 1) out[i++] = r;
+    }
+    return out;
+  }
+
+  /** The records whose kind code is in `mask`, as a set (built once per mask; read-only). */
+  private kindBits(mask: number): { bits: Uint32Array; count: number } {
+    let s = this.kindSets.get(mask);
+    if (s === undefined) {
+      s = kindSetOf(this.columns.kind, mask);
+      this.kindSets.set(mask, s);
+    }
+    return s;
+  }
+
+  kindSet(kinds: readonly RecordKindFilter[]): Uint32Array {
+    let mask = 0;
+    for (const k of kinds) mask |= KIND_CODE[k] ?? 0;
+    return this.kindBits(mask).bits;
+  }
+
+  countSet(bits: Uint32Array, by: CountKey): CountResult {
+    return countColumnsSet(this.columns, bits, by);
+  }
+
+  sumCasualtiesSet(bits: Uint32Array): CasualtySums {
+    return sumCasualtiesSet(this.columns, bits);
+  }
+
+  /** Record numbers in date order (the records' own documents' order), built on first use. */
+  private get recordNumbersByDate(): Int32Array {
+    if (this.byDateCache === undefined) {
+      const all = this.recordsByDate;
+      const docRec = this.layout.docRec;
+      const out = new Int32Array(all.length);
+      for (let j = 0; j < all.length; j++) out[j] = docRec[all[j]!]!;
+      this.byDateCache = out;
+    }
+    return this.byDateCache;
+  }
+
   search(query: ParsedQuery, options: SearchOptions = {}, tuning: SearchTuning = {}): SearchResult {
     const run = this.run(query, options, tuning);
     const hits: Hit[] = [];
@@ -630,8 +804,35 @@ class LunrArchive implements SearchArchive {
 
   /** search() as record numbers: each record once (a source matching through several passages too), in hit order. */
   select(query: ParsedQuery, options: SearchOptions = {}, tuning: SearchTuning = {}): Selection {
-    const run = this.run(query, options, tuning);
+    const run = this.run(query, options, tuning, true);
     const docRec = this.layout.docRec;
+    if (run.set !== undefined) {
+      // Everything a query without words matches, as a set; the date-ordered records only when read.
+      const set = run.set;
+      const total = run.total;
+      let records: Int32Array | undefined;
+      let imprecise: Uint8Array | undefined;
+      const recordsOf = (): Int32Array => (records ??= set.firstByDate(total));
+      return {
+        get records(): Int32Array {
+          return recordsOf();
+        },
+        get imprecise(): Uint8Array {
+          if (imprecise === undefined) {
+            const rs = recordsOf();
+            const im = set.imprecise;
+            imprecise = new Uint8Array(rs.length);
+            if (im !== null) for (let j = 0; j < rs.length; j++) imprecise[j] = (im[rs[j]! >>> 5]! >>> (rs[j]! & 31)) & 1;
+          }
+          return imprecise;
+        },
+        total,
+        mode: run.mode,
+        notes: run.notes,
+        set,
+      };
+    }
+    if (run.records !== undefined) return { records: run.records, imprecise: run.imprecise, total: run.total, mode: run.mode, notes: run.notes };
     if (run.recordDocs) {
       // Already one document per record (a query without words): no marking needed.
       const records = new Int32Array(run.docs.length);
@@ -945,7 +1146,7 @@ class LunrArchive implements SearchArchive {
       for (let k = 0; k < slots; k++) {
         const x = kinds === null ? all[k]! : all[k]! & kinds[k]!;
         all[k] = x;
-        total += popcount(x);
+        total += popcount32(x);
       }
       if (total === 0) return null;
       const top = new TopK(q.offset + q.limit, this.compact.refRank);
@@ -1001,8 +1202,7 @@ class LunrArchive implements SearchArchive {
     const counts = this.compact.counts;
     let cheapest = Infinity;
     for (const w of words) cheapest = Math.min(cheapest, w.reduce((sum, x) => sum + counts[x.t]!, 0));
-    let passing = 0;
-    for (let k = 0; k < pass.length; k++) if (pass[k] !== 0) passing += popcount(pass[k]!);
+    const passing = popcount(pass);
     // A record of a source is several documents: count them as twice, against a posting's one.
     if (passing * 2 >= cheapest) return null;
     const scoreOf = denseScorer(words.map((w) => w.map((x) => ({ term: dense.get(x.t)!, factor: x.weight }))));
@@ -1167,7 +1367,7 @@ class LunrArchive implements SearchArchive {
   }
 
   /** The page of documents a query asks for, with scores and imprecision. */
-  private run(query: ParsedQuery, options: SearchOptions, tuning: SearchTuning): Run {
+  private run(query: ParsedQuery, options: SearchOptions, tuning: SearchTuning, recordsOnly = false): Run {
     const filters: Filters = query?.filters ?? {};
     const limit = options.limit === Infinity ? Infinity : wholeOr(options.limit, DEFAULT_LIMIT);
     const offset = wholeOr(options.offset, 0);
@@ -1197,25 +1397,7 @@ class LunrArchive implements SearchArchive {
       if (tokens.length === 0) {
         // No words: every record passing kind and filters, sources as a whole
         // rather than passage by passage. Nothing to rank by, so date order.
-        const all = this.recordsByDate;
-        const matched = new Int32Array(all.length);
-        let m = 0;
-        if (compiled === null) {
-          // Kind only: one byte test per record.
-          for (let j = 0; j < all.length; j++) {
-            const d = all[j]!;
-            if ((kindCode[d]! & kindMask) !== 0) matched[m++] = d;
-          }
-        } else {
-          for (let j = 0; j < all.length; j++) {
-            const d = all[j]!;
-            if (verdictOf(d) !== OUT) matched[m++] = d;
-          }
-        }
-        const docs = matched.subarray(Math.min(offset, m), limit === Infinity ? m : Math.min(m, offset + limit));
-        const imprecise = new Uint8Array(docs.length);
-        if (compiled !== null) for (let j = 0; j < docs.length; j++) imprecise[j] = verdictOf(docs[j]!) === IMPRECISE ? 1 : 0;
-        return { docs, scores: new Float64Array(docs.length), imprecise, total: m, mode: 'none', notes, recordDocs: true };
+        return this.withoutWords(kindMask, compiled, offset, limit, notes, recordsOnly, verdictOf);
       }
 
       // Step 1: every word's postings, once. count[d] = how many words document d
@@ -1231,6 +1413,15 @@ class LunrArchive implements SearchArchive {
         if (expansions.length === 0) notes.push(`no record contains "${tok.raw}"`);
         return expansions;
       });
+      const pass = compiled?.bits?.pass;
+      if (pass !== undefined && tuning.driver !== false) {
+        // Filters as a record set: when they leave few records and every word is common, visit those records.
+        const dense = this.denseFor(tuning.denseMinDocs);
+        if (words.every((w) => w.length > 0 && w.every((x) => dense.isDense(x.t)))) {
+          const filtered = this.runByRecords(words, dense, pass, { limit, offset, byDate, verdictOf, kindMask });
+          if (filtered !== null) return { ...filtered, notes };
+        }
+      }
       if (tokens.length > 1 && tuning.driver !== false) {
         const driven = this.runDriven(words, { limit, offset, byDate, verdictOf, kindMask: compiled === null ? kindMask : -1, denseMinDocs: tuning.denseMinDocs });
         if (driven !== null) return { ...driven, notes };
@@ -1433,6 +1624,10 @@ interface Run {
   notes: string[];
   /** Every document is a record's own document, each record once (a query without words). */
   recordDocs?: boolean;
+  /** A query without words: the page as record numbers (then `docs` is left empty when only records were asked for). */
+  records?: Int32Array;
+  /** A query without words selecting everything it matches: the records as a set (docs and records left empty). */
+  set?: RecordSet;
 }
 
 /**
