@@ -14,7 +14,7 @@ import { matchFilters } from '../../src/core/query/filter.ts';
 import { loadData } from '../../src/core/records/load.ts';
 import { validateCompact, validateCompactAsync, type CompactIndex } from '../../src/core/search/compact.ts';
 import { checkLayout, prepareLayout, recordsInOrder, type ArchiveData } from '../../src/core/search/engine.ts';
-import { openArchive } from '../../src/core/search/holder.ts';
+import { openArchive, readHash } from '../../src/core/search/holder.ts';
 import { mappingAvailable, setMapping } from '../../src/core/search/mapped.ts';
 import { headerBytes, indexPath, loadSavedIndex, splitSaved } from '../../src/core/search/saved.ts';
 import { buildUnit, loadUnit } from '../../src/core/search/unit.ts';
@@ -136,7 +136,8 @@ describe('loading a saved unit', () => {
     const bytes = await readFile(file);
     // Inside the last record's JSON: loading does not read it.
     const h = JSON.parse(bytes.subarray(bytes.readUInt32LE(bytes.length - 16), bytes.length - 16).toString('utf8')) as { recordsBytes: number };
-    bytes[16 + h.recordsBytes - 10] ^= 0x20;
+    const at = 16 + h.recordsBytes - 10;
+    bytes[at] = bytes[at]! ^ 0x20;
     await writeFile(file, bytes);
     const loaded = await loadUnit(stateDir, 'hash-1', matchFilters);
     if (!loaded.ok) throw new Error(loaded.detail);
@@ -157,7 +158,9 @@ describe('loading a saved unit', () => {
       if (Date.now() > end) throw new Error('the damaged unit was not replaced');
       await new Promise((r) => setTimeout(r, 50));
     }
-    const fresh = await loadUnit(stateDir, holder.current.dataHash, matchFilters);
+    const hashed = await readHash(dataDir);
+    if (!('hash' in hashed)) throw new Error('data/ cannot be hashed');
+    const fresh = await loadUnit(stateDir, hashed.hash, matchFilters);
     if (!fresh.ok) throw new Error(fresh.detail);
     expect(await fresh.check()).toEqual({ ok: true });
     expect(holder.current.search(q(['kabul']), { limit: Infinity })).toEqual(fresh.archive.search(q(['kabul']), { limit: Infinity }));
