@@ -327,7 +327,7 @@ export async function checkLayout(
   layout: PreparedLayout,
   opts: { slice?: number; stop?: () => boolean } = {},
 ): Promise<{ ok: true } | { ok: false; detail: string }> {
-  const slice = Math.max(1, opts.slice ?? 1 << 18);
+  const slice = Math.max(1, opts.slice ?? 1 << 16);
   const pause = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
   const bad = (what: string): { ok: false; detail: string } => ({ ok: false, detail: `the saved document layout ${what}` });
   const n = columns.count;

@@ -449,7 +449,7 @@ export class FileStore implements RecordStore {
   }
 
   /** Reads the whole record area in chunks (yielding between them) and checks its CRC-32. */
-  async verifyRecords(chunkBytes = 8 << 20): Promise<{ ok: true } | { ok: false; detail: string }> {
+  async verifyRecords(chunkBytes = 4 << 20): Promise<{ ok: true } | { ok: false; detail: string }> {
     let crc = 0;
     const total = this.header.recordsBytes;
     const buf = Buffer.allocUnsafe(Math.min(chunkBytes, Math.max(1, total)));
