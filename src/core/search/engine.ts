@@ -47,7 +47,7 @@ import type {
 } from './types.ts';
 
 /** Bump when fields, boosts, refs, the pipeline or the saved layout change: a saved index of another version is rebuilt. */
-export const INDEX_FORMAT_VERSION = 3;
+export const INDEX_FORMAT_VERSION = 4;
 
 export interface ArchiveData {
   sources: SourceDocument[];
@@ -286,21 +286,8 @@ class DocLayout {
   /** refsFingerprint (compact.ts) of the documents' refs, from the id bytes (no id is decoded when they are ASCII). */
   refsFingerprint(): string {
     const h = { h1: 0x811c9dc5, h2: 0x01000193 ^ 0x5bd1e995 };
-    const mix = (c: number): void => {
-      h.h1 = Math.imul(h.h1 ^ c, 0x01000193);
-      h.h2 = Math.imul(h.h2 ^ c, 0x01000193) ^ (h.h2 >>> 13);
-    };
-    for (let d = 0; d < this.count; d++) {
-      this.ids.mixInto(this.docRec[d]!, h);
-      const n = this.docPassage[d]!;
-      if (n !== 0) {
-        mix(35); // '#'
-        const digits = String(n);
-        for (let j = 0; j < digits.length; j++) mix(digits.charCodeAt(j));
-      }
-      mix(10); // '\n'
-    }
-    return `${this.count}:${(h.h1 >>> 0).toString(16).padStart(8, '0')}${(h.h2 >>> 0).toString(16).padStart(8, '0')}`;
+    mixRefs(this.ids, this.docRec, this.docPassage, 0, this.count, h);
+    return refsHashOf(this.count, h);
   }
 
   ref(d: number): string {
@@ -308,6 +295,102 @@ class DocLayout {
     const n = this.docPassage[d]!;
     return n === 0 ? id : passageRef(id, n);
   }
+}
+
+/** Mixes the refs of documents d0 .. d1 - 1 into h, as refsFingerprint (compact.ts) does. */
+function mixRefs(ids: IdTable, docRec: Int32Array, docPassage: Int32Array, d0: number, d1: number, h: { h1: number; h2: number }): void {
+  const mix = (c: number): void => {
+    h.h1 = Math.imul(h.h1 ^ c, 0x01000193);
+    h.h2 = Math.imul(h.h2 ^ c, 0x01000193) ^ (h.h2 >>> 13);
+  };
+  for (let d = d0; d < d1; d++) {
+    ids.mixInto(docRec[d]!, h);
+    const n = docPassage[d]!;
+    if (n !== 0) {
+      mix(35); // '#'
+      const digits = String(n);
+      for (let j = 0; j < digits.length; j++) mix(digits.charCodeAt(j));
+    }
+    mix(10); // '\n'
+  }
+}
+
+function refsHashOf(count: number, h: { h1: number; h2: number }): string {
+  return `${count}:${(h.h1 >>> 0).toString(16).padStart(8, '0')}${(h.h2 >>> 0).toString(16).padStart(8, '0')}`;
+}
+
+/**
+ * Checks a document layout read from disk (saved.ts) against what it is
+ * derived from: the records' columns (each record's own document and its
+ * passages, in forEachDocument's order), the index's date ranks (dateOrder
+ * their inverse, recordsByDate the records' documents in that order) and the
+ * index's refs (their fingerprint). Equivalent to recomputing it with
+ * DocLayout.of and comparing, in slices of `slice` documents with the event
+ * loop let in between: it runs in the background while the unit is served
+ * (holder.ts), and a failure means the unit is rebuilt. Stops early (answering
+ * ok) when `stop()` says the archive is no longer needed.
+ */
+export async function checkLayout(
+  columns: RecordColumns,
+  compact: Pick<CompactIndex, 'dateRank' | 'refsHash' | 'docCount'>,
+  layout: PreparedLayout,
+  opts: { slice?: number; stop?: () => boolean } = {},
+): Promise<{ ok: true } | { ok: false; detail: string }> {
+  const slice = Math.max(1, opts.slice ?? 1 << 16);
+  const pause = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+  const bad = (what: string): { ok: false; detail: string } => ({ ok: false, detail: `the saved document layout ${what}` });
+  const n = columns.count;
+  const { passStart, passNo, kind } = columns;
+  const count = n + passNo.length;
+  const { docRec, docPassage, kindCode, dateOrder, recordsByDate, recordDoc } = layout;
+  if (compact.docCount !== count || docRec.length !== count || docPassage.length !== count || kindCode.length !== count || dateOrder.length !== count) {
+    return bad('does not have one entry per document');
+  }
+  if (recordsByDate.length !== n || recordDoc.length !== n || compact.dateRank.length !== count) return bad('does not have one entry per record');
+  let d = 0;
+  for (let i0 = 0; i0 < n; i0 += slice) {
+    const i1 = Math.min(n, i0 + slice);
+    for (let i = i0; i < i1; i++) {
+      if (recordDoc[i] !== d || docRec[d] !== i || docPassage[d] !== 0 || kindCode[d] !== kind[i]) return bad(`differs from the records at record ${i}`);
+      d++;
+      for (let k = passStart[i]!; k < passStart[i + 1]!; k++) {
+        if (docRec[d] !== i || docPassage[d] !== passNo[k] || kindCode[d] !== KIND_CODE.source) return bad(`differs from the records at document ${d}`);
+        d++;
+      }
+    }
+    if (opts.stop?.() === true) return { ok: true };
+    await pause();
+  }
+  const rank = compact.dateRank;
+  for (let j0 = 0; j0 < count; j0 += slice) {
+    const j1 = Math.min(count, j0 + slice);
+    for (let j = j0; j < j1; j++) if (dateOrder[rank[j]!] !== j) return bad('is not the inverse of the date ranks');
+    if (opts.stop?.() === true) return { ok: true };
+    await pause();
+  }
+  let k = 0;
+  for (let p0 = 0; p0 < count; p0 += slice) {
+    const p1 = Math.min(count, p0 + slice);
+    for (let p = p0; p < p1; p++) {
+      const doc = dateOrder[p]!;
+      if (docPassage[doc] === 0) {
+        if (k === n || recordsByDate[k] !== doc) return bad('lists the records in another date order');
+        k++;
+      }
+    }
+    if (opts.stop?.() === true) return { ok: true };
+    await pause();
+  }
+  if (k !== n) return bad('lists fewer records by date than there are');
+  const h = { h1: 0x811c9dc5, h2: 0x01000193 ^ 0x5bd1e995 };
+  for (let d0 = 0; d0 < count; d0 += slice) {
+    mixRefs(columns.ids, docRec, docPassage, d0, Math.min(count, d0 + slice), h);
+    if (opts.stop?.() === true) return { ok: true };
+    await pause();
+  }
+  const fingerprint = refsHashOf(count, h);
+  if (fingerprint !== compact.refsHash) return { ok: false, detail: `index documents (${compact.refsHash}) are not those of the records (${fingerprint})` };
+  return { ok: true };
 }
 
 /**

@@ -30,6 +30,7 @@ import type { Problem } from '../records/load.ts';
 import { SCHEMA_VERSION } from '../records/schema.ts';
 import { arrayType, columnsFromParts, columnsToParts, type RecordColumns } from './columns.ts';
 import type { IdTable } from './ids.ts';
+import { fileBytes, mappingAvailable } from './mapped.ts';
 import type { Searchable } from './types.ts';
 
 export const STORE_FILE = 'records.bin';
@@ -328,7 +329,9 @@ export function openStore(stateDir: string, expect: { dataHash: string; unitId: 
     if (h.sectionsStart % 8 !== 0 || h.sectionsStart < MAGIC.length + h.recordsBytes || h.sectionsStart + h.sectionsBytes !== headAt) {
       return fail('corrupt', 'sections are not where the header says');
     }
-    const region = readExactly(fd, h.sectionsBytes, h.sectionsStart);
+    // The whole file mapped (or, without the addon, the sections read): the records themselves are read one by one.
+    const whole = mappingAvailable() ? fileBytes(fd, size) : null;
+    const region = whole !== null && whole.mapped ? whole.bytes.subarray(h.sectionsStart, h.sectionsStart + h.sectionsBytes) : readExactly(fd, h.sectionsBytes, h.sectionsStart);
     if (crc32(region) !== h.sectionsCrc) return fail('corrupt', 'checksum of the columns does not match: the file is damaged');
     const section = (name: string): Uint8Array => {
       const s = h.sections[name];
@@ -446,7 +449,7 @@ export class FileStore implements RecordStore {
   }
 
   /** Reads the whole record area in chunks (yielding between them) and checks its CRC-32. */
-  async verifyRecords(chunkBytes = 8 << 20): Promise<{ ok: true } | { ok: false; detail: string }> {
+  async verifyRecords(chunkBytes = 4 << 20): Promise<{ ok: true } | { ok: false; detail: string }> {
     let crc = 0;
     const total = this.header.recordsBytes;
     const buf = Buffer.allocUnsafe(Math.min(chunkBytes, Math.max(1, total)));

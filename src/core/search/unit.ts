@@ -7,32 +7,61 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { Worker, type MessagePort } from 'node:worker_threads';
-import { archiveFromUnit, type MatchFilters, type PreparedLayout, type SearchArchive } from './engine.ts';
+import { archiveFromUnit, checkLayout, prepareLayout, type MatchFilters, type PreparedLayout, type SearchArchive } from './engine.ts';
 import { columnDefs, ColumnsBuilder, columnsFromParts, type RecordColumns } from './columns.ts';
-import type { CompactIndex } from './compact.ts';
+import { validateCompactAsync, type CompactIndex } from './compact.ts';
 import { FILTER_COLUMNS } from './filter-index.ts';
 import { buildCompactIndex, workerSource, type BuildOptions, type RecordFeed } from './rebuild.ts';
-import { loadSavedIndex, saveIndex } from './saved.ts';
+import { indexPath, loadSavedIndex, saveIndex } from './saved.ts';
 import { openStore, openWrittenStore, storePath, StoreWriter, type WrittenStore } from './store.ts';
 import type { Problem } from '../records/load.ts';
 import type { Searchable } from './types.ts';
 
+export type UnitCheck = { ok: true } | { ok: false; detail: string };
+
 export type LoadUnitResult =
-  | { ok: true; archive: SearchArchive; bytes: { index: number }; problems: Problem[] }
+  | {
+      ok: true;
+      archive: SearchArchive;
+      bytes: { index: number };
+      problems: Problem[];
+      /**
+       * The checks left for after loading (see LoadOptions.deferStructure):
+       * every posting and rank of the index, the saved document layout against
+       * the records, and the CRC-32 of the whole record area. The caller runs
+       * it while serving and rebuilds the unit when it fails (holder.ts);
+       * `stop()` ends it early once the archive is no longer served.
+       */
+      check(stop?: () => boolean): Promise<UnitCheck>;
+    }
   | { ok: false; reason: 'missing' | 'corrupt' | 'version' | 'stale'; detail: string };
 
-/** The archive served from the saved unit in `stateDir`, when it is there, whole and built from data/ as it is now. */
+/**
+ * The archive served from the saved unit in `stateDir`, when it is there,
+ * whole and built from data/ as it is now. Before it is returned, both files'
+ * versions, data hash, unit id and checksums (index body, store sections) are
+ * checked; the walks over every posting and every document are left to
+ * check(), which the caller must run.
+ */
 export async function loadUnit(stateDir: string, dataHash: string, matchFilters: MatchFilters): Promise<LoadUnitResult> {
-  const saved = await loadSavedIndex(stateDir, dataHash);
+  const saved = await loadSavedIndex(stateDir, dataHash, { deferStructure: true });
   if (!saved.ok) return saved;
   const opened = openStore(stateDir, { dataHash, unitId: saved.unitId });
   if (!opened.ok) return opened;
-  const from = archiveFromUnit(opened.columns, opened.store, saved, { matchFilters });
+  const from = archiveFromUnit(opened.columns, opened.store, saved, { matchFilters, prepared: saved.layout });
   if (!from.ok) {
     opened.store.close();
     return from;
   }
-  return { ok: true, archive: from.archive, bytes: { index: saved.bytes }, problems: opened.header.problems ?? [] };
+  const { columns, store } = opened;
+  const check = async (stop?: () => boolean): Promise<UnitCheck> => {
+    const index = await validateCompactAsync(saved.compact, stop !== undefined ? { stop } : {});
+    if (!index.ok) return { ok: false, detail: `${indexPath(stateDir)}: ${index.detail}` };
+    const layout = await checkLayout(columns, saved.compact, saved.layout, stop !== undefined ? { stop } : {});
+    if (!layout.ok) return { ok: false, detail: `${indexPath(stateDir)}: ${layout.detail}` };
+    return store.verifyRecords();
+  };
+  return { ok: true, archive: from.archive, bytes: { index: saved.bytes }, problems: opened.header.problems ?? [], check };
 }
 
 export interface BuildUnitOptions {
@@ -340,18 +369,16 @@ export async function buildUnit(records: () => Iterable<Searchable>, opts: Build
       return await fail(err instanceof Error ? err.message : String(err));
     }
     // The store first, the index second: a crash between the two leaves files whose unit ids differ, which is rebuilt.
-    const saved = await saveIndex(opts.stateDir, { compact: built.compact, dataHash: opts.dataHash, builtAt, unitId });
+    // With the document layout, so that loading takes views of it (computed here when the records were not built in the worker).
+    const layout = prepared ?? prepareLayout(cols, built.compact.dateRank);
+    if (layout === null) return await fail('the index date order does not fit the records');
+    const saved = await saveIndex(opts.stateDir, { compact: built.compact, dataHash: opts.dataHash, builtAt, unitId, layout });
     if (!saved.ok) return await fail(saved.error);
     const done = { ok: true as const, compact: built.compact, ms: built.ms, thread: built.thread, recordsThread, unitId, builtAt, indexBytes: saved.bytes };
     if (opts.matchFilters === undefined) return done;
     // Served from what was just written, without reading the unit back (the next start reads and checks it).
     const store = openWrittenStore(file, cols.ids, written);
-    const from = archiveFromUnit(
-      cols,
-      store,
-      { compact: built.compact, dataHash: opts.dataHash, builtAt, unitId },
-      { matchFilters: opts.matchFilters, ...(prepared !== undefined ? { prepared } : {}) },
-    );
+    const from = archiveFromUnit(cols, store, { compact: built.compact, dataHash: opts.dataHash, builtAt, unitId }, { matchFilters: opts.matchFilters, prepared: layout });
     if (!from.ok) {
       store.close();
       return { ok: false, compact: built.compact, ms: built.ms, thread: built.thread, error: from.detail };
