@@ -61,12 +61,21 @@ const failed = (err: unknown): void => reply({ type: 'failed', error: err instan
 
 port.on('message', (m: IndexWorkerMessage) => {
   try {
-    if (m.type === 'docs') return addBatch(m);
+    if (m.type === 'docs') {
+      addBatch(m);
+      // Flow control: the sender keeps only a few batches unacknowledged (rebuild.ts Window).
+      return reply({ type: 'ack' });
+    }
     if (m.type === 'relay') {
       relayed = true;
-      m.port.on('message', (b: BuildBatch | { type: 'end' }) => {
+      const relay = m.port;
+      relay.on('message', (b: BuildBatch | { type: 'end' }) => {
         try {
-          if (b.type === 'docs') return addBatch(b);
+          if (b.type === 'docs') {
+            addBatch(b);
+            // The record worker holds its own acknowledgement to the main thread until this one (unit-worker.ts).
+            return relay.postMessage({ type: 'ack' });
+          }
           relayEnded = true;
           if (finishAsked) finish();
         } catch (err) {

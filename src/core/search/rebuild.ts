@@ -31,6 +31,8 @@ export interface BuildBatch {
 
 export type WorkerReply =
   | { type: 'ready' }
+  /** One batch of documents added (flow control: the sender keeps only a few unacknowledged). */
+  | { type: 'ack' }
   | { type: 'failed'; error: string }
   | {
       type: 'done';
@@ -58,6 +60,13 @@ export interface BuildOptions {
   workerMinDocs?: number;
   /** Records per batch sent to the worker (default 500). */
   batchRecords?: number;
+  /**
+   * Batches sent but not yet taken in by the worker(s), at most (default 4).
+   * The sender waits for an acknowledgement before sending more, so a slow
+   * worker never lets batches pile up in a message queue (a million records'
+   * texts queued was most of a rebuild's peak memory).
+   */
+  inFlight?: number;
   /** The worker's module (default build-worker.ts); tests point it elsewhere to see the fallback. */
   workerUrl?: URL;
   logger?: BuildLogger;
@@ -93,6 +102,51 @@ export interface RecordFeed {
    * everything is sent. This thread then only hands records over.
    */
   relay?: { connect(port: MessagePort): void; end(): Promise<void> };
+  /**
+   * The feed's own backpressure (the record worker's unacknowledged batches):
+   * resolves once it can take more; undefined when it can already.
+   */
+  backlog?(): Promise<void> | undefined;
+}
+
+/** An acknowledgement window: at most `limit` items sent and not yet acknowledged. */
+export class Window {
+  private sent = 0;
+  private acked = 0;
+  private waiter: (() => void) | undefined;
+  constructor(readonly limit: number) {
+    if (!(limit >= 1)) throw new Error(`inFlight must be at least 1 (got ${limit})`);
+  }
+  get pending(): number {
+    return this.sent - this.acked;
+  }
+  /** The most ever pending at once (tests check it never passes the limit). */
+  maxPending = 0;
+  send(): void {
+    this.sent++;
+    if (this.pending > this.maxPending) this.maxPending = this.pending;
+  }
+  ack(): void {
+    this.acked++;
+    if (this.pending < this.limit) this.release();
+  }
+  /** Undefined when there is room, else a promise resolved when there is (or on release()). */
+  room(): Promise<void> | undefined {
+    if (this.pending < this.limit) return undefined;
+    return new Promise<void>((resolve) => {
+      const prev = this.waiter;
+      this.waiter = () => {
+        prev?.();
+        resolve();
+      };
+    });
+  }
+  /** Lets every waiter go (the other side failed: nothing will be acknowledged any more). */
+  release(): void {
+    const w = this.waiter;
+    this.waiter = undefined;
+    w?.();
+  }
 }
 
 /** What the index worker is sent: documents, the relay's port, the end of input. */
@@ -118,6 +172,8 @@ function buildHere(feed: RecordFeed): CompactIndex {
 }
 
 const WORKER_URL = new URL('./build-worker.ts', import.meta.url);
+/** Batches in flight to a worker, at most (BuildOptions.inFlight). */
+export const DEFAULT_IN_FLIGHT = 4;
 
 /**
  * The worker's entry: a two-line script that loads build-worker.ts through
@@ -139,8 +195,14 @@ export function workerSource(entryUrl: URL): string {
 }
 
 /** Builds in a worker thread; rejects if the worker cannot start or fails. */
-export async function buildInWorker(data: ArchiveData | RecordFeed, batchRecords = 500, workerUrl: URL = WORKER_URL): Promise<CompactIndex> {
+export async function buildInWorker(
+  data: ArchiveData | RecordFeed,
+  batchRecords = 500,
+  workerUrl: URL = WORKER_URL,
+  inFlight = DEFAULT_IN_FLIGHT,
+): Promise<CompactIndex> {
   const feed = feedOf(data);
+  const window = new Window(inFlight);
   const worker = new Worker(workerSource(workerUrl), { eval: true });
   let settle: { resolve: (c: CompactIndex) => void; reject: (e: Error) => void } | undefined;
   let ready: () => void = () => undefined;
@@ -152,9 +214,10 @@ export async function buildInWorker(data: ArchiveData | RecordFeed, batchRecords
   });
   // Both promises settle through `settle`; readiness just unblocks the sender.
   worker.on('message', (m: WorkerReply) => {
-    if (m.type === 'ready') ready();
+    if (m.type === 'ack') window.ack();
+    else if (m.type === 'ready') ready();
     else if (m.type === 'failed') settle!.reject(new Error(`index build failed in the worker: ${m.error}`));
-    else {
+    else if (m.type === 'done') {
       try {
         settle!.resolve({
           docCount: m.docCount,
@@ -177,6 +240,7 @@ export async function buildInWorker(data: ArchiveData | RecordFeed, batchRecords
   let failed = false;
   result.catch(() => {
     failed = true;
+    window.release();
   });
   try {
     await Promise.race([readyP, result.then(() => undefined)]);
@@ -211,9 +275,15 @@ export async function buildInWorker(data: ArchiveData | RecordFeed, batchRecords
           batch.days.push(meta.day);
         });
       }
-      if (batch.refs.length > 0) worker.postMessage(batch);
+      if (batch.refs.length > 0) {
+        window.send();
+        worker.postMessage(batch);
+      }
       // Let requests run between batches: the main thread is serving.
       await yieldToLoop();
+      // Wait while the workers have enough to do (a failure resolves `result`, which ends the wait).
+      const waits = [window.room(), feed.backlog?.()].filter((w) => w !== undefined);
+      if (waits.length > 0) await Promise.race([Promise.all(waits), result.then(() => undefined)]);
     }
     if (failed) return await result;
     if (relay !== undefined) await Promise.race([relay.end(), result.then(() => undefined)]);
@@ -236,7 +306,7 @@ export async function buildCompactIndex(data: ArchiveData | RecordFeed, opts: Bu
   const useWorker = thread === 'worker' || (thread === 'auto' && (feed.documents ?? Infinity) >= (opts.workerMinDocs ?? 5000));
   if (useWorker) {
     try {
-      const compact = await buildInWorker(feed, opts.batchRecords, opts.workerUrl);
+      const compact = await buildInWorker(feed, opts.batchRecords, opts.workerUrl, opts.inFlight);
       return { compact, thread: 'worker', ms: Math.round(performance.now() - started) };
     } catch (err) {
       opts.logger?.warn(

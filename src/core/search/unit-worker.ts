@@ -26,6 +26,8 @@ let writeError: string | undefined;
 /** The index worker's port (rebuild.ts relay): this thread sends it the records' documents. */
 let relayPort: MessagePort | undefined;
 let relayed = false;
+/** Main-thread batches whose documents the index worker has not acknowledged yet. */
+let owed = 0;
 
 function reply(message: UnitWorkerReply, transfer: ArrayBuffer[] = []): void {
   port!.postMessage(message, transfer);
@@ -40,6 +42,14 @@ port.on('message', (m: UnitWorkerRequest) => {
 async function handle(m: UnitWorkerRequest): Promise<void> {
   if (m.type === 'relay') {
     relayPort = m.port;
+    // The index worker acknowledges each batch of documents; the main thread's batch is acknowledged only then,
+    // so the main thread's window (unit.ts RecordsWorker) bounds both queues at once.
+    relayPort.on('message', (a: { type: 'ack' }) => {
+      if (a.type === 'ack' && owed > 0) {
+        owed--;
+        reply({ type: 'ack' });
+      }
+    });
     return;
   }
   if (m.type === 'end') {
@@ -64,7 +74,13 @@ async function handle(m: UnitWorkerRequest): Promise<void> {
   }
   if (m.type === 'records') {
     const batch: BuildBatch = { type: 'docs', fieldsPerDoc: FIELDS.length, fields: [], refs: [], recordIds: [], passages: [], days: [] };
-    for (const json of m.json) {
+    const all = m.json;
+    for (let at = 0; at <= all.length; ) {
+      let end = all.indexOf('\n', at);
+      if (end < 0) end = all.length;
+      const json = all.slice(at, end);
+      at = end + 1;
+      if (json.length === 0) continue;
       const record = JSON.parse(json) as Searchable;
       if (relayed) {
         documentsOfRecord(record, (fields, meta) => {
@@ -85,7 +101,10 @@ async function handle(m: UnitWorkerRequest): Promise<void> {
         writer = undefined;
       }
     }
-    if (batch.refs.length > 0) relayPort!.postMessage(batch);
+    if (batch.refs.length > 0) {
+      owed++;
+      relayPort!.postMessage(batch);
+    } else reply({ type: 'ack' });
     return;
   }
   if (m.type === 'finish') {

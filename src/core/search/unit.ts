@@ -11,7 +11,7 @@ import { archiveFromUnit, type MatchFilters, type PreparedLayout, type SearchArc
 import { columnDefs, ColumnsBuilder, columnsFromParts, type RecordColumns } from './columns.ts';
 import type { CompactIndex } from './compact.ts';
 import { FILTER_COLUMNS } from './filter-index.ts';
-import { buildCompactIndex, workerSource, type BuildOptions, type RecordFeed } from './rebuild.ts';
+import { buildCompactIndex, DEFAULT_IN_FLIGHT, Window, workerSource, type BuildOptions, type RecordFeed } from './rebuild.ts';
 import { loadSavedIndex, saveIndex } from './saved.ts';
 import { openStore, openWrittenStore, storePath, StoreWriter, type WrittenStore } from './store.ts';
 import type { Problem } from '../records/load.ts';
@@ -69,13 +69,16 @@ export type UnitWorkerRequest =
   | { type: 'begin'; file: string; dirError?: string; relayed: boolean }
   | { type: 'relay'; port: MessagePort }
   | { type: 'end' }
-  | { type: 'records'; json: string[] }
+  /** Records' JSON, '\n' between them (JSON.stringify never writes a raw newline): one string per batch is one cheap copy. */
+  | { type: 'records'; json: string }
   | { type: 'finish'; docCount: number; refRank: Uint32Array; dateRank: Uint32Array; dataHash: string; unitId: string; problems: readonly Problem[] }
   | { type: 'commit' }
   | { type: 'abort' };
 
 export type UnitWorkerReply =
   | { type: 'ready' }
+  /** A records batch taken in, and its documents by the index worker (flow control: see RecordsWorker.backlog). */
+  | { type: 'ack' }
   | { type: 'failed'; error: string }
   | { type: 'finished'; ok: true; parts: { json: unknown; arrays: Record<string, Typed> }; written: WrittenStore; prepared: PreparedLayout; tmp: string }
   | { type: 'finished'; ok: false; error: string }
@@ -84,24 +87,34 @@ export type UnitWorkerReply =
   | { type: 'aborted' };
 
 const RECORDS_WORKER_URL = new URL('./unit-worker.ts', import.meta.url);
-/** Records per message to the record side's worker. */
-const RECORDS_BATCH = 256;
+/**
+ * Records per message to the record side's worker, at most. The feed's loop
+ * (rebuild.ts) sends a batch each time it asks for backlog(), so batches are
+ * normally its own (<= 500 records or ~20 ms); this bound only matters when
+ * the records are given without that loop (the index built in this thread).
+ */
+const RECORDS_BATCH = 1024;
 
 /** The record side's worker, asked one thing at a time. */
 class RecordsWorker {
   private readonly worker: Worker;
   private waiting: { type: UnitWorkerReply['type']; resolve: (m: UnitWorkerReply) => void; reject: (e: Error) => void } | undefined;
   private dead: Error | undefined;
+  /** Batches of records sent and not yet acknowledged (the worker acknowledges once the index worker has them too). */
+  readonly window: Window;
 
-  private constructor(url: URL) {
+  private constructor(url: URL, inFlight: number) {
+    this.window = new Window(inFlight);
     this.worker = new Worker(workerSource(url), { eval: true });
     const die = (err: Error): void => {
       this.dead ??= err;
+      this.window.release();
       const w = this.waiting;
       this.waiting = undefined;
       w?.reject(err);
     };
     this.worker.on('message', (m: UnitWorkerReply) => {
+      if (m.type === 'ack') return this.window.ack();
       if (m.type === 'failed') return die(new Error(`record store worker failed: ${m.error}`));
       const w = this.waiting;
       if (w !== undefined && w.type === m.type) {
@@ -113,8 +126,8 @@ class RecordsWorker {
     this.worker.on('exit', (code) => die(new Error(`record store worker exited (code ${code})`)));
   }
 
-  static async start(url: URL): Promise<RecordsWorker> {
-    const w = new RecordsWorker(url);
+  static async start(url: URL, inFlight: number): Promise<RecordsWorker> {
+    const w = new RecordsWorker(url, inFlight);
     await w.next('ready');
     return w;
   }
@@ -125,6 +138,18 @@ class RecordsWorker {
 
   post(m: UnitWorkerRequest, transfer: MessagePort[] = []): void {
     if (this.dead === undefined) this.worker.postMessage(m, transfer);
+  }
+
+  /** Sends a batch of records, counted in the window. */
+  postRecords(json: string): void {
+    if (this.dead !== undefined) return;
+    this.window.send();
+    this.worker.postMessage({ type: 'records', json } satisfies UnitWorkerRequest);
+  }
+
+  /** Undefined when there is room for another batch, else resolved when there is (or the worker died). */
+  backlog(): Promise<void> | undefined {
+    return this.dead === undefined ? this.window.room() : undefined;
   }
 
   next<T extends UnitWorkerReply['type']>(type: T): Promise<Extract<UnitWorkerReply, { type: T }>> {
@@ -150,6 +175,8 @@ interface RecordSide {
   begin(relayed: boolean): void;
   /** Present when the side can send the index worker its documents itself (see RecordFeed.relay). */
   relay?: RecordFeed['relay'];
+  /** Sends what is pending; undefined when the side can take more, else resolved once it can (RecordFeed.backlog). */
+  backlog?(): Promise<void> | undefined;
   add(record: Searchable): void;
   /** Columns, written store and layout, or the reason the unit cannot be written. */
   finish(compact: CompactIndex, meta: { dataHash: string; unitId: string; problems: readonly Problem[] }): Promise<
@@ -214,7 +241,7 @@ function workerSide(remote: RecordsWorker, file: string, dirError: string | unde
   let pending: string[] = [];
   const flush = (): void => {
     if (pending.length === 0) return;
-    remote.post({ type: 'records', json: pending });
+    remote.postRecords(pending.join('\n'));
     pending = [];
   };
   return {
@@ -234,6 +261,10 @@ function workerSide(remote: RecordsWorker, file: string, dirError: string | unde
     add(record) {
       pending.push(JSON.stringify(record));
       if (pending.length >= RECORDS_BATCH) flush();
+    },
+    backlog() {
+      flush();
+      return remote.backlog();
     },
     async finish(compact, meta) {
       flush();
@@ -288,7 +319,7 @@ export async function buildUnit(records: () => Iterable<Searchable>, opts: Build
   let recordsThread: 'worker' | 'main' = 'main';
   // The record worker starts while the index worker does (the feed's prepare() waits for it).
   const starting = offMain
-    ? RecordsWorker.start(opts.recordsWorkerUrl ?? RECORDS_WORKER_URL).then(
+    ? RecordsWorker.start(opts.recordsWorkerUrl ?? RECORDS_WORKER_URL, build.inFlight ?? DEFAULT_IN_FLIGHT).then(
         (w) => {
           recordsThread = 'worker';
           return workerSide(w, file, dirError);
@@ -322,6 +353,7 @@ export async function buildUnit(records: () => Iterable<Searchable>, opts: Build
       },
       begin: (relayed) => sideNow().begin(relayed),
       onRecord: (record) => sideNow().add(record),
+      backlog: () => sideNow().backlog?.(),
       relay,
     };
     const built = await buildCompactIndex(feed, build);
