@@ -106,6 +106,8 @@ interface ChildArgs {
   records: number;
   dir: string;
   rounds: number;
+  /** Build: keep DIR's corpus file (and use it when it is there already) instead of writing it and removing it. */
+  keepCorpus?: boolean;
 }
 
 function peakRssMb(): number {
@@ -209,13 +211,15 @@ async function child(args: ChildArgs): Promise<Record<string, unknown>> {
 /** The synthetic records as JSON lines in `dir`, written by a child process (phase 'corpus'): its file and how long that took. */
 async function corpusFile(args: ChildArgs): Promise<{ file: string; ms: number }> {
   const t0 = performance.now();
+  const kept = join(args.dir, `corpus-${args.records}-${SEED}.jsonl`);
+  if (args.keepCorpus === true && (await stat(kept).catch(() => undefined)) !== undefined) return { file: kept, ms: 0 };
   const made = await runChild({ ...args, phase: 'corpus' });
   return { file: made['file'] as string, ms: Math.round(performance.now() - t0) };
 }
 
 /** Phase 'corpus': writes syntheticRecords (the bench's seed) to DIR/corpus.jsonl, one record a line. */
 async function writeCorpus(args: ChildArgs): Promise<Record<string, unknown>> {
-  const file = join(args.dir, 'corpus.jsonl');
+  const file = join(args.dir, `corpus-${args.records}-${SEED}.jsonl`);
   const tmp = `${file}.tmp`;
   const fh = await open(tmp, 'w');
   try {
@@ -285,7 +289,7 @@ async function oursChild(args: ChildArgs): Promise<Record<string, unknown>> {
     const buildMs = performance.now() - t0;
     lag.disable();
     const storeBytes = (await stat(storePath(args.dir))).size;
-    await rm(corpus.file, { force: true });
+    if (args.keepCorpus !== true) await rm(corpus.file, { force: true });
     return {
       buildMs: Math.round(buildMs),
       corpusMs: corpus.ms,

@@ -1,11 +1,15 @@
 // The index build, in a worker thread (started by rebuild.ts). The main thread
-// streams the documents' field texts in batches; this thread tokenises, weighs
-// and compiles them (build.ts) and sends the typed arrays back as transferred
-// buffers: no copy, and the main thread never runs the build itself.
+// streams the records as JSON, one string per batch; this thread parses them,
+// makes their documents (documents.ts), tokenises, weighs and compiles them
+// (build.ts), acknowledges each batch (the sender keeps only a few
+// unacknowledged), and sends the typed arrays back as transferred buffers: no
+// copy, and the main thread never runs the build itself.
 import { parentPort } from 'node:worker_threads';
 import { CompactBuilder } from './build.ts';
 import { encodeTerms } from './compact.ts';
-import type { BuildBatch, IndexWorkerMessage, WorkerReply } from './rebuild.ts';
+import { documentsOfRecord } from './documents.ts';
+import type { IndexWorkerMessage, RecordsBatch, WorkerReply } from './rebuild.ts';
+import type { Searchable } from './types.ts';
 
 const port = parentPort;
 if (port === null) throw new Error('build-worker.ts must run in a worker thread');
@@ -16,20 +20,14 @@ function reply(message: WorkerReply, transfer: ArrayBuffer[] = []): void {
   port!.postMessage(message, transfer);
 }
 
-/** Set when the documents come over a relay port (unit-worker.ts): finish waits for its end. */
-let relayed = false;
-let relayEnded = false;
-let finishAsked = false;
-
-function addBatch(m: BuildBatch): void {
-  const width = m.fieldsPerDoc;
-  for (let i = 0; i < m.refs.length; i++) {
-    builder.add(m.fields.slice(i * width, (i + 1) * width), {
-      ref: m.refs[i]!,
-      recordId: m.recordIds[i]!,
-      passage: m.passages[i]!,
-      day: m.days[i]!,
-    });
+function addBatch(m: RecordsBatch): void {
+  const all = m.json;
+  for (let at = 0; at < all.length; ) {
+    let end = all.indexOf('\n', at);
+    if (end < 0) end = all.length;
+    const record = JSON.parse(all.slice(at, end)) as Searchable;
+    at = end + 1;
+    documentsOfRecord(record, (fields, meta) => builder.add(fields, meta));
   }
 }
 
@@ -57,37 +55,16 @@ function finish(): void {
   );
 }
 
-const failed = (err: unknown): void => reply({ type: 'failed', error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
-
 port.on('message', (m: IndexWorkerMessage) => {
   try {
-    if (m.type === 'docs') {
+    if (m.type === 'records') {
       addBatch(m);
       // Flow control: the sender keeps only a few batches unacknowledged (rebuild.ts Window).
       return reply({ type: 'ack' });
     }
-    if (m.type === 'relay') {
-      relayed = true;
-      const relay = m.port;
-      relay.on('message', (b: BuildBatch | { type: 'end' }) => {
-        try {
-          if (b.type === 'docs') {
-            addBatch(b);
-            // The record worker holds its own acknowledgement to the main thread until this one (unit-worker.ts).
-            return relay.postMessage({ type: 'ack' });
-          }
-          relayEnded = true;
-          if (finishAsked) finish();
-        } catch (err) {
-          failed(err);
-        }
-      });
-      return;
-    }
-    finishAsked = true;
-    if (!relayed || relayEnded) finish();
+    finish();
   } catch (err) {
-    failed(err);
+    reply({ type: 'failed', error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
   }
 });
 

@@ -1,8 +1,10 @@
 // Building the compact index without stalling the bot: the work runs in a
 // worker thread (build-worker.ts) while the main thread keeps answering from
-// the archive it serves. The main thread only turns records into field texts,
-// in small batches with a yield to the event loop between them, and receives
-// the finished typed arrays as transferred buffers. If the worker cannot start
+// the archive it serves. The main thread only turns records into JSON, one
+// string per small batch with a yield to the event loop between them (the
+// worker parses them and makes the documents' field texts), keeps at most a
+// few batches unacknowledged (flow control), and receives the finished typed
+// arrays as transferred buffers. If the worker cannot start
 // (or fails), the same build runs in this thread, and that is logged: slower
 // to answer during the build, but never without an index.
 //
@@ -11,22 +13,22 @@
 import { createRequire } from 'node:module';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
-import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
+import { Worker } from 'node:worker_threads';
 import { CompactBuilder, type DocMeta } from './build.ts';
 import { decodeTerms, type CompactIndex } from './compact.ts';
-import { documentsOfRecord, FIELDS } from './documents.ts';
+import { documentsOfRecord } from './documents.ts';
 import { recordsInOrder, type ArchiveData } from './engine.ts';
 import type { Searchable } from './types.ts';
 
-/** A batch of documents sent to the worker: field texts flattened, FIELDS.length per document. */
-export interface BuildBatch {
-  type: 'docs';
-  fieldsPerDoc: number;
-  fields: string[];
-  refs: string[];
-  recordIds: string[];
-  passages: number[];
-  days: Array<string | null>;
+/**
+ * A batch of records sent to the index worker: their JSON, '\n' between them
+ * (JSON.stringify never writes a raw newline). One string is one cheap copy
+ * where an array of field texts was millions of small strings to clone, and
+ * the same string goes to the unit's record worker (RecordFeed.onBatch).
+ */
+export interface RecordsBatch {
+  type: 'records';
+  json: string;
 }
 
 export type WorkerReply =
@@ -82,9 +84,11 @@ export interface Built {
 /**
  * The records to index, in the engine's order (incidents, publications,
  * sources), as a pass that can be started again (the main-thread fallback
- * starts over). `begin` is called before each pass and `onRecord` with every
- * record of it: the unit build (unit.ts) writes the record store and the
- * columns in the same pass, so the records are gone through once.
+ * starts over). `begin` is called before each pass, then every record is
+ * given either to `onBatch` (the build in the worker: a batch at a time, with
+ * the JSON the worker was sent) or, when there is no onBatch or the build runs
+ * in this thread, to `onRecord`: the unit build (unit.ts) writes the record
+ * store and the columns in the same pass, so the records are gone through once.
  */
 export interface RecordFeed {
   records(): Iterable<Searchable>;
@@ -92,16 +96,10 @@ export interface RecordFeed {
   documents?: number;
   /** Awaited once before the first pass (e.g. a worker of the feed's own starting meanwhile). */
   prepare?(): Promise<void>;
-  /** `relayed`: the documents go to the index worker through the relay (below), not from this thread. */
-  begin?(relayed: boolean): void;
+  begin?(): void;
   onRecord?(record: Searchable): void;
-  /**
-   * Someone else (the unit's record worker, unit.ts) turns the records given
-   * to onRecord into documents and sends them to the index worker over the
-   * port it is connected to, ending with { type: 'end' }; end() resolves once
-   * everything is sent. This thread then only hands records over.
-   */
-  relay?: { connect(port: MessagePort): void; end(): Promise<void> };
+  /** A batch as sent to the index worker: its records and their JSON lines (RecordsBatch). */
+  onBatch?(json: string, records: readonly Searchable[]): void;
   /**
    * The feed's own backpressure (the record worker's unacknowledged batches):
    * resolves once it can take more; undefined when it can already.
@@ -149,8 +147,8 @@ export class Window {
   }
 }
 
-/** What the index worker is sent: documents, the relay's port, the end of input. */
-export type IndexWorkerMessage = BuildBatch | { type: 'relay'; port: MessagePort } | { type: 'finish' };
+/** What the index worker is sent: records, the end of input. */
+export type IndexWorkerMessage = RecordsBatch | { type: 'finish' };
 
 function feedOf(data: ArchiveData | RecordFeed): RecordFeed {
   if ('records' in data && typeof data.records === 'function') return data;
@@ -163,7 +161,7 @@ function feedOf(data: ArchiveData | RecordFeed): RecordFeed {
 function buildHere(feed: RecordFeed): CompactIndex {
   const builder = new CompactBuilder();
   const visit = (fields: string[], meta: DocMeta): void => builder.add(fields, meta);
-  feed.begin?.(false);
+  feed.begin?.();
   for (const r of feed.records()) {
     feed.onRecord?.(r);
     documentsOfRecord(r, visit);
@@ -245,17 +243,11 @@ export async function buildInWorker(
   try {
     await Promise.race([readyP, result.then(() => undefined)]);
     await feed.prepare?.();
-    const width = FIELDS.length;
-    const relay = feed.relay;
-    if (relay !== undefined) {
-      const channel = new MessageChannel();
-      worker.postMessage({ type: 'relay', port: channel.port1 } satisfies IndexWorkerMessage, [channel.port1]);
-      relay.connect(channel.port2);
-    }
-    feed.begin?.(relay !== undefined);
+    feed.begin?.();
     const it = feed.records()[Symbol.iterator]();
     for (let done = false; !done && !failed; ) {
-      const batch: BuildBatch = { type: 'docs', fieldsPerDoc: width, fields: [], refs: [], recordIds: [], passages: [], days: [] };
+      const lines: string[] = [];
+      const batch: Searchable[] = [];
       const started = performance.now();
       // A batch is `batchRecords` records, or less when they take long to prepare: requests wait for no more than a few ms.
       for (let i = 0; i < batchRecords && performance.now() - started < 20; i++) {
@@ -265,19 +257,15 @@ export async function buildInWorker(
           break;
         }
         const record = next.value;
-        feed.onRecord?.(record);
-        if (relay !== undefined) continue;
-        documentsOfRecord(record, (fields, meta) => {
-          for (const f of fields) batch.fields.push(f);
-          batch.refs.push(meta.ref);
-          batch.recordIds.push(meta.recordId);
-          batch.passages.push(meta.passage);
-          batch.days.push(meta.day);
-        });
+        lines.push(JSON.stringify(record));
+        if (feed.onBatch !== undefined) batch.push(record);
+        else feed.onRecord?.(record);
       }
-      if (batch.refs.length > 0) {
+      if (lines.length > 0) {
+        const json = lines.join('\n');
         window.send();
-        worker.postMessage(batch);
+        worker.postMessage({ type: 'records', json } satisfies IndexWorkerMessage);
+        feed.onBatch?.(json, batch);
       }
       // Let requests run between batches: the main thread is serving.
       await yieldToLoop();
@@ -285,8 +273,6 @@ export async function buildInWorker(
       const waits = [window.room(), feed.backlog?.()].filter((w) => w !== undefined);
       if (waits.length > 0) await Promise.race([Promise.all(waits), result.then(() => undefined)]);
     }
-    if (failed) return await result;
-    if (relay !== undefined) await Promise.race([relay.end(), result.then(() => undefined)]);
     if (failed) return await result;
     worker.postMessage({ type: 'finish' });
     return await result;

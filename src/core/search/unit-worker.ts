@@ -1,15 +1,15 @@
 // The record side of a unit build, in a worker thread of its own (started by
-// unit.ts next to the index worker of rebuild.ts): the main thread sends each
-// record's JSON in batches; this thread writes the record store (store.ts),
-// builds the columns (columns.ts) and, once the index is built, the document
-// layout the archive needs (engine.ts prepareLayout), and sends all of it back
-// as transferred typed arrays. The main thread keeps serving meanwhile: a
-// million records' columns, fingerprints and sections never touch its heap.
-import { parentPort, type MessagePort } from 'node:worker_threads';
+// unit.ts next to the index worker of rebuild.ts): the main thread sends the
+// records' JSON, one string per batch (the same string the index worker is
+// sent); this thread writes the record store (store.ts), builds the columns
+// (columns.ts) and, once the index is built, the document layout the archive
+// needs (engine.ts prepareLayout), and sends all of it back as transferred
+// typed arrays. Each batch is acknowledged once taken in (the main thread
+// keeps only a few unacknowledged). The main thread keeps serving meanwhile:
+// a million records' columns, fingerprints and sections never touch its heap.
+import { parentPort } from 'node:worker_threads';
 import { columnDefs, columnsToParts, ColumnsBuilder } from './columns.ts';
-import { documentsOfRecord, FIELDS } from './documents.ts';
 import { prepareLayout } from './engine.ts';
-import type { BuildBatch } from './rebuild.ts';
 import { FILTER_COLUMNS } from './filter-index.ts';
 import { StoreWriter } from './store.ts';
 import type { Problem } from '../records/load.ts';
@@ -23,11 +23,6 @@ let writer: StoreWriter | undefined;
 let columns: ColumnsBuilder | undefined;
 /** The first failure to write: reported at finish (the build goes on; the unit is then not saved). */
 let writeError: string | undefined;
-/** The index worker's port (rebuild.ts relay): this thread sends it the records' documents. */
-let relayPort: MessagePort | undefined;
-let relayed = false;
-/** Main-thread batches whose documents the index worker has not acknowledged yet. */
-let owed = 0;
 
 function reply(message: UnitWorkerReply, transfer: ArrayBuffer[] = []): void {
   port!.postMessage(message, transfer);
@@ -40,25 +35,7 @@ port.on('message', (m: UnitWorkerRequest) => {
 });
 
 async function handle(m: UnitWorkerRequest): Promise<void> {
-  if (m.type === 'relay') {
-    relayPort = m.port;
-    // The index worker acknowledges each batch of documents; the main thread's batch is acknowledged only then,
-    // so the main thread's window (unit.ts RecordsWorker) bounds both queues at once.
-    relayPort.on('message', (a: { type: 'ack' }) => {
-      if (a.type === 'ack' && owed > 0) {
-        owed--;
-        reply({ type: 'ack' });
-      }
-    });
-    return;
-  }
-  if (m.type === 'end') {
-    relayPort?.postMessage({ type: 'end' });
-    reply({ type: 'ended' });
-    return;
-  }
   if (m.type === 'begin') {
-    relayed = m.relayed && relayPort !== undefined;
     writer?.abort();
     writeError = m.dirError;
     columns = new ColumnsBuilder(columnDefs(FILTER_COLUMNS));
@@ -73,7 +50,6 @@ async function handle(m: UnitWorkerRequest): Promise<void> {
     return;
   }
   if (m.type === 'records') {
-    const batch: BuildBatch = { type: 'docs', fieldsPerDoc: FIELDS.length, fields: [], refs: [], recordIds: [], passages: [], days: [] };
     const all = m.json;
     for (let at = 0; at <= all.length; ) {
       let end = all.indexOf('\n', at);
@@ -82,15 +58,6 @@ async function handle(m: UnitWorkerRequest): Promise<void> {
       at = end + 1;
       if (json.length === 0) continue;
       const record = JSON.parse(json) as Searchable;
-      if (relayed) {
-        documentsOfRecord(record, (fields, meta) => {
-          for (const f of fields) batch.fields.push(f);
-          batch.refs.push(meta.ref);
-          batch.recordIds.push(meta.recordId);
-          batch.passages.push(meta.passage);
-          batch.days.push(meta.day);
-        });
-      }
       columns!.add(record);
       if (writer === undefined) continue;
       try {
@@ -101,10 +68,7 @@ async function handle(m: UnitWorkerRequest): Promise<void> {
         writer = undefined;
       }
     }
-    if (batch.refs.length > 0) {
-      owed++;
-      relayPort!.postMessage(batch);
-    } else reply({ type: 'ack' });
+    reply({ type: 'ack' });
     return;
   }
   if (m.type === 'finish') {

@@ -6,7 +6,7 @@
 // reason is reported.
 import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
-import { Worker, type MessagePort } from 'node:worker_threads';
+import { Worker } from 'node:worker_threads';
 import { archiveFromUnit, type MatchFilters, type PreparedLayout, type SearchArchive } from './engine.ts';
 import { columnDefs, ColumnsBuilder, columnsFromParts, type RecordColumns } from './columns.ts';
 import type { CompactIndex } from './compact.ts';
@@ -66,9 +66,7 @@ type Typed = Uint8Array | Uint32Array | Int32Array | Float64Array;
 
 /** Messages to the record side's worker (unit-worker.ts). */
 export type UnitWorkerRequest =
-  | { type: 'begin'; file: string; dirError?: string; relayed: boolean }
-  | { type: 'relay'; port: MessagePort }
-  | { type: 'end' }
+  | { type: 'begin'; file: string; dirError?: string }
   /** Records' JSON, '\n' between them (JSON.stringify never writes a raw newline): one string per batch is one cheap copy. */
   | { type: 'records'; json: string }
   | { type: 'finish'; docCount: number; refRank: Uint32Array; dateRank: Uint32Array; dataHash: string; unitId: string; problems: readonly Problem[] }
@@ -77,30 +75,24 @@ export type UnitWorkerRequest =
 
 export type UnitWorkerReply =
   | { type: 'ready' }
-  /** A records batch taken in, and its documents by the index worker (flow control: see RecordsWorker.backlog). */
+  /** A records batch taken in (flow control: see RecordsWorker.backlog). */
   | { type: 'ack' }
   | { type: 'failed'; error: string }
   | { type: 'finished'; ok: true; parts: { json: unknown; arrays: Record<string, Typed> }; written: WrittenStore; prepared: PreparedLayout; tmp: string }
   | { type: 'finished'; ok: false; error: string }
   | { type: 'committed'; ok: boolean; error?: string }
-  | { type: 'ended' }
   | { type: 'aborted' };
 
 const RECORDS_WORKER_URL = new URL('./unit-worker.ts', import.meta.url);
-/**
- * Records per message to the record side's worker, at most. The feed's loop
- * (rebuild.ts) sends a batch each time it asks for backlog(), so batches are
- * normally its own (<= 500 records or ~20 ms); this bound only matters when
- * the records are given without that loop (the index built in this thread).
- */
-const RECORDS_BATCH = 1024;
+/** Records per message to the record side's worker when they come one at a time (the index built in this thread). */
+const RECORDS_BATCH = 512;
 
 /** The record side's worker, asked one thing at a time. */
 class RecordsWorker {
   private readonly worker: Worker;
   private waiting: { type: UnitWorkerReply['type']; resolve: (m: UnitWorkerReply) => void; reject: (e: Error) => void } | undefined;
   private dead: Error | undefined;
-  /** Batches of records sent and not yet acknowledged (the worker acknowledges once the index worker has them too). */
+  /** Batches of records sent and not yet acknowledged. */
   readonly window: Window;
 
   private constructor(url: URL, inFlight: number) {
@@ -136,8 +128,8 @@ class RecordsWorker {
     return this.dead;
   }
 
-  post(m: UnitWorkerRequest, transfer: MessagePort[] = []): void {
-    if (this.dead === undefined) this.worker.postMessage(m, transfer);
+  post(m: UnitWorkerRequest): void {
+    if (this.dead === undefined) this.worker.postMessage(m);
   }
 
   /** Sends a batch of records, counted in the window. */
@@ -172,12 +164,12 @@ class RecordsWorker {
 
 /** The record side in this thread: the columns and the store writer, fed record by record. */
 interface RecordSide {
-  begin(relayed: boolean): void;
-  /** Present when the side can send the index worker its documents itself (see RecordFeed.relay). */
-  relay?: RecordFeed['relay'];
+  begin(): void;
+  add(record: Searchable): void;
+  /** A batch of records as JSON lines (RecordFeed.onBatch), when the side takes them so. */
+  addBatch?(json: string): void;
   /** Sends what is pending; undefined when the side can take more, else resolved once it can (RecordFeed.backlog). */
   backlog?(): Promise<void> | undefined;
-  add(record: Searchable): void;
   /** Columns, written store and layout, or the reason the unit cannot be written. */
   finish(compact: CompactIndex, meta: { dataHash: string; unitId: string; problems: readonly Problem[] }): Promise<
     { ok: true; columns: RecordColumns; written: WrittenStore; prepared?: PreparedLayout } | { ok: false; error: string }
@@ -245,22 +237,17 @@ function workerSide(remote: RecordsWorker, file: string, dirError: string | unde
     pending = [];
   };
   return {
-    begin(relayed) {
+    begin() {
       pending = [];
-      remote.post({ type: 'begin', file, relayed, ...(dirError !== undefined ? { dirError } : {}) });
-    },
-    relay: {
-      connect(port) {
-        remote.post({ type: 'relay', port }, [port]);
-      },
-      async end() {
-        flush();
-        await remote.ask({ type: 'end' }, 'ended');
-      },
+      remote.post({ type: 'begin', file, ...(dirError !== undefined ? { dirError } : {}) });
     },
     add(record) {
       pending.push(JSON.stringify(record));
       if (pending.length >= RECORDS_BATCH) flush();
+    },
+    addBatch(json) {
+      flush();
+      remote.postRecords(json);
     },
     backlog() {
       flush();
@@ -302,8 +289,9 @@ function workerSide(remote: RecordsWorker, file: string, dirError: string | unde
  * unit is on disk and loadUnit serves it; on failure to write, `compact` is
  * still the index of the records (the caller can serve them from memory).
  * When the index is built in a worker, the store and columns are built in a
- * second one (unit-worker.ts): this thread only turns records into JSON and
- * field texts between its other work.
+ * second one (unit-worker.ts): this thread only turns records into JSON, one
+ * string per batch sent to both workers, between its other work, and keeps
+ * at most BuildOptions.inFlight batches unacknowledged by either.
  */
 export async function buildUnit(records: () => Iterable<Searchable>, opts: BuildUnitOptions & { documents?: number }): Promise<BuildUnitResult> {
   // A state folder that cannot be made (a file in the way, permissions) only means nothing is saved: the build goes on.
@@ -338,23 +326,22 @@ export async function buildUnit(records: () => Iterable<Searchable>, opts: Build
     if (side === undefined) throw new Error('the record side was used before it was ready');
     return side;
   };
-  // Relayed documents only when the record worker is up; the feed asks through these.
-  const relay: RecordFeed['relay'] = {
-    connect: (port) => sideNow().relay!.connect(port),
-    end: () => sideNow().relay!.end(),
-  };
   try {
     const feed: RecordFeed = {
       records,
       ...(opts.documents !== undefined ? { documents: opts.documents } : {}),
       async prepare() {
         side ??= await starting;
-        if (side.relay === undefined) delete feed.relay;
       },
-      begin: (relayed) => sideNow().begin(relayed),
+      begin: () => sideNow().begin(),
       onRecord: (record) => sideNow().add(record),
+      // In a worker build: the record worker is sent the very string the index worker is sent.
+      onBatch: (json, batch) => {
+        const s = sideNow();
+        if (s.addBatch !== undefined) s.addBatch(json);
+        else for (const r of batch) s.add(r);
+      },
       backlog: () => sideNow().backlog?.(),
-      relay,
     };
     const built = await buildCompactIndex(feed, build);
     const ready = (side ??= await starting);
