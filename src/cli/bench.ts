@@ -275,19 +275,30 @@ async function oursChild(args: ChildArgs): Promise<Record<string, unknown>> {
     const lag = monitorEventLoopDelay({ resolution: 5 });
     lag.enable();
     const t0 = performance.now();
+    // The main thread's pauses over 50 ms, each with the step of the build it fell in (the longest are printed).
+    let phase = 'start';
+    const pauses: Array<{ ms: number; at: number; phase: string }> = [];
+    let tick = performance.now();
+    const ticker = setInterval(() => {
+      const now = performance.now();
+      if (now - tick - 10 > 50) pauses.push({ ms: Math.round(now - tick - 10), at: Math.round(now - t0), phase });
+      tick = now;
+    }, 10);
     const built = await buildUnit(records, {
       stateDir: args.dir,
       dataHash: 'bench',
-      build: { thread: 'worker' },
+      build: { thread: 'worker', onPhase: (p) => (phase = p) },
       matchFilters,
     });
     if (!built.ok || built.archive === undefined) throw new Error(built.ok ? 'no archive' : built.error);
     // Then, as a reload does, the new archive is warmed before the swap (main thread).
     const t1 = performance.now();
+    phase = 'warm';
     built.archive.warm();
     const openMs = performance.now() - t1;
     const buildMs = performance.now() - t0;
     lag.disable();
+    clearInterval(ticker);
     const storeBytes = (await stat(storePath(args.dir))).size;
     if (args.keepCorpus !== true) await rm(corpus.file, { force: true });
     return {
@@ -297,6 +308,7 @@ async function oursChild(args: ChildArgs): Promise<Record<string, unknown>> {
       recordsThread: built.recordsThread,
       warmAfterBuildMs: Math.round(openMs),
       mainThreadMaxBlockMs: Math.round(lag.max / 1e6),
+      mainThreadPausesOver50Ms: { count: pauses.length, longest: pauses.sort((a, b) => b.ms - a.ms).slice(0, 5) },
       indexBytes: built.indexBytes,
       storeBytes,
       savedBytes: built.indexBytes + storeBytes,

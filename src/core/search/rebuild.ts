@@ -72,7 +72,12 @@ export interface BuildOptions {
   /** The worker's module (default build-worker.ts); tests point it elsewhere to see the fallback. */
   workerUrl?: URL;
   logger?: BuildLogger;
+  /** Told each step of the build as it starts (the benchmark attributes the main thread's pauses to steps). */
+  onPhase?(phase: BuildPhase): void;
 }
+
+/** The steps of a build: feeding the workers, the index worker finishing, then (a unit build) the record side's. */
+export type BuildPhase = 'feed' | 'index' | 'store' | 'commit' | 'save' | 'archive';
 
 export interface Built {
   compact: CompactIndex;
@@ -198,6 +203,7 @@ export async function buildInWorker(
   batchRecords = 500,
   workerUrl: URL = WORKER_URL,
   inFlight = DEFAULT_IN_FLIGHT,
+  onPhase?: (phase: BuildPhase) => void,
 ): Promise<CompactIndex> {
   const feed = feedOf(data);
   const window = new Window(inFlight);
@@ -243,6 +249,7 @@ export async function buildInWorker(
   try {
     await Promise.race([readyP, result.then(() => undefined)]);
     await feed.prepare?.();
+    onPhase?.('feed');
     feed.begin?.();
     const it = feed.records()[Symbol.iterator]();
     for (let done = false; !done && !failed; ) {
@@ -274,6 +281,7 @@ export async function buildInWorker(
       if (waits.length > 0) await Promise.race([Promise.all(waits), result.then(() => undefined)]);
     }
     if (failed) return await result;
+    onPhase?.('index');
     worker.postMessage({ type: 'finish' });
     return await result;
   } finally {
@@ -292,7 +300,7 @@ export async function buildCompactIndex(data: ArchiveData | RecordFeed, opts: Bu
   const useWorker = thread === 'worker' || (thread === 'auto' && (feed.documents ?? Infinity) >= (opts.workerMinDocs ?? 5000));
   if (useWorker) {
     try {
-      const compact = await buildInWorker(feed, opts.batchRecords, opts.workerUrl, opts.inFlight);
+      const compact = await buildInWorker(feed, opts.batchRecords, opts.workerUrl, opts.inFlight, opts.onPhase);
       return { compact, thread: 'worker', ms: Math.round(performance.now() - started) };
     } catch (err) {
       opts.logger?.warn(
@@ -302,6 +310,7 @@ export async function buildCompactIndex(data: ArchiveData | RecordFeed, opts: Bu
     }
   }
   await feed.prepare?.();
+  opts.onPhase?.('feed');
   const compact = buildHere(feed);
   return { compact, thread: 'main', ms: Math.round(performance.now() - started) };
 }

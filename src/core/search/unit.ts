@@ -350,20 +350,24 @@ export async function buildUnit(records: () => Iterable<Searchable>, opts: Build
       await ready.abort();
       return { ok: false, compact: built.compact, ms: built.ms, thread: built.thread, error };
     };
+    build.onPhase?.('store');
     const finished = await ready.finish(built.compact, { dataHash: opts.dataHash, unitId, problems: opts.problems ?? [] });
     if (!finished.ok) return await fail(finished.error);
     const { columns: cols, written, prepared } = finished;
     try {
+      build.onPhase?.('commit');
       await ready.commit();
     } catch (err) {
       return await fail(err instanceof Error ? err.message : String(err));
     }
     // The store first, the index second: a crash between the two leaves files whose unit ids differ, which is rebuilt.
+    build.onPhase?.('save');
     const saved = await saveIndex(opts.stateDir, { compact: built.compact, dataHash: opts.dataHash, builtAt, unitId });
     if (!saved.ok) return await fail(saved.error);
     const done = { ok: true as const, compact: built.compact, ms: built.ms, thread: built.thread, recordsThread, unitId, builtAt, indexBytes: saved.bytes };
     if (opts.matchFilters === undefined) return done;
     // Served from what was just written, without reading the unit back (the next start reads and checks it).
+    build.onPhase?.('archive');
     const store = openWrittenStore(file, cols.ids, written);
     const from = archiveFromUnit(
       cols,
