@@ -10,7 +10,9 @@ import { matchFilters } from '../../src/core/query/filter.ts';
 import { loadData } from '../../src/core/records/load.ts';
 import { recordsInOrder, type ArchiveData } from '../../src/core/search/engine.ts';
 import { openArchive } from '../../src/core/search/holder.ts';
-import { StoreDamagedError, storePath, type StoreHeader } from '../../src/core/search/store.ts';
+import { columnDefs, ColumnsBuilder } from '../../src/core/search/columns.ts';
+import { FILTER_COLUMNS } from '../../src/core/search/filter-index.ts';
+import { StoreDamagedError, storePath, StoreWriter, type StoreHeader } from '../../src/core/search/store.ts';
 import { buildUnit, loadUnit } from '../../src/core/search/unit.ts';
 import { q } from './records.ts';
 
@@ -87,6 +89,38 @@ describe('records read from the store', () => {
     expect(hits.length).toBeGreaterThan(0);
     for (const h of hits) expect(h.record).toEqual(records.find((r) => r.id === h.record.id));
     archive.store.close();
+  });
+});
+
+describe('records and fingerprints from a build in the workers', () => {
+  it('equal those of data/ when the index worker makes the fingerprints and the record worker writes them', async () => {
+    const stateDir = join(root, 'state');
+    const built = await buildUnit(() => recordsInOrder(seed), { stateDir, dataHash: 'h', build: { thread: 'worker' } });
+    if (!built.ok) throw new Error(built.error);
+    expect([built.thread, built.recordsThread]).toEqual(['worker', 'worker']);
+    const loaded = await loadUnit(stateDir, 'h', matchFilters);
+    if (!loaded.ok) throw new Error(`${loaded.reason}: ${loaded.detail}`);
+    recordsInOrder(seed).forEach((r, i) => {
+      expect(loaded.archive.record(i)).toEqual(r);
+      expect(loaded.archive.fingerprint(i)).toBe(fingerprint(r));
+    });
+    loaded.archive.store.close();
+  }, 60_000);
+
+  it('a writer told the fingerprints will be given refuses to finish without them, or with the wrong number', async () => {
+    const records = recordsInOrder(seed);
+    const columns = new ColumnsBuilder(columnDefs(FILTER_COLUMNS));
+    const writer = new StoreWriter(join(root, 'records.bin'), { fingerprints: 'given' });
+    for (const r of records) {
+      columns.add(r);
+      writer.add(r);
+    }
+    const cols = columns.finish();
+    await expect(writer.finish(cols, { dataHash: 'h', unitId: 'u' })).rejects.toThrow(/to be given, got none/);
+    await expect(writer.finish(cols, { dataHash: 'h', unitId: 'u', fingerprints: new Uint8Array(32 * (records.length - 1)) })).rejects.toThrow(
+      new RegExp(`fingerprints for ${records.length} records were to be given, got ${records.length - 1}`),
+    );
+    writer.abort();
   });
 });
 

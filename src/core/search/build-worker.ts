@@ -1,10 +1,13 @@
 // The index build, in a worker thread (started by rebuild.ts). The main thread
 // streams the records as JSON, one string per batch; this thread parses them,
 // makes their documents (documents.ts), tokenises, weighs and compiles them
-// (build.ts), acknowledges each batch (the sender keeps only a few
+// (build.ts), fingerprints the records when asked (for the record store, so
+// that the record worker, the busier one, need not), acknowledges each batch (the sender keeps only a few
 // unacknowledged), and sends the typed arrays back as transferred buffers: no
 // copy, and the main thread never runs the build itself.
+import { createHash } from 'node:crypto';
 import { parentPort } from 'node:worker_threads';
+import { canonicalJson } from '../digest/fingerprint.ts';
 import { CompactBuilder } from './build.ts';
 import { encodeTerms } from './compact.ts';
 import { documentsOfRecord } from './documents.ts';
@@ -20,6 +23,10 @@ function reply(message: WorkerReply, transfer: ArrayBuffer[] = []): void {
   port!.postMessage(message, transfer);
 }
 
+/** The records' fingerprints, 32 bytes each, when asked for (unit.ts: the record worker then need not make them). */
+let fps: Uint8Array | undefined;
+let fpCount = 0;
+
 function addBatch(m: RecordsBatch): void {
   const all = m.json;
   for (let at = 0; at < all.length; ) {
@@ -28,6 +35,15 @@ function addBatch(m: RecordsBatch): void {
     const record = JSON.parse(all.slice(at, end)) as Searchable;
     at = end + 1;
     documentsOfRecord(record, (fields, meta) => builder.add(fields, meta));
+    if (fps !== undefined) {
+      if ((fpCount + 1) * 32 > fps.length) {
+        const next = new Uint8Array(fps.length * 2);
+        next.set(fps);
+        fps = next;
+      }
+      createHash('sha256').update(canonicalJson(record)).digest().copy(fps, fpCount * 32);
+      fpCount++;
+    }
   }
 }
 
@@ -36,7 +52,9 @@ function finish(): void {
   const c = builder.finish();
   builder = new CompactBuilder();
   const terms = encodeTerms(c.terms);
-  const arrays = [terms, c.counts, c.offsets, c.postings, c.refRank, c.dateRank];
+  const fingerprints = fps?.slice(0, fpCount * 32);
+  fps = undefined;
+  const arrays = [terms, c.counts, c.offsets, c.postings, c.refRank, c.dateRank, ...(fingerprints !== undefined ? [fingerprints] : [])];
   reply(
     {
       type: 'done',
@@ -49,6 +67,7 @@ function finish(): void {
       postings: c.postings,
       refRank: c.refRank,
       dateRank: c.dateRank,
+      ...(fingerprints !== undefined ? { fingerprints } : {}),
       finishMs: Math.round(performance.now() - started),
     },
     arrays.map((a) => a.buffer as ArrayBuffer),
@@ -57,6 +76,11 @@ function finish(): void {
 
 port.on('message', (m: IndexWorkerMessage) => {
   try {
+    if (m.type === 'start') {
+      fps = m.fingerprints ? new Uint8Array(32 * 1024) : undefined;
+      fpCount = 0;
+      return;
+    }
     if (m.type === 'records') {
       addBatch(m);
       // Flow control: the sender keeps only a few batches unacknowledged (rebuild.ts Window).

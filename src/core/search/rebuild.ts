@@ -47,6 +47,8 @@ export type WorkerReply =
       postings: Uint8Array;
       refRank: Uint32Array;
       dateRank: Uint32Array;
+      /** sha256 of each record's canonical JSON, 32 bytes a record, when asked at 'start'. */
+      fingerprints?: Uint8Array;
       finishMs: number;
     };
 
@@ -81,6 +83,8 @@ export type BuildPhase = 'feed' | 'index' | 'store' | 'commit' | 'save' | 'archi
 
 export interface Built {
   compact: CompactIndex;
+  /** The records' fingerprints (digest/fingerprint.ts), when the feed asked the worker for them. */
+  fingerprints?: Uint8Array;
   /** Where it was built: 'worker', or 'main' (small data, asked for, or the worker failed). */
   thread: 'worker' | 'main';
   ms: number;
@@ -101,7 +105,15 @@ export interface RecordFeed {
   documents?: number;
   /** Awaited once before the first pass (e.g. a worker of the feed's own starting meanwhile). */
   prepare?(): Promise<void>;
-  begin?(): void;
+  /**
+   * Read after prepare(): the index worker, which parses every record anyway,
+   * also fingerprints them (sha256 of the canonical JSON, as the record store
+   * keeps them) and returns them with the index (Built.fingerprints), so that
+   * the record worker need not.
+   */
+  fingerprints?: boolean;
+  /** `fingerprinted`: this pass's fingerprints come with the index (a worker build that was asked for them). */
+  begin?(fingerprinted: boolean): void;
   onRecord?(record: Searchable): void;
   /** A batch as sent to the index worker: its records and their JSON lines (RecordsBatch). */
   onBatch?(json: string, records: readonly Searchable[]): void;
@@ -152,8 +164,8 @@ export class Window {
   }
 }
 
-/** What the index worker is sent: records, the end of input. */
-export type IndexWorkerMessage = RecordsBatch | { type: 'finish' };
+/** What the index worker is sent: what to make besides the index, records, the end of input. */
+export type IndexWorkerMessage = { type: 'start'; fingerprints: boolean } | RecordsBatch | { type: 'finish' };
 
 function feedOf(data: ArchiveData | RecordFeed): RecordFeed {
   if ('records' in data && typeof data.records === 'function') return data;
@@ -166,7 +178,7 @@ function feedOf(data: ArchiveData | RecordFeed): RecordFeed {
 function buildHere(feed: RecordFeed): CompactIndex {
   const builder = new CompactBuilder();
   const visit = (fields: string[], meta: DocMeta): void => builder.add(fields, meta);
-  feed.begin?.();
+  feed.begin?.(false);
   for (const r of feed.records()) {
     feed.onRecord?.(r);
     documentsOfRecord(r, visit);
@@ -204,16 +216,16 @@ export async function buildInWorker(
   workerUrl: URL = WORKER_URL,
   inFlight = DEFAULT_IN_FLIGHT,
   onPhase?: (phase: BuildPhase) => void,
-): Promise<CompactIndex> {
+): Promise<{ compact: CompactIndex; fingerprints?: Uint8Array }> {
   const feed = feedOf(data);
   const window = new Window(inFlight);
   const worker = new Worker(workerSource(workerUrl), { eval: true });
-  let settle: { resolve: (c: CompactIndex) => void; reject: (e: Error) => void } | undefined;
+  let settle: { resolve: (c: { compact: CompactIndex; fingerprints?: Uint8Array }) => void; reject: (e: Error) => void } | undefined;
   let ready: () => void = () => undefined;
   const readyP = new Promise<void>((resolve) => {
     ready = resolve;
   });
-  const result = new Promise<CompactIndex>((resolve, reject) => {
+  const result = new Promise<{ compact: CompactIndex; fingerprints?: Uint8Array }>((resolve, reject) => {
     settle = { resolve, reject };
   });
   // Both promises settle through `settle`; readiness just unblocks the sender.
@@ -223,7 +235,7 @@ export async function buildInWorker(
     else if (m.type === 'failed') settle!.reject(new Error(`index build failed in the worker: ${m.error}`));
     else if (m.type === 'done') {
       try {
-        settle!.resolve({
+        const compact: CompactIndex = {
           docCount: m.docCount,
           terms: decodeTerms(m.terms, m.termCount),
           counts: m.counts,
@@ -232,7 +244,8 @@ export async function buildInWorker(
           refRank: m.refRank,
           dateRank: m.dateRank,
           refsHash: m.refsHash,
-        });
+        };
+        settle!.resolve(m.fingerprints !== undefined ? { compact, fingerprints: m.fingerprints } : { compact });
       } catch (err) {
         settle!.reject(err instanceof Error ? err : new Error(String(err)));
       }
@@ -250,7 +263,9 @@ export async function buildInWorker(
     await Promise.race([readyP, result.then(() => undefined)]);
     await feed.prepare?.();
     onPhase?.('feed');
-    feed.begin?.();
+    const fingerprints = feed.fingerprints === true;
+    worker.postMessage({ type: 'start', fingerprints } satisfies IndexWorkerMessage);
+    feed.begin?.(fingerprints);
     const it = feed.records()[Symbol.iterator]();
     for (let done = false; !done && !failed; ) {
       const lines: string[] = [];
@@ -300,8 +315,8 @@ export async function buildCompactIndex(data: ArchiveData | RecordFeed, opts: Bu
   const useWorker = thread === 'worker' || (thread === 'auto' && (feed.documents ?? Infinity) >= (opts.workerMinDocs ?? 5000));
   if (useWorker) {
     try {
-      const compact = await buildInWorker(feed, opts.batchRecords, opts.workerUrl, opts.inFlight, opts.onPhase);
-      return { compact, thread: 'worker', ms: Math.round(performance.now() - started) };
+      const built = await buildInWorker(feed, opts.batchRecords, opts.workerUrl, opts.inFlight, opts.onPhase);
+      return { ...built, thread: 'worker', ms: Math.round(performance.now() - started) };
     } catch (err) {
       opts.logger?.warn(
         { error: err instanceof Error ? err.message : String(err) },

@@ -114,8 +114,14 @@ export class StoreWriter {
   private recordsCrc = 0;
   private buf = Buffer.allocUnsafe(4 << 20);
   private used = 0;
+  /** False when the fingerprints are made elsewhere (the index worker parses every record too) and given to finish(). */
+  private readonly computeFps: boolean;
 
-  constructor(readonly file: string) {
+  constructor(
+    readonly file: string,
+    opts: { fingerprints?: 'compute' | 'given' } = {},
+  ) {
+    this.computeFps = opts.fingerprints !== 'given';
     this.tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
     this.fd = openSync(this.tmp, 'w');
     writeSync(this.fd, MAGIC, 0, MAGIC.length, 0);
@@ -140,12 +146,14 @@ export class StoreWriter {
       const next = new Uint32Array(this.n * 2);
       next.set(this.crcs);
       this.crcs = next;
-      const fps = new Uint8Array(this.n * 2 * 32);
-      fps.set(this.fps);
-      this.fps = fps;
+      if (this.computeFps) {
+        const fps = new Uint8Array(this.n * 2 * 32);
+        fps.set(this.fps);
+        this.fps = fps;
+      }
     }
     this.crcs[this.n] = c;
-    createHash('sha256').update(canonicalJson(record)).digest().copy(this.fps, this.n * 32);
+    if (this.computeFps) createHash('sha256').update(canonicalJson(record)).digest().copy(this.fps, this.n * 32);
     this.n++;
     this.pos += len;
     this.offsets.push(this.offsets[this.offsets.length - 1]! + len);
@@ -162,9 +170,19 @@ export class StoreWriter {
    * until commit(). Asynchronous, checksumming and writing in pieces with the
    * event loop let in between: the main thread is serving meanwhile.
    */
-  async finish(columns: RecordColumns, meta: { dataHash: string; unitId: string; problems?: readonly Problem[] }): Promise<WrittenStore> {
+  async finish(
+    columns: RecordColumns,
+    meta: { dataHash: string; unitId: string; problems?: readonly Problem[]; fingerprints?: Uint8Array },
+  ): Promise<WrittenStore> {
     this.flush();
     if (columns.count !== this.n) throw new Error(`columns have ${columns.count} records, the store ${this.n}`);
+    if (!this.computeFps) {
+      const given = meta.fingerprints;
+      if (given === undefined || given.byteLength !== this.n * 32) {
+        throw new Error(`fingerprints for ${this.n} records were to be given, got ${given === undefined ? 'none' : `${given.byteLength / 32}`}`);
+      }
+      this.fps = given;
+    }
     const { json, arrays } = columnsToParts(columns);
     const parts: Array<[string, Uint8Array]> = [['columns', Buffer.from(JSON.stringify(json), 'utf8')]];
     for (const [name, a] of Object.entries(arrays)) parts.push([`col.${name}`, new Uint8Array(a.buffer, a.byteOffset, a.byteLength)]);

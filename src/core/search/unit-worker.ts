@@ -42,7 +42,7 @@ async function handle(m: UnitWorkerRequest): Promise<void> {
     writer = undefined;
     if (writeError === undefined) {
       try {
-        writer = new StoreWriter(m.file);
+        writer = new StoreWriter(m.file, { fingerprints: m.fingerprinted ? 'given' : 'compute' });
       } catch (err) {
         writeError = message(err);
       }
@@ -80,7 +80,12 @@ async function handle(m: UnitWorkerRequest): Promise<void> {
       return reply({ type: 'finished', ok: false, error: 'the index and the records disagree on the number of documents' });
     }
     cols.adoptIdOrder(m.refRank);
-    const written = await writer.finish(cols, { dataHash: m.dataHash, unitId: m.unitId, problems: m.problems as Problem[] });
+    const written = await writer.finish(cols, {
+      dataHash: m.dataHash,
+      unitId: m.unitId,
+      problems: m.problems as Problem[],
+      ...(m.fingerprints !== undefined ? { fingerprints: m.fingerprints } : {}),
+    });
     const prepared = prepareLayout(cols, m.dateRank);
     if (prepared === null) {
       writer.abort();

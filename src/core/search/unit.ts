@@ -66,10 +66,20 @@ type Typed = Uint8Array | Uint32Array | Int32Array | Float64Array;
 
 /** Messages to the record side's worker (unit-worker.ts). */
 export type UnitWorkerRequest =
-  | { type: 'begin'; file: string; dirError?: string }
+  /** `fingerprinted`: the fingerprints come with the index (RecordFeed.fingerprints) and are given at finish. */
+  | { type: 'begin'; file: string; dirError?: string; fingerprinted: boolean }
   /** Records' JSON, '\n' between them (JSON.stringify never writes a raw newline): one string per batch is one cheap copy. */
   | { type: 'records'; json: string }
-  | { type: 'finish'; docCount: number; refRank: Uint32Array; dateRank: Uint32Array; dataHash: string; unitId: string; problems: readonly Problem[] }
+  | {
+      type: 'finish';
+      docCount: number;
+      refRank: Uint32Array;
+      dateRank: Uint32Array;
+      fingerprints?: Uint8Array;
+      dataHash: string;
+      unitId: string;
+      problems: readonly Problem[];
+    }
   | { type: 'commit' }
   | { type: 'abort' };
 
@@ -164,14 +174,16 @@ class RecordsWorker {
 
 /** The record side in this thread: the columns and the store writer, fed record by record. */
 interface RecordSide {
-  begin(): void;
+  /** True when the side would rather be given the fingerprints (made by the index worker) than make them. */
+  readonly takesFingerprints: boolean;
+  begin(fingerprinted: boolean): void;
   add(record: Searchable): void;
   /** A batch of records as JSON lines (RecordFeed.onBatch), when the side takes them so. */
   addBatch?(json: string): void;
   /** Sends what is pending; undefined when the side can take more, else resolved once it can (RecordFeed.backlog). */
   backlog?(): Promise<void> | undefined;
   /** Columns, written store and layout, or the reason the unit cannot be written. */
-  finish(compact: CompactIndex, meta: { dataHash: string; unitId: string; problems: readonly Problem[] }): Promise<
+  finish(compact: CompactIndex, meta: { dataHash: string; unitId: string; problems: readonly Problem[]; fingerprints?: Uint8Array }): Promise<
     { ok: true; columns: RecordColumns; written: WrittenStore; prepared?: PreparedLayout } | { ok: false; error: string }
   >;
   commit(): Promise<void>;
@@ -184,6 +196,8 @@ function localSide(file: string, dirError: string | undefined): RecordSide {
   let columns: ColumnsBuilder | undefined;
   let writeError: string | undefined;
   return {
+    // In this thread: records come one at a time, so it fingerprints them itself.
+    takesFingerprints: false,
     begin() {
       writer?.abort();
       writeError = undefined;
@@ -237,9 +251,10 @@ function workerSide(remote: RecordsWorker, file: string, dirError: string | unde
     pending = [];
   };
   return {
-    begin() {
+    takesFingerprints: true,
+    begin(fingerprinted) {
       pending = [];
-      remote.post({ type: 'begin', file, ...(dirError !== undefined ? { dirError } : {}) });
+      remote.post({ type: 'begin', file, fingerprinted, ...(dirError !== undefined ? { dirError } : {}) });
     },
     add(record) {
       pending.push(JSON.stringify(record));
@@ -257,7 +272,16 @@ function workerSide(remote: RecordsWorker, file: string, dirError: string | unde
       flush();
       try {
         const m = await remote.ask(
-          { type: 'finish', docCount: compact.docCount, refRank: compact.refRank, dateRank: compact.dateRank, dataHash: meta.dataHash, unitId: meta.unitId, problems: meta.problems },
+          {
+            type: 'finish',
+            docCount: compact.docCount,
+            refRank: compact.refRank,
+            dateRank: compact.dateRank,
+            ...(meta.fingerprints !== undefined ? { fingerprints: meta.fingerprints } : {}),
+            dataHash: meta.dataHash,
+            unitId: meta.unitId,
+            problems: meta.problems,
+          },
           'finished',
         );
         if (!m.ok) return { ok: false, error: m.error };
@@ -332,8 +356,9 @@ export async function buildUnit(records: () => Iterable<Searchable>, opts: Build
       ...(opts.documents !== undefined ? { documents: opts.documents } : {}),
       async prepare() {
         side ??= await starting;
+        feed.fingerprints = side.takesFingerprints;
       },
-      begin: () => sideNow().begin(),
+      begin: (fingerprinted) => sideNow().begin(fingerprinted),
       onRecord: (record) => sideNow().add(record),
       // In a worker build: the record worker is sent the very string the index worker is sent.
       onBatch: (json, batch) => {
@@ -351,7 +376,12 @@ export async function buildUnit(records: () => Iterable<Searchable>, opts: Build
       return { ok: false, compact: built.compact, ms: built.ms, thread: built.thread, error };
     };
     build.onPhase?.('store');
-    const finished = await ready.finish(built.compact, { dataHash: opts.dataHash, unitId, problems: opts.problems ?? [] });
+    const finished = await ready.finish(built.compact, {
+      dataHash: opts.dataHash,
+      unitId,
+      problems: opts.problems ?? [],
+      ...(built.fingerprints !== undefined ? { fingerprints: built.fingerprints } : {}),
+    });
     if (!finished.ok) return await fail(finished.error);
     const { columns: cols, written, prepared } = finished;
     try {
