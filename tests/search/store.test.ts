@@ -93,7 +93,7 @@ describe('records read from the store', () => {
 });
 
 describe('records and fingerprints from a build in the workers', () => {
-  it('equal those of data/ when the index worker makes the fingerprints and the record worker writes them', async () => {
+  it('equal those of data/ when the index worker and the record worker share the fingerprints out', async () => {
     const stateDir = join(root, 'state');
     const built = await buildUnit(() => recordsInOrder(seed), { stateDir, dataHash: 'h', build: { thread: 'worker' } });
     if (!built.ok) throw new Error(built.error);
@@ -107,20 +107,35 @@ describe('records and fingerprints from a build in the workers', () => {
     loaded.archive.store.close();
   }, 60_000);
 
-  it('a writer told the fingerprints will be given refuses to finish without them, or with the wrong number', async () => {
+  it('a writer sharing the fingerprints takes the ones it did not make from those given, and refuses to finish without them', async () => {
     const records = recordsInOrder(seed);
-    const columns = new ColumnsBuilder(columnDefs(FILTER_COLUMNS));
-    const writer = new StoreWriter(join(root, 'records.bin'), { fingerprints: 'given' });
-    for (const r of records) {
-      columns.add(r);
-      writer.add(r);
-    }
-    const cols = columns.finish();
-    await expect(writer.finish(cols, { dataHash: 'h', unitId: 'u' })).rejects.toThrow(/to be given, got none/);
-    await expect(writer.finish(cols, { dataHash: 'h', unitId: 'u', fingerprints: new Uint8Array(32 * (records.length - 1)) })).rejects.toThrow(
+    const make = () => {
+      const columns = new ColumnsBuilder(columnDefs(FILTER_COLUMNS));
+      const writer = new StoreWriter(join(root, `records-${Math.random()}.bin`), { fingerprints: 'shared' });
+      // Every other record fingerprinted here.
+      records.forEach((r, i) => {
+        columns.add(r);
+        writer.add(r, JSON.stringify(r), i % 2 === 0);
+      });
+      return { writer, cols: columns.finish() };
+    };
+    const bad = make();
+    await expect(bad.writer.finish(bad.cols, { dataHash: 'h', unitId: 'u' })).rejects.toThrow(/to be given, got none/);
+    await expect(bad.writer.finish(bad.cols, { dataHash: 'h', unitId: 'u', fingerprints: new Uint8Array(32 * (records.length - 1)) })).rejects.toThrow(
       new RegExp(`fingerprints for ${records.length} records were to be given, got ${records.length - 1}`),
     );
-    writer.abort();
+    bad.writer.abort();
+    // Given: the odd records' fingerprints (the even ones' slots hold junk, which must not be taken).
+    const given = new Uint8Array(32 * records.length).fill(0xee);
+    records.forEach((r, i) => {
+      if (i % 2 === 1) given.set(Buffer.from(fingerprint(r), 'hex'), i * 32);
+    });
+    const good = make();
+    const written = await good.writer.finish(good.cols, { dataHash: 'h', unitId: 'u', fingerprints: given });
+    good.writer.abort();
+    records.forEach((r, i) => {
+      expect(Buffer.from(written.fingerprints.subarray(i * 32, i * 32 + 32)).toString('hex'), r.id).toBe(fingerprint(r));
+    });
   });
 });
 

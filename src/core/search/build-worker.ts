@@ -1,8 +1,9 @@
 // The index build, in a worker thread (started by rebuild.ts). The main thread
 // streams the records as JSON, one string per batch; this thread parses them,
 // makes their documents (documents.ts), tokenises, weighs and compiles them
-// (build.ts), fingerprints the records when asked (for the record store, so
-// that the record worker, the busier one, need not), acknowledges each batch (the sender keeps only a few
+// (build.ts), fingerprints the batches it is asked to (for the record store:
+// the main thread shares that work out between this worker and the record
+// worker, to whichever has less waiting), acknowledges each batch (the sender keeps only a few
 // unacknowledged), and sends the typed arrays back as transferred buffers: no
 // copy, and the main thread never runs the build itself.
 import { createHash } from 'node:crypto';
@@ -23,9 +24,10 @@ function reply(message: WorkerReply, transfer: ArrayBuffer[] = []): void {
   port!.postMessage(message, transfer);
 }
 
-/** The records' fingerprints, 32 bytes each, when asked for (unit.ts: the record worker then need not make them). */
+/** The records' fingerprints, 32 bytes each (zeros where this thread was not asked to make them), when asked for. */
 let fps: Uint8Array | undefined;
-let fpCount = 0;
+/** Records seen so far. */
+let recordCount = 0;
 
 function addBatch(m: RecordsBatch): void {
   const all = m.json;
@@ -36,14 +38,14 @@ function addBatch(m: RecordsBatch): void {
     at = end + 1;
     documentsOfRecord(record, (fields, meta) => builder.add(fields, meta));
     if (fps !== undefined) {
-      if ((fpCount + 1) * 32 > fps.length) {
+      if ((recordCount + 1) * 32 > fps.length) {
         const next = new Uint8Array(fps.length * 2);
         next.set(fps);
         fps = next;
       }
-      createHash('sha256').update(canonicalJson(record)).digest().copy(fps, fpCount * 32);
-      fpCount++;
+      if (m.fingerprint === true) createHash('sha256').update(canonicalJson(record)).digest().copy(fps, recordCount * 32);
     }
+    recordCount++;
   }
 }
 
@@ -52,7 +54,7 @@ function finish(): void {
   const c = builder.finish();
   builder = new CompactBuilder();
   const terms = encodeTerms(c.terms);
-  const fingerprints = fps?.slice(0, fpCount * 32);
+  const fingerprints = fps?.slice(0, recordCount * 32);
   fps = undefined;
   const arrays = [terms, c.counts, c.offsets, c.postings, c.refRank, c.dateRank, ...(fingerprints !== undefined ? [fingerprints] : [])];
   reply(
@@ -78,7 +80,7 @@ port.on('message', (m: IndexWorkerMessage) => {
   try {
     if (m.type === 'start') {
       fps = m.fingerprints ? new Uint8Array(32 * 1024) : undefined;
-      fpCount = 0;
+      recordCount = 0;
       return;
     }
     if (m.type === 'records') {

@@ -29,6 +29,8 @@ import type { Searchable } from './types.ts';
 export interface RecordsBatch {
   type: 'records';
   json: string;
+  /** The index worker fingerprints these records (a build asked for fingerprints: see RecordFeed.fingerprints). */
+  fingerprint?: boolean;
 }
 
 export type WorkerReply =
@@ -83,7 +85,7 @@ export type BuildPhase = 'feed' | 'index' | 'store' | 'commit' | 'save' | 'archi
 
 export interface Built {
   compact: CompactIndex;
-  /** The records' fingerprints (digest/fingerprint.ts), when the feed asked the worker for them. */
+  /** The fingerprints (digest/fingerprint.ts) the worker made, 32 bytes a record, zeros for the others (RecordFeed.fingerprints). */
   fingerprints?: Uint8Array;
   /** Where it was built: 'worker', or 'main' (small data, asked for, or the worker failed). */
   thread: 'worker' | 'main';
@@ -106,17 +108,21 @@ export interface RecordFeed {
   /** Awaited once before the first pass (e.g. a worker of the feed's own starting meanwhile). */
   prepare?(): Promise<void>;
   /**
-   * Read after prepare(): the index worker, which parses every record anyway,
-   * also fingerprints them (sha256 of the canonical JSON, as the record store
-   * keeps them) and returns them with the index (Built.fingerprints), so that
-   * the record worker need not.
+   * Read after prepare(): the records' fingerprints (sha256 of the canonical
+   * JSON, as the record store keeps them) are shared out between the index
+   * worker, which parses every record anyway, and the feed's own worker,
+   * batch by batch, to whichever has fewer batches waiting (`pending`); the
+   * index worker returns the ones it made with the index (Built.fingerprints,
+   * zeros for the others).
    */
   fingerprints?: boolean;
-  /** `fingerprinted`: this pass's fingerprints come with the index (a worker build that was asked for them). */
-  begin?(fingerprinted: boolean): void;
+  /** The feed's own worker's batches not yet acknowledged (shares the fingerprints out). */
+  pending?(): number;
+  /** `shared`: this pass's fingerprints are shared out as above (a worker build that was asked for them). */
+  begin?(shared: boolean): void;
   onRecord?(record: Searchable): void;
-  /** A batch as sent to the index worker: its records and their JSON lines (RecordsBatch). */
-  onBatch?(json: string, records: readonly Searchable[]): void;
+  /** A batch as sent to the index worker: its JSON lines (RecordsBatch), its records, and whether the index worker fingerprints it. */
+  onBatch?(json: string, records: readonly Searchable[], fingerprintedThere: boolean): void;
   /**
    * The feed's own backpressure (the record worker's unacknowledged batches):
    * resolves once it can take more; undefined when it can already.
@@ -264,6 +270,7 @@ export async function buildInWorker(
     await feed.prepare?.();
     onPhase?.('feed');
     const fingerprints = feed.fingerprints === true;
+    let alternate = false;
     worker.postMessage({ type: 'start', fingerprints } satisfies IndexWorkerMessage);
     feed.begin?.(fingerprints);
     const it = feed.records()[Symbol.iterator]();
@@ -285,9 +292,15 @@ export async function buildInWorker(
       }
       if (lines.length > 0) {
         const json = lines.join('\n');
+        // The fingerprints go to whichever worker has less waiting (alternating when even): the two keep busy alike.
+        let there = false;
+        if (fingerprints) {
+          const theirs = feed.pending?.() ?? 0;
+          there = window.pending < theirs || (window.pending === theirs && (alternate = !alternate));
+        }
         window.send();
-        worker.postMessage({ type: 'records', json } satisfies IndexWorkerMessage);
-        feed.onBatch?.(json, batch);
+        worker.postMessage({ type: 'records', json, fingerprint: there } satisfies IndexWorkerMessage);
+        feed.onBatch?.(json, batch, there);
       }
       // Let requests run between batches: the main thread is serving.
       await yieldToLoop();

@@ -114,21 +114,30 @@ export class StoreWriter {
   private recordsCrc = 0;
   private buf = Buffer.allocUnsafe(4 << 20);
   private used = 0;
-  /** False when the fingerprints are made elsewhere (the index worker parses every record too) and given to finish(). */
-  private readonly computeFps: boolean;
+  /**
+   * 'shared': some records' fingerprints are made elsewhere (the index worker
+   * parses every record too) and given to finish(); add() says which are made here.
+   */
+  private readonly shared: boolean;
+  /** Shared: 1 for each record fingerprinted here. */
+  private here: Uint8Array = new Uint8Array(1024);
 
   constructor(
     readonly file: string,
-    opts: { fingerprints?: 'compute' | 'given' } = {},
+    opts: { fingerprints?: 'compute' | 'shared' } = {},
   ) {
-    this.computeFps = opts.fingerprints !== 'given';
+    this.shared = opts.fingerprints === 'shared';
     this.tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
     this.fd = openSync(this.tmp, 'w');
     writeSync(this.fd, MAGIC, 0, MAGIC.length, 0);
   }
 
-  /** Appends a record; `json` is its JSON.stringify when the caller has it already. */
-  add(record: Searchable, json: string = JSON.stringify(record)): void {
+  /**
+   * Appends a record; `json` is its JSON.stringify when the caller has it
+   * already; `fingerprint` false (a shared writer only) leaves its fingerprint
+   * to be given at finish().
+   */
+  add(record: Searchable, json: string = JSON.stringify(record), fingerprint = true): void {
     const len = Buffer.byteLength(json, 'utf8');
     if (this.used + len > this.buf.length) this.flush();
     let bytes: Buffer;
@@ -146,14 +155,20 @@ export class StoreWriter {
       const next = new Uint32Array(this.n * 2);
       next.set(this.crcs);
       this.crcs = next;
-      if (this.computeFps) {
-        const fps = new Uint8Array(this.n * 2 * 32);
-        fps.set(this.fps);
-        this.fps = fps;
+      const fps = new Uint8Array(this.n * 2 * 32);
+      fps.set(this.fps);
+      this.fps = fps;
+      if (this.shared) {
+        const here = new Uint8Array(this.n * 2);
+        here.set(this.here);
+        this.here = here;
       }
     }
     this.crcs[this.n] = c;
-    if (this.computeFps) createHash('sha256').update(canonicalJson(record)).digest().copy(this.fps, this.n * 32);
+    if (fingerprint || !this.shared) {
+      createHash('sha256').update(canonicalJson(record)).digest().copy(this.fps, this.n * 32);
+      if (this.shared) this.here[this.n] = 1;
+    }
     this.n++;
     this.pos += len;
     this.offsets.push(this.offsets[this.offsets.length - 1]! + len);
@@ -176,12 +191,12 @@ export class StoreWriter {
   ): Promise<WrittenStore> {
     this.flush();
     if (columns.count !== this.n) throw new Error(`columns have ${columns.count} records, the store ${this.n}`);
-    if (!this.computeFps) {
+    if (this.shared) {
       const given = meta.fingerprints;
       if (given === undefined || given.byteLength !== this.n * 32) {
         throw new Error(`fingerprints for ${this.n} records were to be given, got ${given === undefined ? 'none' : `${given.byteLength / 32}`}`);
       }
-      this.fps = given;
+      for (let r = 0; r < this.n; r++) if (this.here[r] === 0) this.fps.set(given.subarray(r * 32, r * 32 + 32), r * 32);
     }
     const { json, arrays } = columnsToParts(columns);
     const parts: Array<[string, Uint8Array]> = [['columns', Buffer.from(JSON.stringify(json), 'utf8')]];

@@ -42,7 +42,7 @@ async function handle(m: UnitWorkerRequest): Promise<void> {
     writer = undefined;
     if (writeError === undefined) {
       try {
-        writer = new StoreWriter(m.file, { fingerprints: m.fingerprinted ? 'given' : 'compute' });
+        writer = new StoreWriter(m.file, { fingerprints: m.shared ? 'shared' : 'compute' });
       } catch (err) {
         writeError = message(err);
       }
@@ -61,7 +61,7 @@ async function handle(m: UnitWorkerRequest): Promise<void> {
       columns!.add(record);
       if (writer === undefined) continue;
       try {
-        writer.add(record, json);
+        writer.add(record, json, m.fingerprint);
       } catch (err) {
         writeError = message(err);
         writer.abort();

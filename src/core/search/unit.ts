@@ -66,10 +66,10 @@ type Typed = Uint8Array | Uint32Array | Int32Array | Float64Array;
 
 /** Messages to the record side's worker (unit-worker.ts). */
 export type UnitWorkerRequest =
-  /** `fingerprinted`: the fingerprints come with the index (RecordFeed.fingerprints) and are given at finish. */
-  | { type: 'begin'; file: string; dirError?: string; fingerprinted: boolean }
+  /** `shared`: the fingerprints are shared with the index worker (RecordFeed.fingerprints); its are given at finish. */
+  | { type: 'begin'; file: string; dirError?: string; shared: boolean }
   /** Records' JSON, '\n' between them (JSON.stringify never writes a raw newline): one string per batch is one cheap copy. */
-  | { type: 'records'; json: string }
+  | { type: 'records'; json: string; fingerprint: boolean }
   | {
       type: 'finish';
       docCount: number;
@@ -142,11 +142,11 @@ class RecordsWorker {
     if (this.dead === undefined) this.worker.postMessage(m);
   }
 
-  /** Sends a batch of records, counted in the window. */
-  postRecords(json: string): void {
+  /** Sends a batch of records, counted in the window; `fingerprint`: the worker fingerprints them. */
+  postRecords(json: string, fingerprint: boolean): void {
     if (this.dead !== undefined) return;
     this.window.send();
-    this.worker.postMessage({ type: 'records', json } satisfies UnitWorkerRequest);
+    this.worker.postMessage({ type: 'records', json, fingerprint } satisfies UnitWorkerRequest);
   }
 
   /** Undefined when there is room for another batch, else resolved when there is (or the worker died). */
@@ -174,12 +174,14 @@ class RecordsWorker {
 
 /** The record side in this thread: the columns and the store writer, fed record by record. */
 interface RecordSide {
-  /** True when the side would rather be given the fingerprints (made by the index worker) than make them. */
-  readonly takesFingerprints: boolean;
-  begin(fingerprinted: boolean): void;
+  /** True when the side shares the fingerprints with the index worker (RecordFeed.fingerprints). */
+  readonly sharesFingerprints: boolean;
+  begin(shared: boolean): void;
   add(record: Searchable): void;
-  /** A batch of records as JSON lines (RecordFeed.onBatch), when the side takes them so. */
-  addBatch?(json: string): void;
+  /** A batch of records as JSON lines (RecordFeed.onBatch), when the side takes them so; `fingerprint`: made here. */
+  addBatch?(json: string, fingerprint: boolean): void;
+  /** Batches sent and not yet acknowledged. */
+  pending?(): number;
   /** Sends what is pending; undefined when the side can take more, else resolved once it can (RecordFeed.backlog). */
   backlog?(): Promise<void> | undefined;
   /** Columns, written store and layout, or the reason the unit cannot be written. */
@@ -197,7 +199,7 @@ function localSide(file: string, dirError: string | undefined): RecordSide {
   let writeError: string | undefined;
   return {
     // In this thread: records come one at a time, so it fingerprints them itself.
-    takesFingerprints: false,
+    sharesFingerprints: false,
     begin() {
       writer?.abort();
       writeError = undefined;
@@ -247,23 +249,24 @@ function workerSide(remote: RecordsWorker, file: string, dirError: string | unde
   let pending: string[] = [];
   const flush = (): void => {
     if (pending.length === 0) return;
-    remote.postRecords(pending.join('\n'));
+    remote.postRecords(pending.join('\n'), true);
     pending = [];
   };
   return {
-    takesFingerprints: true,
-    begin(fingerprinted) {
+    sharesFingerprints: true,
+    begin(shared) {
       pending = [];
-      remote.post({ type: 'begin', file, fingerprinted, ...(dirError !== undefined ? { dirError } : {}) });
+      remote.post({ type: 'begin', file, shared, ...(dirError !== undefined ? { dirError } : {}) });
     },
     add(record) {
       pending.push(JSON.stringify(record));
       if (pending.length >= RECORDS_BATCH) flush();
     },
-    addBatch(json) {
+    addBatch(json, fingerprint) {
       flush();
-      remote.postRecords(json);
+      remote.postRecords(json, fingerprint);
     },
+    pending: () => remote.window.pending,
     backlog() {
       flush();
       return remote.backlog();
@@ -356,14 +359,15 @@ export async function buildUnit(records: () => Iterable<Searchable>, opts: Build
       ...(opts.documents !== undefined ? { documents: opts.documents } : {}),
       async prepare() {
         side ??= await starting;
-        feed.fingerprints = side.takesFingerprints;
+        feed.fingerprints = side.sharesFingerprints;
       },
-      begin: (fingerprinted) => sideNow().begin(fingerprinted),
+      pending: () => sideNow().pending?.() ?? 0,
+      begin: (shared) => sideNow().begin(shared),
       onRecord: (record) => sideNow().add(record),
       // In a worker build: the record worker is sent the very string the index worker is sent.
-      onBatch: (json, batch) => {
+      onBatch: (json, batch, fingerprintedThere) => {
         const s = sideNow();
-        if (s.addBatch !== undefined) s.addBatch(json);
+        if (s.addBatch !== undefined) s.addBatch(json, !fingerprintedThere);
         else for (const r of batch) s.add(r);
       },
       backlog: () => sideNow().backlog?.(),
