@@ -35,7 +35,7 @@ export interface RecordsBatch {
 
 export type WorkerReply =
   | { type: 'ready' }
-  /** One batch of documents added (flow control: the sender keeps only a few unacknowledged). */
+  /** One batch of records taken in (flow control: the sender keeps only a few unacknowledged). */
   | { type: 'ack' }
   | { type: 'failed'; error: string }
   | {
