@@ -115,15 +115,30 @@ export class StoreWriter {
   private recordsCrc = 0;
   private buf = Buffer.allocUnsafe(4 << 20);
   private used = 0;
+  /**
+   * 'shared': some records' fingerprints are made elsewhere (the index worker
+   * parses every record too) and given to finish(); add() says which are made here.
+   */
+  private readonly shared: boolean;
+  /** Shared: 1 for each record fingerprinted here. */
+  private here: Uint8Array = new Uint8Array(1024);
 
-  constructor(readonly file: string) {
+  constructor(
+    readonly file: string,
+    opts: { fingerprints?: 'compute' | 'shared' } = {},
+  ) {
+    this.shared = opts.fingerprints === 'shared';
     this.tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
     this.fd = openSync(this.tmp, 'w');
     writeSync(this.fd, MAGIC, 0, MAGIC.length, 0);
   }
 
-  /** Appends a record; `json` is its JSON.stringify when the caller has it already. */
-  add(record: Searchable, json: string = JSON.stringify(record)): void {
+  /**
+   * Appends a record; `json` is its JSON.stringify when the caller has it
+   * already; `fingerprint` false (a shared writer only) leaves its fingerprint
+   * to be given at finish().
+   */
+  add(record: Searchable, json: string = JSON.stringify(record), fingerprint = true): void {
     const len = Buffer.byteLength(json, 'utf8');
     if (this.used + len > this.buf.length) this.flush();
     let bytes: Buffer;
@@ -144,9 +159,17 @@ export class StoreWriter {
       const fps = new Uint8Array(this.n * 2 * 32);
       fps.set(this.fps);
       this.fps = fps;
+      if (this.shared) {
+        const here = new Uint8Array(this.n * 2);
+        here.set(this.here);
+        this.here = here;
+      }
     }
     this.crcs[this.n] = c;
-    createHash('sha256').update(canonicalJson(record)).digest().copy(this.fps, this.n * 32);
+    if (fingerprint || !this.shared) {
+      createHash('sha256').update(canonicalJson(record)).digest().copy(this.fps, this.n * 32);
+      if (this.shared) this.here[this.n] = 1;
+    }
     this.n++;
     this.pos += len;
     this.offsets.push(this.offsets[this.offsets.length - 1]! + len);
@@ -163,9 +186,19 @@ export class StoreWriter {
    * until commit(). Asynchronous, checksumming and writing in pieces with the
    * event loop let in between: the main thread is serving meanwhile.
    */
-  async finish(columns: RecordColumns, meta: { dataHash: string; unitId: string; problems?: readonly Problem[] }): Promise<WrittenStore> {
+  async finish(
+    columns: RecordColumns,
+    meta: { dataHash: string; unitId: string; problems?: readonly Problem[]; fingerprints?: Uint8Array },
+  ): Promise<WrittenStore> {
     this.flush();
     if (columns.count !== this.n) throw new Error(`columns have ${columns.count} records, the store ${this.n}`);
+    if (this.shared) {
+      const given = meta.fingerprints;
+      if (given === undefined || given.byteLength !== this.n * 32) {
+        throw new Error(`fingerprints for ${this.n} records were to be given, got ${given === undefined ? 'none' : `${given.byteLength / 32}`}`);
+      }
+      for (let r = 0; r < this.n; r++) if (this.here[r] === 0) this.fps.set(given.subarray(r * 32, r * 32 + 32), r * 32);
+    }
     const { json, arrays } = columnsToParts(columns);
     const parts: Array<[string, Uint8Array]> = [['columns', Buffer.from(JSON.stringify(json), 'utf8')]];
     for (const [name, a] of Object.entries(arrays)) parts.push([`col.${name}`, new Uint8Array(a.buffer, a.byteOffset, a.byteLength)]);
