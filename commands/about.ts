@@ -1,5 +1,6 @@
 // /about — what is in the index: counts per kind, the sources, when the data
 // last changed and which index version answers.
+import { parseQuery } from '../src/core/query/parse.ts';
 import { sourceRef } from '../src/core/citations.ts';
 import type { SourceDocument } from '../src/core/records/schema.ts';
 import type { AboutView, View } from '../src/core/views.ts';
@@ -15,10 +16,11 @@ export type Args = ArgsOf<typeof definition>;
 
 export function handle(_args: Args, deps: CommandDeps): View {
   const stats = deps.archive.stats();
+  // The sources only (a query without words of kind source): the other records are never read.
   const sources = deps.archive
-    .vocabulary()
-    .ids.map((id) => deps.archive.get(id))
-    .filter((r): r is SourceDocument => r?.kind === 'source')
+    .search(parseQuery(''), { limit: Infinity, order: 'date', defaultKinds: ['source'] })
+    .hits.map((h) => h.record)
+    .filter((r): r is SourceDocument => r.kind === 'source')
     // Newest first: the sources a team member most likely wants to check.
     .sort((a, b) => (a.published < b.published ? 1 : a.published > b.published ? -1 : a.id < b.id ? -1 : 1))
     .map((s, i) => sourceRef(s, i + 1));

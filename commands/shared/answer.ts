@@ -70,9 +70,9 @@ function emptyReading(command: Reading['command'], terms: string[]): Reading {
 function sourcesAt(urls: readonly string[], deps: CommandDeps): SourceDocument[] {
   const keys = new Set(urls.map(urlKey));
   const found: SourceDocument[] = [];
-  for (const id of deps.archive.vocabulary().ids) {
+  for (const id of deps.archive.sourcesWithUrl((url) => keys.has(urlKey(url)))) {
     const r = deps.archive.get(id);
-    if (r?.kind === 'source' && keys.has(urlKey(r.url))) found.push(r);
+    if (r?.kind === 'source') found.push(r);
   }
   return found;
 }
@@ -84,24 +84,28 @@ function sourcesAt(urls: readonly string[], deps: CommandDeps): SourceDocument[]
 function sourceAnswer(question: string, urls: readonly string[], deps: CommandDeps): Answer | undefined {
   const sources = sourcesAt(urls, deps);
   if (sources.length === 0) return undefined;
-  const ids = new Set(sources.map((s) => s.id));
-  const everything = deps.archive.search(parseQuery(''), { limit: Infinity, order: 'date', defaultKinds: ['incident', 'publication'] });
-  const citing = everything.hits.filter((h) => h.record.kind !== 'source' && h.record.sources.some((c) => ids.has(c.source)));
-  const hits: Hit[] = [...sources.map((s) => ({ ref: s.id, record: s, score: 0, imprecise: false })), ...citing];
+  // The citing records by id from the columns; only those shown are read.
+  const citing = deps.archive.citing(sources.map((s) => s.id));
+  const total = sources.length + citing.length;
+  const hits: Hit[] = sources.map((s) => ({ ref: s.id, record: s, score: 0, imprecise: false }));
+  for (const id of citing.slice(0, Math.max(0, PAGE_SIZE - hits.length))) {
+    const record = deps.archive.get(id);
+    if (record !== undefined) hits.push({ ref: id, id, record, score: 0, imprecise: false });
+  }
   const names = sources.map((s) => s.title).join('; ');
   const line = `The source at that address (${names}) and the ${citing.length} record${citing.length === 1 ? '' : 's'} citing it, in date order`;
   // One page: no query reproduces "the records citing this source", so there are no Prev/Next buttons to re-run it.
-  const notes = hits.length > PAGE_SIZE ? [`${hits.length} records in all; the first ${PAGE_SIZE} by date are shown. /record id:${sources[0]!.id} shows the source itself.`] : [];
+  const notes = total > PAGE_SIZE ? [`${total} records in all; the first ${PAGE_SIZE} by date are shown. /record id:${sources[0]!.id} shows the source itself.`] : [];
   const view = buildListView({
     command: 'timeline',
-    hits: hits.slice(0, PAGE_SIZE),
-    total: hits.length,
+    hits,
+    total,
     page: 1,
     readAs: [line],
     notes,
     archive: deps.archive,
     filters: {},
-    pageSize: Math.max(PAGE_SIZE, hits.length),
+    pageSize: Math.max(PAGE_SIZE, total),
   });
   const understood: Understood = {
     ok: true,

@@ -4,7 +4,6 @@
 // what comes back. Never throws; an empty list is a valid answer.
 import { HIJRI_MONTHS } from '../../src/core/calendar/hijri.ts';
 import type { CommandDeps } from './definition.ts';
-import { closestIds } from './ids.ts';
 import { completeTimeZone } from '../../src/digest/schedule.ts';
 
 export interface Suggestion {
@@ -41,7 +40,7 @@ function quoted(value: string): string {
 export function suggestIds(partial: string, deps: CommandDeps): Suggestion[] {
   const ids = deps.archive.vocabulary().ids;
   const typed = partial.trim().toLowerCase();
-  const matches = typed === '' ? ids.slice(0, MAX_SUGGESTIONS) : closestIds(typed, ids, MAX_SUGGESTIONS);
+  const matches = typed === '' ? ids.first(MAX_SUGGESTIONS) : ids.closest(typed, MAX_SUGGESTIONS);
   return matches
     .map((id) => ({ name: clip(`${id} — ${deps.archive.get(id)?.title ?? ''}`), value: id }))
     .filter(fits);

@@ -5,6 +5,7 @@
 // synchronous), keeps what every command touches per record in memory only
 // where it is one byte per record (the kind), and reads everything else
 // (ids, records, spans, fingerprints) when asked, with a bounded cache.
+import { arrayIdList } from '../core/search/id-list.ts';
 import lunr from 'lunr';
 import { COUNT_KEYS, figureSumLabel, finishCount, isSpanKey, isTimeKey, type CountKey, type CountResult } from '../core/counts.ts';
 import { SCHEMA_VERSION } from '../core/records/schema.ts';
@@ -233,10 +234,30 @@ export class PgArchive implements Archive {
         outlets: collect(values('outlet')),
         media: collect(values('medium')),
         types: collect(values('type')),
-        ids,
+        ids: arrayIdList(ids),
       };
     }
     return this.vocab;
+  }
+
+  citing(sourceIds: readonly string[]): string[] {
+    if (sourceIds.length === 0) return [];
+    // The citations are in the records' bodies: a scan, in the engine's date order (first day, undated last, then id).
+    const res = this.db.query<{ id: string }>(
+      `SELECT r.id FROM archive_records r JOIN archive_bodies b USING (rid)
+        WHERE (b.body::jsonb ->> 'kind') <> 'source'
+          AND EXISTS (SELECT 1 FROM jsonb_array_elements(b.body::jsonb -> 'sources') c WHERE c ->> 'source' = ANY($1::text[]))
+        ORDER BY r.first_day NULLS LAST, r.id`,
+      [sourceIds],
+    );
+    return res.rows.map((row) => row.id);
+  }
+
+  sourcesWithUrl(accepts: (url: string) => boolean): string[] {
+    const res = this.db.query<{ source_url: string; ids: string[] }>(
+      'SELECT source_url, array_agg(id ORDER BY id) AS ids FROM archive_records WHERE source_url IS NOT NULL GROUP BY source_url',
+    );
+    return res.rows.filter((row) => accepts(row.source_url)).flatMap((row) => row.ids);
   }
 
   private valueSource(): ValueSource {

@@ -7,7 +7,7 @@
 // they are truly one edit away (editDistance); candidates the trigram index
 // cannot see (words with characters pg_trgm treats as separators) are looked
 // up directly, so the neighbours are exactly the engine's.
-import { EXPANSION } from '../core/search/expand.ts';
+import { EXPANSION, prefixForms } from '../core/search/expand.ts';
 import { queryTokens, type QueryToken } from '../core/search/pipeline.ts';
 import { editDistance } from '../core/query/names.ts';
 import type { ParsedQuery } from '../core/search/types.ts';
@@ -61,8 +61,8 @@ function expandOne(db: PgQuery, tok: QueryToken, isLast: boolean, alphabet: read
   const add = (term: string, w: number): void => {
     if ((weight.get(term) ?? 0) < w) weight.set(term, w);
   };
-  const wantPrefix = tok.raw.length >= (isLast ? EXPANSION.lastPrefixMin : EXPANSION.prefixMin);
-  const prefixes = tok.stem === tok.raw ? [tok.raw] : [tok.raw, tok.stem];
+  const prefixes = prefixForms(tok, isLast);
+  const wantPrefix = prefixes.length > 0;
   // One round trip: the word's document frequency and the first prefix terms (one more than kept, to know whether it was capped).
   const params: unknown[] = [tok.stem];
   let sql = `SELECT 'e' AS how, term, ndoc FROM archive_terms WHERE term = $1`;

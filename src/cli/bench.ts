@@ -13,15 +13,18 @@
 //          worker thread as a reload does, and the longest the main thread
 //          was blocked meanwhile is reported);
 //   serve: make the corpus, load the saved file (load ms = read + JSON.parse +
-//          lunr.Index.load for plain, read + checks + archive setup + warm-up
-//          for ours), heap after load (heapUsed after a forced GC, also as the
+//          lunr.Index.load for plain, mapping + checksums + archive setup +
+//          warm-up for ours; the structure walks loading leaves to the
+//          background are timed after everything else, backgroundCheckMs), heap after load (heapUsed after a forced GC, also as the
 //          growth over the records alone, and the typed arrays outside the heap),
 //          run the query mix (p50/p95/max ms), peak RSS of serving.
 // Query times: the mix is run once cold (first use, reported separately)
 // then `rounds` more times; p50/p95 are over the warm runs.
 // Ours keeps the records on disk (the record store next to the saved index):
-// its build writes index and store in one pass over records generated one at
-// a time, and its serve phase loads the saved unit without the corpus at all;
+// its build writes index and store in one pass over records read one at a
+// time from a file of JSON lines (written beforehand by a 'corpus' child of
+// its own, as data/ is on disk before a reload: corpusMs, not in buildMs nor
+// in the build's peak RSS), and its serve phase loads the saved unit without the corpus at all;
 // it also times /count by:month over every record, /export of 10,000 rows
 // (CSV in Discord's parts) and the first row of a full export (streamed).
 // Plain lunr needs the corpus in memory and is run up to PLAIN_MAX records
@@ -37,7 +40,8 @@
 // index is rebuilt in the worker (see loadTest below).
 import { spawn } from 'node:child_process';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { mkdtemp, open, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { closeSync, openSync, readSync } from 'node:fs';
+import { mkdtemp, open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -95,7 +99,7 @@ export const QUERY_MIX: ReadonlyArray<{ kind: 'common' | 'rare' | 'filtered' | '
 ];
 
 type PathName = 'ours' | 'plain';
-type Phase = 'build' | 'serve';
+type Phase = 'build' | 'serve' | 'corpus';
 
 interface ChildArgs {
   path: PathName;
@@ -103,6 +107,8 @@ interface ChildArgs {
   records: number;
   dir: string;
   rounds: number;
+  /** Build: keep DIR's corpus file (and use it when it is there already) instead of writing it and removing it. */
+  keepCorpus?: boolean;
 }
 
 function peakRssMb(): number {
@@ -168,6 +174,7 @@ function settledMemory(): { heapMb: number; externalMb: number; arrayBuffersMb: 
 const PLAIN_MAX = 200_000;
 
 async function child(args: ChildArgs): Promise<Record<string, unknown>> {
+  if (args.phase === 'corpus') return writeCorpus(args);
   if (args.path === 'ours') return oursChild(args);
   const data = syntheticCorpus({ records: args.records, seed: SEED });
   const lunrDocs = data.incidents.length + data.publications.length + data.sources.reduce((n, s) => n + 1 + s.passages.length, 0);
@@ -202,33 +209,107 @@ async function child(args: ChildArgs): Promise<Record<string, unknown>> {
   return { loadMs: Math.round(loadMs), memory, ...queryFigures(run, args.rounds), peakRssMb: peakRssMb() };
 }
 
+/** The synthetic records as JSON lines in `dir`, written by a child process (phase 'corpus'): its file and how long that took. */
+async function corpusFile(args: ChildArgs): Promise<{ file: string; ms: number }> {
+  const t0 = performance.now();
+  const kept = join(args.dir, `corpus-${args.records}-${SEED}.jsonl`);
+  if (args.keepCorpus === true && (await stat(kept).catch(() => undefined)) !== undefined) return { file: kept, ms: 0 };
+  const made = await runChild({ ...args, phase: 'corpus' });
+  return { file: made['file'] as string, ms: Math.round(performance.now() - t0) };
+}
+
+/** Phase 'corpus': writes syntheticRecords (the bench's seed) to DIR/corpus.jsonl, one record a line. */
+async function writeCorpus(args: ChildArgs): Promise<Record<string, unknown>> {
+  const file = join(args.dir, `corpus-${args.records}-${SEED}.jsonl`);
+  const tmp = `${file}.tmp`;
+  const fh = await open(tmp, 'w');
+  try {
+    let lines: string[] = [];
+    for (const r of syntheticRecords({ records: args.records, seed: SEED })) {
+      lines.push(JSON.stringify(r));
+      if (lines.length === 1000) {
+        await fh.write(`${lines.join('\n')}\n`);
+        lines = [];
+      }
+    }
+    if (lines.length > 0) await fh.write(`${lines.join('\n')}\n`);
+  } finally {
+    await fh.close();
+  }
+  await rename(tmp, file);
+  return { file };
+}
+
+/** The records of a JSON-lines file, read and parsed one at a time (a '\n' byte is never inside a UTF-8 character). */
+function* jsonLines(file: string): Generator<Searchable> {
+  const fd = openSync(file, 'r');
+  try {
+    const chunk = Buffer.allocUnsafe(1 << 20);
+    let carry: Buffer = Buffer.alloc(0);
+    for (;;) {
+      const n = readSync(fd, chunk, 0, chunk.length, null);
+      if (n === 0) break;
+      const buf = carry.length > 0 ? Buffer.concat([carry, chunk.subarray(0, n)]) : chunk.subarray(0, n);
+      let start = 0;
+      for (let nl = buf.indexOf(10, start); nl >= 0; nl = buf.indexOf(10, start)) {
+        if (nl > start) yield JSON.parse(buf.toString('utf8', start, nl)) as Searchable;
+        start = nl + 1;
+      }
+      carry = Buffer.from(buf.subarray(start));
+    }
+    if (carry.length > 0) yield JSON.parse(carry.toString('utf8')) as Searchable;
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** Ours: build the unit from records made one at a time; serve it from disk without the corpus. */
 async function oursChild(args: ChildArgs): Promise<Record<string, unknown>> {
   if (args.phase === 'build') {
     // As a reload builds: in the worker thread, the main thread feeding it and writing the store.
+    // The records come from a file of JSON lines written beforehand by a process of its own (corpusFile), read
+    // and parsed one at a time as a reload reads data/: the generator (about 100 us a record, and it holds every
+    // source's passages until the end, a gigabyte of heap at 1M) is not part of a rebuild, and its memory is
+    // not part of the rebuild's peak.
+    const corpus = await corpusFile(args);
+    const records = (): Iterable<Searchable> => jsonLines(corpus.file);
     const lag = monitorEventLoopDelay({ resolution: 5 });
     lag.enable();
     const t0 = performance.now();
-    const built = await buildUnit(() => syntheticRecords({ records: args.records, seed: SEED }), {
+    // The main thread's pauses over 50 ms, each with the step of the build it fell in (the longest are printed).
+    let phase = 'start';
+    const pauses: Array<{ ms: number; at: number; phase: string }> = [];
+    let tick = performance.now();
+    const ticker = setInterval(() => {
+      const now = performance.now();
+      if (now - tick - 10 > 50) pauses.push({ ms: Math.round(now - tick - 10), at: Math.round(now - t0), phase });
+      tick = now;
+    }, 10);
+    const built = await buildUnit(records, {
       stateDir: args.dir,
       dataHash: 'bench',
-      build: { thread: 'worker' },
+      build: { thread: 'worker', onPhase: (p) => (phase = p) },
       matchFilters,
     });
     if (!built.ok || built.archive === undefined) throw new Error(built.ok ? 'no archive' : built.error);
     // Then, as a reload does, the new archive is warmed before the swap (main thread).
     const t1 = performance.now();
+    phase = 'warm';
     built.archive.warm();
     const openMs = performance.now() - t1;
     const buildMs = performance.now() - t0;
     lag.disable();
+    clearInterval(ticker);
     const storeBytes = (await stat(storePath(args.dir))).size;
+    if (args.keepCorpus !== true) await rm(corpus.file, { force: true });
     return {
       buildMs: Math.round(buildMs),
+      corpusMs: corpus.ms,
       buildThread: built.thread,
       recordsThread: built.recordsThread,
       warmAfterBuildMs: Math.round(openMs),
       mainThreadMaxBlockMs: Math.round(lag.max / 1e6),
+      mainThreadPausesOver50Ms: { count: pauses.length, longest: pauses.sort((a, b) => b.ms - a.ms).slice(0, 5) },
       indexBytes: built.indexBytes,
       storeBytes,
       savedBytes: built.indexBytes + storeBytes,
@@ -326,6 +407,11 @@ async function oursChild(args: ChildArgs): Promise<Record<string, unknown>> {
     const seconds = (performance.now() - t) / 1000;
     return { rows: all.length, firstRowMs: round1(firstRowMs), rowsWritten, rowsPerSecond: Math.round(rowsWritten / seconds), finished: rowsWritten === all.length };
   })();
+  // What loading left for after the load (every posting, rank and document, the records' checksum): the holder runs it in the background.
+  const c0 = performance.now();
+  const checked = await loaded.check();
+  if (!checked.ok) throw new Error(`the unit's deferred check failed: ${checked.detail}`);
+  const backgroundCheckMs = Math.round(performance.now() - c0);
   return {
     loadMs: Math.round(loadMs),
     memory,
@@ -333,6 +419,7 @@ async function oursChild(args: ChildArgs): Promise<Record<string, unknown>> {
     countByMonth: { records: counted, ...countByMonth },
     export10k: { rows: Math.min(10_000, rows.length), files: exportFiles, ...export10k },
     fullExport,
+    backgroundCheckMs,
     peakRssMb: peakRssMb(),
   };
 }

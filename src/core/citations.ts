@@ -42,7 +42,8 @@ export function sourceRef(source: SourceDocument, n: number): SourceRef {
 
 // Normalised passages are cached per source object: a page of results looks
 // up many quotes in the same source, and records are immutable once loaded.
-const normalisedPassages = new WeakMap<SourceDocument, { n: number; text: string }[]>();
+/** Per source, each passage's text as quotes are compared, made when first needed (a source can have hundreds). */
+const normalisedPassages = new WeakMap<SourceDocument, Array<string | undefined>>();
 
 /**
  * The number of the passage whose text contains `quote` (compared the way
@@ -51,14 +52,19 @@ const normalisedPassages = new WeakMap<SourceDocument, { n: number; text: string
  * across a passage break.
  */
 export function findPassage(source: SourceDocument, quote: string): number | null {
-  let passages = normalisedPassages.get(source);
-  if (passages === undefined) {
-    passages = source.passages.map((p) => ({ n: p.n, text: normaliseForQuote(p.text) }));
-    normalisedPassages.set(source, passages);
-  }
   const q = normaliseForQuote(quote);
   if (q === '') return null;
-  return passages.find((p) => p.text.includes(q))?.n ?? null;
+  let texts = normalisedPassages.get(source);
+  if (texts === undefined) {
+    texts = new Array<string | undefined>(source.passages.length);
+    normalisedPassages.set(source, texts);
+  }
+  for (let i = 0; i < source.passages.length; i++) {
+    const p = source.passages[i]!;
+    const text = (texts[i] ??= normaliseForQuote(p.text));
+    if (text.includes(q)) return p.n;
+  }
+  return null;
 }
 
 /** The cited source document, or undefined when the id is not a source in the archive (data:check prevents that). */

@@ -142,7 +142,8 @@ describe('the PostgreSQL archive against the embedded engine', () => {
     const { builtAt: _c, indexVersion: _d, ...sb } = pgArchive.stats();
     expect(sb).toEqual(sa);
     expect(pgArchive.count).toBe(engine.count);
-    expect(pgArchive.vocabulary()).toEqual(engine.vocabulary());
+    const listed = (a: { vocabulary(): ReturnType<typeof engine.vocabulary> }) => ({ ...a.vocabulary(), ids: a.vocabulary().ids.first(Infinity) });
+    expect(listed(pgArchive)).toEqual(listed(engine));
     const rand = prng(5);
     for (let k = 0; k < 200; k++) {
       const r = Math.floor(rand() * engine.count);
@@ -158,5 +159,14 @@ describe('the PostgreSQL archive against the embedded engine', () => {
     }
     expect(pgArchive.ordinalOf('no-such-record')).toBe(-1);
     expect(pgArchive.get('no-such-record')).toBeUndefined();
+    // The records citing a few sources, and the sources at their addresses.
+    const sources = engine.search(parseQuery('kind:source'), { limit: 3 }).hits.map((h) => h.record);
+    expect(sources.length).toBe(3);
+    for (const s of sources) {
+      expect(pgArchive.citing([s.id])).toEqual(engine.citing([s.id]));
+      const url = (s as { url: string }).url;
+      expect(pgArchive.sourcesWithUrl((u) => u === url)).toEqual(engine.sourcesWithUrl((u) => u === url));
+    }
+    expect(engine.citing(sources.map((s) => s.id)).length).toBeGreaterThan(0);
   }, 120_000);
 });

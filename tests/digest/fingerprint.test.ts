@@ -23,6 +23,12 @@ describe('canonicalJson', () => {
   it('GIVEN undefined fields THEN they are left out, as in JSON', () => {
     expect(canonicalJson({ b: 1, a: undefined, c: [undefined] })).toBe('{"b":1,"c":[null]}');
   });
+
+  it('GIVEN keys that look like numbers, capitals, non-ASCII THEN sorted by UTF-16 code units at every level (the text the digest stored)', () => {
+    // Object.keys lists integer-like keys first, in numeric order: the text must not follow that order.
+    const value = { é: 0, '9': 1, '10': 2, b: [1, { z: 1, a: 'é\n"' }], A: null };
+    expect(canonicalJson(value)).toBe('{"10":2,"9":1,"A":null,"b":[1,{"a":"é\\n\\"","z":1}],"é":0}');
+  });
 });
 
 describe('fingerprint', () => {

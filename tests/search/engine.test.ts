@@ -306,7 +306,26 @@ describe('get, stats, vocabulary', () => {
     expect(v.countries).toEqual(['Afghanistan']);
     expect(v.outlets).toEqual(['al-Naba']);
     expect(v.types).toEqual(['IED', 'suicide bombing']);
-    expect(v.ids).toEqual(['inc-1', 'inc-2', 'pub-1', 'src-1']);
+    expect(v.ids.first(10)).toEqual(['inc-1', 'inc-2', 'pub-1', 'src-1']);
+    expect(v.ids.count).toBe(4);
+    expect(v.ids.has('pub-1')).toBe(true);
+    expect(v.ids.has('pub-')).toBe(false);
+    expect(v.ids.closest('inc', 3)).toEqual(['inc-1', 'inc-2']);
+  });
+
+  it('lists the records citing a source in date order from the columns', () => {
+    const inDateOrder = a.search(q([]), { limit: Infinity, order: 'date', defaultKinds: ['incident', 'publication'] }).hits.map((h) => h.record);
+    const expected = inDateOrder.filter((r) => r.kind !== 'source' && r.sources.some((c) => c.source === 'src-a')).map((r) => r.id);
+    expect(expected.length).toBeGreaterThan(0);
+    expect(a.citing(['src-a'])).toEqual(expected);
+    expect(a.citing(['no-such-source'])).toEqual([]);
+    expect(a.citing([])).toEqual([]);
+  });
+
+  it('finds the sources at an address from the columns', () => {
+    const url = (a.get('src-1') as { url: string }).url;
+    expect(a.sourcesWithUrl((u) => u === url)).toEqual(['src-1']);
+    expect(a.sourcesWithUrl(() => false)).toEqual([]);
   });
 });
 

@@ -116,7 +116,8 @@ function compare(before: SearchArchive, after: SearchArchive, list: readonly Par
   }
   // Most queries match something: the comparisons above are about real answers.
   expect(nonEmpty).toBeGreaterThan(list.length / 3);
-  expect(after.vocabulary()).toEqual(before.vocabulary());
+  const listed = (a: SearchArchive) => ({ ...a.vocabulary(), ids: a.vocabulary().ids.first(Infinity) });
+  expect(listed(after)).toEqual(listed(before));
   const { builtAt: _a, ...statsBefore } = before.stats();
   const { builtAt: _b, ...statsAfter } = after.stats();
   expect(statsAfter).toEqual(statsBefore);

@@ -10,7 +10,9 @@ import { matchFilters } from '../../src/core/query/filter.ts';
 import { loadData } from '../../src/core/records/load.ts';
 import { recordsInOrder, type ArchiveData } from '../../src/core/search/engine.ts';
 import { openArchive } from '../../src/core/search/holder.ts';
-import { StoreDamagedError, storePath, type StoreHeader } from '../../src/core/search/store.ts';
+import { columnDefs, ColumnsBuilder } from '../../src/core/search/columns.ts';
+import { FILTER_COLUMNS } from '../../src/core/search/filter-index.ts';
+import { StoreDamagedError, storePath, StoreWriter, type StoreHeader } from '../../src/core/search/store.ts';
 import { buildUnit, loadUnit } from '../../src/core/search/unit.ts';
 import { q } from './records.ts';
 
@@ -87,6 +89,53 @@ describe('records read from the store', () => {
     expect(hits.length).toBeGreaterThan(0);
     for (const h of hits) expect(h.record).toEqual(records.find((r) => r.id === h.record.id));
     archive.store.close();
+  });
+});
+
+describe('records and fingerprints from a build in the workers', () => {
+  it('equal those of data/ when the index worker and the record worker share the fingerprints out', async () => {
+    const stateDir = join(root, 'state');
+    const built = await buildUnit(() => recordsInOrder(seed), { stateDir, dataHash: 'h', build: { thread: 'worker' } });
+    if (!built.ok) throw new Error(built.error);
+    expect([built.thread, built.recordsThread]).toEqual(['worker', 'worker']);
+    const loaded = await loadUnit(stateDir, 'h', matchFilters);
+    if (!loaded.ok) throw new Error(`${loaded.reason}: ${loaded.detail}`);
+    recordsInOrder(seed).forEach((r, i) => {
+      expect(loaded.archive.record(i)).toEqual(r);
+      expect(loaded.archive.fingerprint(i)).toBe(fingerprint(r));
+    });
+    loaded.archive.store.close();
+  }, 60_000);
+
+  it('a writer sharing the fingerprints takes the ones it did not make from those given, and refuses to finish without them', async () => {
+    const records = recordsInOrder(seed);
+    const make = () => {
+      const columns = new ColumnsBuilder(columnDefs(FILTER_COLUMNS));
+      const writer = new StoreWriter(join(root, `records-${Math.random()}.bin`), { fingerprints: 'shared' });
+      // Every other record fingerprinted here.
+      records.forEach((r, i) => {
+        columns.add(r);
+        writer.add(r, JSON.stringify(r), i % 2 === 0);
+      });
+      return { writer, cols: columns.finish() };
+    };
+    const bad = make();
+    await expect(bad.writer.finish(bad.cols, { dataHash: 'h', unitId: 'u' })).rejects.toThrow(/to be given, got none/);
+    await expect(bad.writer.finish(bad.cols, { dataHash: 'h', unitId: 'u', fingerprints: new Uint8Array(32 * (records.length - 1)) })).rejects.toThrow(
+      new RegExp(`fingerprints for ${records.length} records were to be given, got ${records.length - 1}`),
+    );
+    bad.writer.abort();
+    // Given: the odd records' fingerprints (the even ones' slots hold junk, which must not be taken).
+    const given = new Uint8Array(32 * records.length).fill(0xee);
+    records.forEach((r, i) => {
+      if (i % 2 === 1) given.set(Buffer.from(fingerprint(r), 'hex'), i * 32);
+    });
+    const good = make();
+    const written = await good.writer.finish(good.cols, { dataHash: 'h', unitId: 'u', fingerprints: given });
+    good.writer.abort();
+    records.forEach((r, i) => {
+      expect(Buffer.from(written.fingerprints.subarray(i * 32, i * 32 + 32)).toString('hex'), r.id).toBe(fingerprint(r));
+    });
   });
 });
 

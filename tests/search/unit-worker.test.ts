@@ -1,5 +1,5 @@
-// The unit built with its record side in a worker (unit-worker.ts, the
-// documents relayed from there to the index worker) is the unit built in this
+// The unit built with its record side in a worker (unit-worker.ts, sent the
+// same batches of records as the index worker) is the unit built in this
 // thread: the same files' contents, the same columns and the same answers; and
 // when that worker cannot start, the record side runs here and says so.
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -91,7 +91,7 @@ describe('the record side in its own worker', () => {
     built.archive.store.close();
   });
 
-  it('still builds when the index worker cannot start (the index is built here, the records are not relayed)', async () => {
+  it('still builds when the index worker cannot start (the index is built here, the records go to the record worker one batch at a time)', async () => {
     const built = await buildUnit(corpus, {
       stateDir: root,
       dataHash: 'h',

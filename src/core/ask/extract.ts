@@ -85,12 +85,12 @@ export interface ExtractContext {
 
 // Name keys and the id set per vocabulary object: the archive returns the
 // same object until it is rebuilt, so they are computed once per index build.
-const readers = new WeakMap<Vocabulary, { names: NameReader; ids: ReadonlySet<string> }>();
+const readers = new WeakMap<Vocabulary, { names: NameReader; ids: { has(id: string): boolean } }>();
 
-function readerFor(vocabulary: Vocabulary): { names: NameReader; ids: ReadonlySet<string> } {
+function readerFor(vocabulary: Vocabulary): { names: NameReader; ids: { has(id: string): boolean } } {
   let reader = readers.get(vocabulary);
   if (reader === undefined) {
-    reader = { names: nameReader(vocabulary), ids: new Set(vocabulary.ids) };
+    reader = { names: nameReader(vocabulary), ids: vocabulary.ids };
     readers.set(vocabulary, reader);
   }
   return reader;
@@ -126,7 +126,7 @@ function quotedPhrases(text: string, tokens: readonly Token[]): void {
   }
 }
 
-function recordId(text: string, tokens: readonly Token[], ids: ReadonlySet<string>): string | undefined {
+function recordId(text: string, tokens: readonly Token[], ids: { has(id: string): boolean }): string | undefined {
   for (const m of text.matchAll(/\S+/gu)) {
     const word = m[0].replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, '');
     const id = word.toLowerCase();

@@ -1,11 +1,19 @@
 // The index build, in a worker thread (started by rebuild.ts). The main thread
-// streams the documents' field texts in batches; this thread tokenises, weighs
-// and compiles them (build.ts) and sends the typed arrays back as transferred
-// buffers: no copy, and the main thread never runs the build itself.
+// streams the records as JSON, one string per batch; this thread parses them,
+// makes their documents (documents.ts), tokenises, weighs and compiles them
+// (build.ts), fingerprints the batches it is asked to (for the record store:
+// the main thread shares that work out between this worker and the record
+// worker, to whichever has less waiting), acknowledges each batch (the sender keeps only a few
+// unacknowledged), and sends the typed arrays back as transferred buffers: no
+// copy, and the main thread never runs the build itself.
+import { createHash } from 'node:crypto';
 import { parentPort } from 'node:worker_threads';
+import { canonicalJson } from '../digest/fingerprint.ts';
 import { CompactBuilder } from './build.ts';
 import { encodeTerms } from './compact.ts';
-import type { BuildBatch, IndexWorkerMessage, WorkerReply } from './rebuild.ts';
+import { documentsOfRecord } from './documents.ts';
+import type { IndexWorkerMessage, RecordsBatch, WorkerReply } from './rebuild.ts';
+import type { Searchable } from './types.ts';
 
 const port = parentPort;
 if (port === null) throw new Error('build-worker.ts must run in a worker thread');
@@ -16,20 +24,28 @@ function reply(message: WorkerReply, transfer: ArrayBuffer[] = []): void {
   port!.postMessage(message, transfer);
 }
 
-/** Set when the documents come over a relay port (unit-worker.ts): finish waits for its end. */
-let relayed = false;
-let relayEnded = false;
-let finishAsked = false;
+/** The records' fingerprints, 32 bytes each (zeros where this thread was not asked to make them), when asked for. */
+let fps: Uint8Array | undefined;
+/** Records seen so far. */
+let recordCount = 0;
 
-function addBatch(m: BuildBatch): void {
-  const width = m.fieldsPerDoc;
-  for (let i = 0; i < m.refs.length; i++) {
-    builder.add(m.fields.slice(i * width, (i + 1) * width), {
-      ref: m.refs[i]!,
-      recordId: m.recordIds[i]!,
-      passage: m.passages[i]!,
-      day: m.days[i]!,
-    });
+function addBatch(m: RecordsBatch): void {
+  const all = m.json;
+  for (let at = 0; at < all.length; ) {
+    let end = all.indexOf('\n', at);
+    if (end < 0) end = all.length;
+    const record = JSON.parse(all.slice(at, end)) as Searchable;
+    at = end + 1;
+    documentsOfRecord(record, (fields, meta) => builder.add(fields, meta));
+    if (fps !== undefined) {
+      if ((recordCount + 1) * 32 > fps.length) {
+        const next = new Uint8Array(fps.length * 2);
+        next.set(fps);
+        fps = next;
+      }
+      if (m.fingerprint === true) createHash('sha256').update(canonicalJson(record)).digest().copy(fps, recordCount * 32);
+    }
+    recordCount++;
   }
 }
 
@@ -38,7 +54,9 @@ function finish(): void {
   const c = builder.finish();
   builder = new CompactBuilder();
   const terms = encodeTerms(c.terms);
-  const arrays = [terms, c.counts, c.offsets, c.postings, c.refRank, c.dateRank];
+  const fingerprints = fps?.slice(0, recordCount * 32);
+  fps = undefined;
+  const arrays = [terms, c.counts, c.offsets, c.postings, c.refRank, c.dateRank, ...(fingerprints !== undefined ? [fingerprints] : [])];
   reply(
     {
       type: 'done',
@@ -51,34 +69,28 @@ function finish(): void {
       postings: c.postings,
       refRank: c.refRank,
       dateRank: c.dateRank,
+      ...(fingerprints !== undefined ? { fingerprints } : {}),
       finishMs: Math.round(performance.now() - started),
     },
     arrays.map((a) => a.buffer as ArrayBuffer),
   );
 }
 
-const failed = (err: unknown): void => reply({ type: 'failed', error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
-
 port.on('message', (m: IndexWorkerMessage) => {
   try {
-    if (m.type === 'docs') return addBatch(m);
-    if (m.type === 'relay') {
-      relayed = true;
-      m.port.on('message', (b: BuildBatch | { type: 'end' }) => {
-        try {
-          if (b.type === 'docs') return addBatch(b);
-          relayEnded = true;
-          if (finishAsked) finish();
-        } catch (err) {
-          failed(err);
-        }
-      });
+    if (m.type === 'start') {
+      fps = m.fingerprints ? new Uint8Array(32 * 1024) : undefined;
+      recordCount = 0;
       return;
     }
-    finishAsked = true;
-    if (!relayed || relayEnded) finish();
+    if (m.type === 'records') {
+      addBatch(m);
+      // Flow control: the sender keeps only a few batches unacknowledged (rebuild.ts Window).
+      return reply({ type: 'ack' });
+    }
+    finish();
   } catch (err) {
-    failed(err);
+    reply({ type: 'failed', error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
   }
 });
 

@@ -17,11 +17,12 @@
 // tests/search/build.test.ts checks that the result equals compactFromLunr of
 // lunr.Builder's index, term for term and weight for weight.
 import lunr from 'lunr';
-import { encodePostings, ranksOf, refsFingerprint, type CompactIndex } from './compact.ts';
+import { ranksOf, refsFingerprint, type CompactIndex } from './compact.ts';
 import { FIELDS } from './documents.ts';
 import { analyseToken } from './pipeline.ts';
 
 const K1 = 1.2;
+const NO_DAY = 0xffffffff;
 const EMPTY = -2;
 const FNV_OFFSET = 0x811c9dc5 | 0;
 const FNV_PRIME = 0x01000193;
@@ -48,21 +49,46 @@ export interface DocMeta {
   day: string | null;
 }
 
-/** A growable typed array. */
-class Grow<T extends Uint32Array> {
-  arr: T;
+const CHUNK_BITS = 20;
+const CHUNK = 1 << CHUNK_BITS;
+const CHUNK_MASK = CHUNK - 1;
+
+/**
+ * A growable array of uint32 in fixed chunks of 4 MB: growing never copies
+ * and never holds twice the room (a doubling array at 1M records held up to
+ * 2x the ~110M (term, tf) pairs, 3x while copying), and finish() can let the
+ * chunks go one by one once they are read.
+ */
+class Chunked {
+  chunks: Array<Uint32Array | undefined> = [];
   length = 0;
-  constructor(private readonly make: (n: number) => T, initial = 1024) {
-    this.arr = make(initial);
-  }
+  private last: Uint32Array = new Uint32Array(0);
+  private at = 0;
   push(v: number): void {
-    if (this.length === this.arr.length) {
-      const next = this.make(this.arr.length * 2);
-      next.set(this.arr);
-      this.arr = next;
+    if (this.at === this.last.length) {
+      if (this.chunks.length <= 1 && this.last.length < CHUNK) {
+        // A small build stays small: the first chunk doubles (a copy of at most 2 MB) up to the chunk size.
+        const first = new Uint32Array(Math.max(1024, this.last.length * 2));
+        first.set(this.last);
+        this.last = first;
+        this.chunks[0] = first;
+      } else {
+        this.last = new Uint32Array(CHUNK);
+        this.chunks.push(this.last);
+        this.at = 0;
+      }
     }
-    this.arr[this.length++] = v;
+    this.last[this.at++] = v;
+    this.length++;
   }
+  get(i: number): number {
+    return this.chunks[i >>> CHUNK_BITS]![i & CHUNK_MASK]!;
+  }
+}
+
+/** Bytes of v as a varint (VarintWriter's encoding). */
+function varintSize(v: number): number {
+  return v < 0x80 ? 1 : v < 0x4000 ? 2 : v < 0x200000 ? 3 : v < 0x10000000 ? 4 : 5;
 }
 
 /**
@@ -81,13 +107,25 @@ export class CompactBuilder {
   private lastDoc = new Int32Array(1024).fill(-1);
   private tf = new Uint32Array(1024);
   /** (term, tf) of every field of every document, fields in order. */
-  private readonly fieldTerms = new Grow((n) => new Uint32Array(n), 1 << 16);
-  private readonly fieldTfs = new Grow((n) => new Uint32Array(n), 1 << 16);
+  private readonly fieldTerms = new Chunked();
+  private readonly fieldTfs = new Chunked();
   /** Per (document, field): where its (term, tf) pairs end in fieldTerms. */
-  private readonly fieldEnd = new Grow((n) => new Uint32Array(n), 1 << 12);
-  private readonly fieldLen = new Grow((n) => new Uint32Array(n), 1 << 12);
+  private readonly fieldEnd = new Chunked();
+  private readonly fieldLen = new Chunked();
   private readonly totalLen = new Float64Array(FIELD_COUNT);
-  private readonly metas: DocMeta[] = [];
+  /**
+   * What ranks need of each document, in columns rather than an object per
+   * document (2.9M objects at 1M records): its ref, its record id (the same
+   * string as the ref for a record's own document, and as the previous
+   * document's for a source's next passages), passage number, first day.
+   */
+  private readonly refs: string[] = [];
+  private readonly recordIds: string[] = [];
+  private readonly passages: number[] = [];
+  /** Per document: its first day's number in `days` (first-seen numbering), or NO_DAY. */
+  private readonly dayNo = new Chunked();
+  private readonly days = new Map<string, number>();
+  private finished = false;
   private touched = new Uint32Array(1024);
   private slotTerm = new Int32Array(1 << 14).fill(EMPTY);
   private slotHash = new Int32Array(1 << 14);
@@ -95,7 +133,7 @@ export class CompactBuilder {
   private slotsUsed = 0;
 
   get docCount(): number {
-    return this.metas.length;
+    return this.refs.length;
   }
 
   private termOf(piece: string): number {
@@ -192,8 +230,21 @@ export class CompactBuilder {
 
   /** One document: its field texts in FIELDS order. */
   add(fields: readonly string[], meta: DocMeta): void {
-    const doc = this.metas.length;
-    this.metas.push(meta);
+    if (this.finished) throw new Error('CompactBuilder: add() after finish()');
+    const doc = this.refs.length;
+    this.refs.push(meta.ref);
+    const prevId = doc > 0 ? this.recordIds[doc - 1]! : undefined;
+    this.recordIds.push(meta.recordId === meta.ref ? meta.ref : meta.recordId === prevId ? prevId : meta.recordId);
+    this.passages.push(meta.passage);
+    if (meta.day === null) this.dayNo.push(NO_DAY);
+    else {
+      let no = this.days.get(meta.day);
+      if (no === undefined) {
+        no = this.days.size;
+        this.days.set(meta.day, no);
+      }
+      this.dayNo.push(no);
+    }
     for (let f = 0; f < FIELD_COUNT; f++) {
       const text = fields[f] ?? '';
       let len = 0;
@@ -243,8 +294,17 @@ export class CompactBuilder {
     }
   }
 
+  /**
+   * The index. Postings are written in two passes over the stored (term, tf)
+   * pairs: the first sizes every term's list, the second writes the varints
+   * straight into a buffer of the exact size (no per-posting arrays, no
+   * doubling writer), letting each chunk of pairs go once it is read. The
+   * builder is used up: add() and finish() cannot be called again.
+   */
   finish(): CompactIndex {
-    const n = this.metas.length;
+    if (this.finished) throw new Error('CompactBuilder: finish() called twice');
+    this.finished = true;
+    const n = this.refs.length;
     const nTerms = this.termStr.length;
     // Sorted dictionary: sorted position of each first-seen term number.
     const order = Array.from({ length: nTerms }, (_, i) => i).sort((a, b) => {
@@ -268,73 +328,150 @@ export class CompactBuilder {
     // lunr.Builder#calculateAverageFieldLengths: every document has every field (empty counts as length 0).
     const avg = Array.from(this.totalLen, (total) => (n === 0 ? 0 : total / n));
 
-    const starts = new Uint32Array(nTerms + 1);
-    let total = 0;
-    for (let pos = 0; pos < nTerms; pos++) {
-      starts[pos] = total;
-      total += this.docDf[order[pos]!]!;
-    }
-    starts[nTerms] = total;
-    const cursor = starts.slice(0, nTerms);
-    const docs = new Uint32Array(total);
-    /** Weights in thousandths: lunr's per-field weights have 3 decimals, so their sum is whole thousandths. */
-    const milli = new Uint32Array(total);
-
+    const counts = new Uint32Array(nTerms);
+    for (let pos = 0; pos < nTerms; pos++) counts[pos] = this.docDf[order[pos]!]!;
+    /** Per sorted term: bytes of its list (pass 1), then where its next posting goes (pass 2). */
+    const cursor = new Float64Array(nTerms);
+    const lastDoc = new Int32Array(nTerms);
     const acc = new Float64Array(nTerms);
-    const seen = new Int32Array(nTerms).fill(-1);
+    const seen = new Int32Array(nTerms);
     const touched = new Uint32Array(nTerms);
-    const fieldTerms = this.fieldTerms.arr;
-    const fieldTfs = this.fieldTfs.arr;
-    const fieldEnd = this.fieldEnd.arr;
-    const fieldLen = this.fieldLen.arr;
-    let start = 0;
-    for (let d = 0; d < n; d++) {
-      let nTouched = 0;
-      for (let f = 0; f < FIELD_COUNT; f++) {
-        const slot = d * FIELD_COUNT + f;
-        const end = fieldEnd[slot]!;
-        const fieldLength = fieldLen[slot]!;
-        const boost = BOOSTS[f]!;
-        for (let k = start; k < end; k++) {
-          const t = fieldTerms[k]!;
-          const tf = fieldTfs[k]!;
-          // Exactly lunr.Builder#createFieldVectors, operation for operation (the rounding must agree).
-          let score = (idf[t]! * ((K1 + 1) * tf)) / (K1 * (1 - B + B * (fieldLength / avg[f]!)) + tf);
-          score *= boost;
-          const rounded = Math.round(score * 1000) / 1000;
-          if (seen[t] !== d) {
-            seen[t] = d;
-            acc[t] = 0;
-            touched[nTouched++] = t;
+    let postings = new Uint8Array(0);
+
+    const fieldTerms = this.fieldTerms.chunks;
+    const fieldTfs = this.fieldTfs.chunks;
+    const fieldEnd = this.fieldEnd;
+    const fieldLen = this.fieldLen;
+    for (let pass = 1; pass <= 2; pass++) {
+      lastDoc.fill(-1);
+      seen.fill(-1);
+      let ci = 0;
+      let cj = 0;
+      let termChunk = fieldTerms[0];
+      let tfChunk = fieldTfs[0];
+      let start = 0;
+      for (let d = 0; d < n; d++) {
+        let nTouched = 0;
+        for (let f = 0; f < FIELD_COUNT; f++) {
+          const slot = d * FIELD_COUNT + f;
+          const end = fieldEnd.get(slot);
+          const fieldLength = fieldLen.get(slot);
+          const boost = BOOSTS[f]!;
+          for (let k = start; k < end; k++) {
+            const t = termChunk![cj]!;
+            const tf = tfChunk![cj]!;
+            if (++cj === CHUNK) {
+              if (pass === 2) {
+                // Read for the last time: let it go.
+                fieldTerms[ci] = undefined;
+                fieldTfs[ci] = undefined;
+              }
+              ci++;
+              cj = 0;
+              termChunk = fieldTerms[ci];
+              tfChunk = fieldTfs[ci];
+            }
+            // Exactly lunr.Builder#createFieldVectors, operation for operation (the rounding must agree).
+            let score = (idf[t]! * ((K1 + 1) * tf)) / (K1 * (1 - B + B * (fieldLength / avg[f]!)) + tf);
+            score *= boost;
+            const rounded = Math.round(score * 1000) / 1000;
+            if (seen[t] !== d) {
+              seen[t] = d;
+              acc[t] = 0;
+              touched[nTouched++] = t;
+            }
+            acc[t] = acc[t]! + rounded;
           }
-          acc[t] = acc[t]! + rounded;
+          start = end;
         }
-        start = end;
+        for (let i = 0; i < nTouched; i++) {
+          const t = touched[i]!;
+          const pos = sortedNo[t]!;
+          // Weights in thousandths: lunr's per-field weights have 3 decimals, so their sum is whole thousandths.
+          const milli = Math.round(acc[t]! * 1000) >>> 0;
+          const delta = d - lastDoc[pos]!;
+          lastDoc[pos] = d;
+          if (pass === 1) cursor[pos] = cursor[pos]! + varintSize(delta) + varintSize(milli);
+          else {
+            let at = cursor[pos]!;
+            for (let v = delta; ; ) {
+              if (v < 128) {
+                postings[at++] = v;
+                break;
+              }
+              postings[at++] = (v & 127) | 128;
+              v >>>= 7;
+            }
+            for (let v = milli; ; ) {
+              if (v < 128) {
+                postings[at++] = v;
+                break;
+              }
+              postings[at++] = (v & 127) | 128;
+              v >>>= 7;
+            }
+            cursor[pos] = at;
+          }
+        }
       }
-      for (let i = 0; i < nTouched; i++) {
-        const t = touched[i]!;
-        const pos = sortedNo[t]!;
-        const k = cursor[pos]!++;
-        docs[k] = d;
-        milli[k] = Math.round(acc[t]! * 1000);
+      if (pass === 1) {
+        let total = 0;
+        for (let pos = 0; pos < nTerms; pos++) {
+          const bytes = cursor[pos]!;
+          cursor[pos] = total;
+          total += bytes;
+        }
+        if (total >= 2 ** 32) throw new Error(`the postings take ${total} bytes: more than the index format's 4 GB offsets`);
+        postings = new Uint8Array(total);
       }
     }
+    const offsets = new Uint32Array(nTerms + 1);
+    for (let pos = 0; pos < nTerms; pos++) offsets[pos + 1] = cursor[pos]!;
+    this.fieldTerms.chunks = [];
+    this.fieldTfs.chunks = [];
+    this.fieldEnd.chunks = [];
+    this.fieldLen.chunks = [];
 
-    const encoded = encodePostings(
-      Array.from({ length: nTerms }, (_, pos) => ({ docs: docs.subarray(starts[pos]!, starts[pos + 1]!), milli: milli.subarray(starts[pos]!, starts[pos + 1]!) })),
-    );
-
-    const metas = this.metas;
+    const refs = this.refs;
     const refRank = ranksOf(n, (a, b) => {
-      const x = metas[a]!.ref;
-      const y = metas[b]!.ref;
+      const x = refs[a]!;
+      const y = refs[b]!;
       return x < y ? -1 : x > y ? 1 : 0;
     });
-    const dateRank = ranksOf(n, (a, b) => compareMetaByDate(metas[a]!, metas[b]!));
-    return { docCount: n, terms, ...encoded, refRank, dateRank, refsHash: refsFingerprint(
+    // Days numbered in sorted order, so comparing numbers compares the days' text.
+    const dayList = [...this.days.keys()].sort();
+    const dayRankOf = new Uint32Array(dayList.length);
+    dayList.forEach((day, i) => {
+      dayRankOf[this.days.get(day)!] = i;
+    });
+    const dayKey = new Uint32Array(n);
+    const passageOf = this.passages;
+    for (let i = 0; i < n; i++) {
+      const no = this.dayNo.get(i);
+      dayKey[i] = no === NO_DAY ? NO_DAY : dayRankOf[no]!;
+    }
+    const recordIds = this.recordIds;
+    const dateRank = ranksOf(n, (a, b) => {
+      const x = dayKey[a]!;
+      const y = dayKey[b]!;
+      if (x !== y) return x < y ? -1 : 1;
+      const p = recordIds[a]!;
+      const q = recordIds[b]!;
+      if (p !== q) return p < q ? -1 : 1;
+      return passageOf[a]! - passageOf[b]!;
+    });
+    return {
+      docCount: n,
+      terms,
+      counts,
+      offsets,
+      postings,
+      refRank,
+      dateRank,
+      refsHash: refsFingerprint(
         n,
-        (i) => metas[i]!.recordId,
-        (i) => metas[i]!.passage,
+        (i) => recordIds[i]!,
+        (i) => passageOf[i]!,
       ),
     };
   }

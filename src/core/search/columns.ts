@@ -255,10 +255,14 @@ export class RecordColumns {
 /** Sources' URLs: what an export row or a citation link needs of a cited source, without reading it. */
 export const SOURCE_URL_COLUMN = 'source:url';
 
-/** Every column a record store carries: the filter columns, one per /count key, and the sources' URLs. */
+/** The sources a record cites (its citations' source ids): "the records citing this source" without reading every record. */
+export const CITES_COLUMN = 'cites';
+
+/** Every column a record store carries: the filter columns, one per /count key, the sources' URLs and what each record cites. */
 export function columnDefs(filterColumns: readonly ColumnDef[]): ColumnDef[] {
   return [
     { name: SOURCE_URL_COLUMN, values: (r) => (r.kind === 'source' ? [r.url] : []) },
+    { name: CITES_COLUMN, values: (r) => (r.kind === 'source' ? [] : r.sources.map((c) => c.source)) },
     ...filterColumns.map((d) => ({ name: `filter:${d.name}`, values: d.values })),
     ...COUNT_KEYS.map((by): ColumnDef => ({ name: `count:${by}`, values: (r) => keysOf(r, by) })),
   ];

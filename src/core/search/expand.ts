@@ -103,6 +103,20 @@ export function fuzzyTerms(ix: Pick<CompactIndex, 'terms'>, word: string): strin
   return out.sort();
 }
 
+/**
+ * The forms a word matches as a prefix of: none when it is too short. Both
+ * forms: the index holds stems, so "attacks" (stem "attack") must match
+ * "attack…" words, while the raw form keeps prefixes the stemmer would mangle.
+ * Each form must itself be long enough: the stemmer can cut a word far below
+ * the minimum ("ied" stems to "i"), and a one-letter prefix would match every
+ * word starting with that letter.
+ */
+export function prefixForms(tok: QueryToken, isLast: boolean): string[] {
+  const min = isLast ? EXPANSION.lastPrefixMin : EXPANSION.prefixMin;
+  if (tok.raw.length < min) return [];
+  return tok.stem === tok.raw || tok.stem.length < min ? [tok.raw] : [tok.raw, tok.stem];
+}
+
 /** Shortest first, then alphabetical: "peshawar" before "peshawari". */
 function byLength(a: string, b: string): number {
   return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
@@ -120,10 +134,8 @@ export function expandToken(ix: CompactIndex, tok: QueryToken, isLast: boolean, 
   if (exactOnly) return { expansions: [...out.values()], capped: false };
 
   let capped = false;
-  if (tok.raw.length >= (isLast ? EXPANSION.lastPrefixMin : EXPANSION.prefixMin)) {
-    // Both forms: the index holds stems, so "attacks" (stem "attack") must match
-    // "attack…" words, while the raw form keeps prefixes the stemmer would mangle.
-    const prefixes = tok.stem === tok.raw ? [tok.raw] : [tok.raw, tok.stem];
+  const prefixes = prefixForms(tok, isLast);
+  if (prefixes.length > 0) {
     const terms = [...new Set(prefixes.flatMap((p) => prefixTerms(ix.terms, p)))].sort(byLength);
     if (terms.length > EXPANSION.maxPrefix) capped = true;
     for (const term of terms.slice(0, EXPANSION.maxPrefix)) add(term, EXPANSION.prefixWeight, 'prefix');

@@ -19,7 +19,7 @@ import { archiveFromSaved, createArchive, recordsInOrder, type ArchiveData, type
 import type { BuildOptions } from './rebuild.ts';
 import type { Archive } from './types.ts';
 import { FileStore } from './store.ts';
-import { buildUnit, loadUnit } from './unit.ts';
+import { buildUnit, loadUnit, type UnitCheck } from './unit.ts';
 
 /** The subset of pino's logger used here, so core does not depend on pino. */
 export interface Logger {
@@ -62,7 +62,13 @@ export interface OpenOptions {
   logger?: Logger;
   /** How index builds run (default: in a worker thread once the data is big enough; see rebuild.ts). */
   build?: BuildOptions;
-  /** Check the whole record store's checksum in the background after loading it (default true). */
+  /**
+   * After loading a saved unit, check in the background what loading left
+   * unchecked (every posting and rank of the index, the saved document layout,
+   * the whole record store's checksum; see loadUnit) and rebuild when it
+   * fails (default true). Only for tests that look at a unit's damage
+   * themselves.
+   */
   verifyRecords?: boolean;
   /**
    * Further data folders served with dataDir, such as the sources the bot
@@ -266,11 +272,15 @@ async function fromSavedUnit(
   const loaded = await loadUnit(opts.stateDir, hash, opts.matchFilters);
   if (loaded.ok) {
     loaded.archive.warm();
+    deferredChecks.set(loaded.archive, loaded.check);
     return { archive: loaded.archive, problems: loaded.problems };
   }
   if (loaded.reason !== 'missing') log.info({ reason: loaded.reason, detail: loaded.detail }, 'saved search index not usable; rebuilding');
   return null;
 }
+
+/** What loadUnit left to check for an archive loaded from a saved unit; run by the holder once it serves that archive. */
+const deferredChecks = new WeakMap<SearchArchive, (stop?: () => boolean) => Promise<UnitCheck>>();
 
 export async function openArchive(opts: OpenOptions): Promise<ArchiveHolder> {
   const log = opts.logger ?? silent;
@@ -314,7 +324,7 @@ export async function openArchive(opts: OpenOptions): Promise<ArchiveHolder> {
   const damaged = (archive: SearchArchive, detail: string): void => {
     if (archive !== current || rebuilding) return;
     rebuilding = true;
-    log.warn({ detail }, 'record store damaged; rebuilding the index and store');
+    log.warn({ detail }, 'saved index or record store damaged; rebuilding the index and store');
     const run = queue.then(() => reloadNow(true));
     queue = run.catch(() => undefined);
     void run.finally(() => {
@@ -326,9 +336,16 @@ export async function openArchive(opts: OpenOptions): Promise<ArchiveHolder> {
     if (!(store instanceof FileStore)) return;
     store.onDamage = (detail) => damaged(archive, detail);
     if (opts.verifyRecords !== false) {
-      void store.verifyRecords().then((v) => {
-        if (!v.ok) damaged(archive, v.detail);
-      });
+      // A loaded unit: its deferred checks (which end with the records' checksum); a unit just built: the records' checksum.
+      const deferred = deferredChecks.get(archive);
+      deferredChecks.delete(archive);
+      const check = deferred !== undefined ? deferred(() => archive !== current) : store.verifyRecords();
+      void check.then(
+        (v) => {
+          if (!v.ok) damaged(archive, v.detail);
+        },
+        (err: unknown) => damaged(archive, err instanceof Error ? err.message : String(err)),
+      );
     }
   };
   watch(current);

@@ -1,8 +1,10 @@
 // Building the compact index without stalling the bot: the work runs in a
 // worker thread (build-worker.ts) while the main thread keeps answering from
-// the archive it serves. The main thread only turns records into field texts,
-// in small batches with a yield to the event loop between them, and receives
-// the finished typed arrays as transferred buffers. If the worker cannot start
+// the archive it serves. The main thread only turns records into JSON, one
+// string per small batch with a yield to the event loop between them (the
+// worker parses them and makes the documents' field texts), keeps at most a
+// few batches unacknowledged (flow control), and receives the finished typed
+// arrays as transferred buffers. If the worker cannot start
 // (or fails), the same build runs in this thread, and that is logged: slower
 // to answer during the build, but never without an index.
 //
@@ -11,26 +13,30 @@
 import { createRequire } from 'node:module';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
-import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
+import { Worker } from 'node:worker_threads';
 import { CompactBuilder, type DocMeta } from './build.ts';
 import { decodeTerms, type CompactIndex } from './compact.ts';
-import { documentsOfRecord, FIELDS } from './documents.ts';
+import { documentsOfRecord } from './documents.ts';
 import { recordsInOrder, type ArchiveData } from './engine.ts';
 import type { Searchable } from './types.ts';
 
-/** A batch of documents sent to the worker: field texts flattened, FIELDS.length per document. */
-export interface BuildBatch {
-  type: 'docs';
-  fieldsPerDoc: number;
-  fields: string[];
-  refs: string[];
-  recordIds: string[];
-  passages: number[];
-  days: Array<string | null>;
+/**
+ * A batch of records sent to the index worker: their JSON, '\n' between them
+ * (JSON.stringify never writes a raw newline). One string is one cheap copy
+ * where an array of field texts was millions of small strings to clone, and
+ * the same string goes to the unit's record worker (RecordFeed.onBatch).
+ */
+export interface RecordsBatch {
+  type: 'records';
+  json: string;
+  /** The index worker fingerprints these records (a build asked for fingerprints: see RecordFeed.fingerprints). */
+  fingerprint?: boolean;
 }
 
 export type WorkerReply =
   | { type: 'ready' }
+  /** One batch of records taken in (flow control: the sender keeps only a few unacknowledged). */
+  | { type: 'ack' }
   | { type: 'failed'; error: string }
   | {
       type: 'done';
@@ -43,6 +49,8 @@ export type WorkerReply =
       postings: Uint8Array;
       refRank: Uint32Array;
       dateRank: Uint32Array;
+      /** sha256 of each record's canonical JSON, 32 bytes a record, when asked at 'start'. */
+      fingerprints?: Uint8Array;
       finishMs: number;
     };
 
@@ -58,13 +66,27 @@ export interface BuildOptions {
   workerMinDocs?: number;
   /** Records per batch sent to the worker (default 500). */
   batchRecords?: number;
+  /**
+   * Batches sent but not yet taken in by the worker(s), at most (default 4).
+   * The sender waits for an acknowledgement before sending more, so a slow
+   * worker never lets batches pile up in a message queue (a million records'
+   * texts queued was most of a rebuild's peak memory).
+   */
+  inFlight?: number;
   /** The worker's module (default build-worker.ts); tests point it elsewhere to see the fallback. */
   workerUrl?: URL;
   logger?: BuildLogger;
+  /** Told each step of the build as it starts (the benchmark attributes the main thread's pauses to steps). */
+  onPhase?(phase: BuildPhase): void;
 }
+
+/** The steps of a build: feeding the workers, the index worker finishing, then (a unit build) the record side's. */
+export type BuildPhase = 'feed' | 'index' | 'store' | 'commit' | 'save' | 'archive';
 
 export interface Built {
   compact: CompactIndex;
+  /** The fingerprints (digest/fingerprint.ts) the worker made, 32 bytes a record, zeros for the others (RecordFeed.fingerprints). */
+  fingerprints?: Uint8Array;
   /** Where it was built: 'worker', or 'main' (small data, asked for, or the worker failed). */
   thread: 'worker' | 'main';
   ms: number;
@@ -73,9 +95,11 @@ export interface Built {
 /**
  * The records to index, in the engine's order (incidents, publications,
  * sources), as a pass that can be started again (the main-thread fallback
- * starts over). `begin` is called before each pass and `onRecord` with every
- * record of it: the unit build (unit.ts) writes the record store and the
- * columns in the same pass, so the records are gone through once.
+ * starts over). `begin` is called before each pass, then every record is
+ * given either to `onBatch` (the build in the worker: a batch at a time, with
+ * the JSON the worker was sent) or, when there is no onBatch or the build runs
+ * in this thread, to `onRecord`: the unit build (unit.ts) writes the record
+ * store and the columns in the same pass, so the records are gone through once.
  */
 export interface RecordFeed {
   records(): Iterable<Searchable>;
@@ -83,20 +107,71 @@ export interface RecordFeed {
   documents?: number;
   /** Awaited once before the first pass (e.g. a worker of the feed's own starting meanwhile). */
   prepare?(): Promise<void>;
-  /** `relayed`: the documents go to the index worker through the relay (below), not from this thread. */
-  begin?(relayed: boolean): void;
-  onRecord?(record: Searchable): void;
   /**
-   * Someone else (the unit's record worker, unit.ts) turns the records given
-   * to onRecord into documents and sends them to the index worker over the
-   * port it is connected to, ending with { type: 'end' }; end() resolves once
-   * everything is sent. This thread then only hands records over.
+   * Read after prepare(): the records' fingerprints (sha256 of the canonical
+   * JSON, as the record store keeps them) are shared out between the index
+   * worker, which parses every record anyway, and the feed's own worker,
+   * batch by batch, to whichever has fewer batches waiting (`pending`); the
+   * index worker returns the ones it made with the index (Built.fingerprints,
+   * zeros for the others).
    */
-  relay?: { connect(port: MessagePort): void; end(): Promise<void> };
+  fingerprints?: boolean;
+  /** The feed's own worker's batches not yet acknowledged (shares the fingerprints out). */
+  pending?(): number;
+  /** `shared`: this pass's fingerprints are shared out as above (a worker build that was asked for them). */
+  begin?(shared: boolean): void;
+  onRecord?(record: Searchable): void;
+  /** A batch as sent to the index worker: its JSON lines (RecordsBatch), its records, and whether the index worker fingerprints it. */
+  onBatch?(json: string, records: readonly Searchable[], fingerprintedThere: boolean): void;
+  /**
+   * The feed's own backpressure (the record worker's unacknowledged batches):
+   * resolves once it can take more; undefined when it can already.
+   */
+  backlog?(): Promise<void> | undefined;
 }
 
-/** What the index worker is sent: documents, the relay's port, the end of input. */
-export type IndexWorkerMessage = BuildBatch | { type: 'relay'; port: MessagePort } | { type: 'finish' };
+/** An acknowledgement window: at most `limit` items sent and not yet acknowledged. */
+export class Window {
+  private sent = 0;
+  private acked = 0;
+  private waiter: (() => void) | undefined;
+  constructor(readonly limit: number) {
+    if (!(limit >= 1)) throw new Error(`inFlight must be at least 1 (got ${limit})`);
+  }
+  get pending(): number {
+    return this.sent - this.acked;
+  }
+  /** The most ever pending at once (tests check it never passes the limit). */
+  maxPending = 0;
+  send(): void {
+    this.sent++;
+    if (this.pending > this.maxPending) this.maxPending = this.pending;
+  }
+  ack(): void {
+    this.acked++;
+    if (this.pending < this.limit) this.release();
+  }
+  /** Undefined when there is room, else a promise resolved when there is (or on release()). */
+  room(): Promise<void> | undefined {
+    if (this.pending < this.limit) return undefined;
+    return new Promise<void>((resolve) => {
+      const prev = this.waiter;
+      this.waiter = () => {
+        prev?.();
+        resolve();
+      };
+    });
+  }
+  /** Lets every waiter go (the other side failed: nothing will be acknowledged any more). */
+  release(): void {
+    const w = this.waiter;
+    this.waiter = undefined;
+    w?.();
+  }
+}
+
+/** What the index worker is sent: what to make besides the index, records, the end of input. */
+export type IndexWorkerMessage = { type: 'start'; fingerprints: boolean } | RecordsBatch | { type: 'finish' };
 
 function feedOf(data: ArchiveData | RecordFeed): RecordFeed {
   if ('records' in data && typeof data.records === 'function') return data;
@@ -118,6 +193,8 @@ function buildHere(feed: RecordFeed): CompactIndex {
 }
 
 const WORKER_URL = new URL('./build-worker.ts', import.meta.url);
+/** Batches in flight to a worker, at most (BuildOptions.inFlight). */
+export const DEFAULT_IN_FLIGHT = 4;
 
 /**
  * The worker's entry: a two-line script that loads build-worker.ts through
@@ -139,24 +216,32 @@ export function workerSource(entryUrl: URL): string {
 }
 
 /** Builds in a worker thread; rejects if the worker cannot start or fails. */
-export async function buildInWorker(data: ArchiveData | RecordFeed, batchRecords = 500, workerUrl: URL = WORKER_URL): Promise<CompactIndex> {
+export async function buildInWorker(
+  data: ArchiveData | RecordFeed,
+  batchRecords = 500,
+  workerUrl: URL = WORKER_URL,
+  inFlight = DEFAULT_IN_FLIGHT,
+  onPhase?: (phase: BuildPhase) => void,
+): Promise<{ compact: CompactIndex; fingerprints?: Uint8Array }> {
   const feed = feedOf(data);
+  const window = new Window(inFlight);
   const worker = new Worker(workerSource(workerUrl), { eval: true });
-  let settle: { resolve: (c: CompactIndex) => void; reject: (e: Error) => void } | undefined;
+  let settle: { resolve: (c: { compact: CompactIndex; fingerprints?: Uint8Array }) => void; reject: (e: Error) => void } | undefined;
   let ready: () => void = () => undefined;
   const readyP = new Promise<void>((resolve) => {
     ready = resolve;
   });
-  const result = new Promise<CompactIndex>((resolve, reject) => {
+  const result = new Promise<{ compact: CompactIndex; fingerprints?: Uint8Array }>((resolve, reject) => {
     settle = { resolve, reject };
   });
   // Both promises settle through `settle`; readiness just unblocks the sender.
   worker.on('message', (m: WorkerReply) => {
-    if (m.type === 'ready') ready();
+    if (m.type === 'ack') window.ack();
+    else if (m.type === 'ready') ready();
     else if (m.type === 'failed') settle!.reject(new Error(`index build failed in the worker: ${m.error}`));
-    else {
+    else if (m.type === 'done') {
       try {
-        settle!.resolve({
+        const compact: CompactIndex = {
           docCount: m.docCount,
           terms: decodeTerms(m.terms, m.termCount),
           counts: m.counts,
@@ -165,7 +250,8 @@ export async function buildInWorker(data: ArchiveData | RecordFeed, batchRecords
           refRank: m.refRank,
           dateRank: m.dateRank,
           refsHash: m.refsHash,
-        });
+        };
+        settle!.resolve(m.fingerprints !== undefined ? { compact, fingerprints: m.fingerprints } : { compact });
       } catch (err) {
         settle!.reject(err instanceof Error ? err : new Error(String(err)));
       }
@@ -177,21 +263,20 @@ export async function buildInWorker(data: ArchiveData | RecordFeed, batchRecords
   let failed = false;
   result.catch(() => {
     failed = true;
+    window.release();
   });
   try {
     await Promise.race([readyP, result.then(() => undefined)]);
     await feed.prepare?.();
-    const width = FIELDS.length;
-    const relay = feed.relay;
-    if (relay !== undefined) {
-      const channel = new MessageChannel();
-      worker.postMessage({ type: 'relay', port: channel.port1 } satisfies IndexWorkerMessage, [channel.port1]);
-      relay.connect(channel.port2);
-    }
-    feed.begin?.(relay !== undefined);
+    onPhase?.('feed');
+    const fingerprints = feed.fingerprints === true;
+    let alternate = false;
+    worker.postMessage({ type: 'start', fingerprints } satisfies IndexWorkerMessage);
+    feed.begin?.(fingerprints);
     const it = feed.records()[Symbol.iterator]();
     for (let done = false; !done && !failed; ) {
-      const batch: BuildBatch = { type: 'docs', fieldsPerDoc: width, fields: [], refs: [], recordIds: [], passages: [], days: [] };
+      const lines: string[] = [];
+      const batch: Searchable[] = [];
       const started = performance.now();
       // A batch is `batchRecords` records, or less when they take long to prepare: requests wait for no more than a few ms.
       for (let i = 0; i < batchRecords && performance.now() - started < 20; i++) {
@@ -201,23 +286,30 @@ export async function buildInWorker(data: ArchiveData | RecordFeed, batchRecords
           break;
         }
         const record = next.value;
-        feed.onRecord?.(record);
-        if (relay !== undefined) continue;
-        documentsOfRecord(record, (fields, meta) => {
-          for (const f of fields) batch.fields.push(f);
-          batch.refs.push(meta.ref);
-          batch.recordIds.push(meta.recordId);
-          batch.passages.push(meta.passage);
-          batch.days.push(meta.day);
-        });
+        lines.push(JSON.stringify(record));
+        if (feed.onBatch !== undefined) batch.push(record);
+        else feed.onRecord?.(record);
       }
-      if (batch.refs.length > 0) worker.postMessage(batch);
+      if (lines.length > 0) {
+        const json = lines.join('\n');
+        // The fingerprints go to whichever worker has less waiting (alternating when even): the two keep busy alike.
+        let there = false;
+        if (fingerprints) {
+          const theirs = feed.pending?.() ?? 0;
+          there = window.pending < theirs || (window.pending === theirs && (alternate = !alternate));
+        }
+        window.send();
+        worker.postMessage({ type: 'records', json, fingerprint: there } satisfies IndexWorkerMessage);
+        feed.onBatch?.(json, batch, there);
+      }
       // Let requests run between batches: the main thread is serving.
       await yieldToLoop();
+      // Wait while the workers have enough to do (a failure resolves `result`, which ends the wait).
+      const waits = [window.room(), feed.backlog?.()].filter((w) => w !== undefined);
+      if (waits.length > 0) await Promise.race([Promise.all(waits), result.then(() => undefined)]);
     }
     if (failed) return await result;
-    if (relay !== undefined) await Promise.race([relay.end(), result.then(() => undefined)]);
-    if (failed) return await result;
+    onPhase?.('index');
     worker.postMessage({ type: 'finish' });
     return await result;
   } finally {
@@ -236,8 +328,8 @@ export async function buildCompactIndex(data: ArchiveData | RecordFeed, opts: Bu
   const useWorker = thread === 'worker' || (thread === 'auto' && (feed.documents ?? Infinity) >= (opts.workerMinDocs ?? 5000));
   if (useWorker) {
     try {
-      const compact = await buildInWorker(feed, opts.batchRecords, opts.workerUrl);
-      return { compact, thread: 'worker', ms: Math.round(performance.now() - started) };
+      const built = await buildInWorker(feed, opts.batchRecords, opts.workerUrl, opts.inFlight, opts.onPhase);
+      return { ...built, thread: 'worker', ms: Math.round(performance.now() - started) };
     } catch (err) {
       opts.logger?.warn(
         { error: err instanceof Error ? err.message : String(err) },
@@ -246,6 +338,7 @@ export async function buildCompactIndex(data: ArchiveData | RecordFeed, opts: Bu
     }
   }
   await feed.prepare?.();
+  opts.onPhase?.('feed');
   const compact = buildHere(feed);
   return { compact, thread: 'main', ms: Math.round(performance.now() - started) };
 }

@@ -18,15 +18,18 @@
 //   padding to a multiple of 8, then the body: each section at an 8-aligned
 //   offset (relative to the body) listed in the header.
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { crc32 } from 'node:zlib';
 import lunr from 'lunr';
 import { SCHEMA_VERSION } from '../records/schema.ts';
-import { decodeTerms, encodeTerms, validateCompact, type CompactIndex } from './compact.ts';
+import { checkCompactShape, decodeTerms, encodeTerms, validateCompact, type CompactIndex } from './compact.ts';
 import { FIELDS } from './documents.ts';
-import { INDEX_FORMAT_VERSION } from './engine.ts';
+import type { RecordColumns } from './columns.ts';
+import { INDEX_FORMAT_VERSION, prepareLayout, type PreparedLayout } from './engine.ts';
+import { fileBytes } from './mapped.ts';
 
 export const INDEX_FILE = 'index.bin';
 const LEGACY_INDEX_FILE = 'index.json';
@@ -34,8 +37,11 @@ const FORMAT = 'archivist-index';
 const MAGIC = Buffer.from('ARCHIVIST-INDEX\n', 'latin1');
 const PRELUDE = MAGIC.length + 4;
 
-type SectionName = 'terms' | 'counts' | 'offsets' | 'postings' | 'refRank' | 'dateRank';
-const SECTIONS: readonly SectionName[] = ['terms', 'counts', 'offsets', 'postings', 'refRank', 'dateRank'];
+/** The document layout (engine.ts PreparedLayout), saved so that loading takes views of it instead of computing it. */
+type LayoutName = 'docRec' | 'docPassage' | 'kindCode' | 'dateOrder' | 'recordsByDate' | 'recordDoc';
+type SectionName = 'terms' | 'counts' | 'offsets' | 'postings' | 'refRank' | 'dateRank' | LayoutName;
+const LAYOUT: readonly LayoutName[] = ['docRec', 'docPassage', 'kindCode', 'dateOrder', 'recordsByDate', 'recordDoc'];
+const SECTIONS: readonly SectionName[] = ['terms', 'counts', 'offsets', 'postings', 'refRank', 'dateRank', ...LAYOUT];
 
 export interface SavedIndexHeader {
   format: typeof FORMAT;
@@ -59,7 +65,18 @@ export interface SavedIndexHeader {
 }
 
 export type LoadSavedResult =
-  | { ok: true; compact: CompactIndex; dataHash: string; builtAt: string; unitId: string; bytes: number }
+  | {
+      ok: true;
+      compact: CompactIndex;
+      /** The document layout saved with the index (its refsHash is the index's: checkLayout confirms it fits the records). */
+      layout: PreparedLayout;
+      dataHash: string;
+      builtAt: string;
+      unitId: string;
+      bytes: number;
+      /** True when the structure of the index was checked at load; false when it was left to validateCompactAsync (see LoadOptions). */
+      structureChecked: boolean;
+    }
   | { ok: false; reason: 'missing' | 'corrupt' | 'version' | 'stale'; detail: string };
 
 export type SaveResult = { ok: true; file: string; bytes: number } | { ok: false; error: string };
@@ -76,9 +93,15 @@ const align8 = (n: number): number => Math.ceil(n / 8) * 8;
 const CRC_PIECE = 4 << 20;
 
 /** The body sections as byte views of the index's own memory (no copies). */
-function sectionBytes(c: CompactIndex): Record<SectionName, Uint8Array> {
-  const bytes = (a: Uint32Array | Uint8Array): Uint8Array => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+function sectionBytes(c: CompactIndex, layout: PreparedLayout): Record<SectionName, Uint8Array> {
+  const bytes = (a: Uint32Array | Int32Array | Uint8Array): Uint8Array => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
   return {
+    docRec: bytes(layout.docRec),
+    docPassage: bytes(layout.docPassage),
+    kindCode: bytes(layout.kindCode),
+    dateOrder: bytes(layout.dateOrder),
+    recordsByDate: bytes(layout.recordsByDate),
+    recordDoc: bytes(layout.recordDoc),
     terms: encodeTerms(c.terms),
     counts: bytes(c.counts),
     offsets: bytes(c.offsets),
@@ -91,10 +114,13 @@ function sectionBytes(c: CompactIndex): Record<SectionName, Uint8Array> {
 /** Writes the index atomically: a temporary file in the same folder, then rename over the old one. */
 export async function saveIndex(
   stateDir: string,
-  archive: { compact: CompactIndex; dataHash: string; builtAt: string; unitId?: string },
+  archive: { compact: CompactIndex; dataHash: string; builtAt: string; unitId?: string; layout?: PreparedLayout; columns?: RecordColumns },
 ): Promise<SaveResult> {
   const c = archive.compact;
-  const parts = sectionBytes(c);
+  // The layout the build prepared, or computed here from the columns (small archives, tests).
+  const layout = archive.layout ?? (archive.columns !== undefined ? prepareLayout(archive.columns, c.dateRank) : null);
+  if (layout === null) return { ok: false, error: 'the index cannot be saved without the document layout of its records' };
+  const parts = sectionBytes(c, layout);
   const sections = {} as SavedIndexHeader['sections'];
   const chunks: Uint8Array[] = [];
   let offset = 0;
@@ -186,32 +212,46 @@ function isObject(v: unknown): v is { [k: string]: unknown } {
 
 const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0;
 
+export interface LoadOptions {
+  /**
+   * Leave the walk over every posting and rank (validateCompact: about a
+   * second at a million records) to the caller, who must run
+   * validateCompactAsync and checkLayout before long and rebuild when they
+   * fail (holder.ts does, in the background). The checksum of the whole body
+   * is still checked here, so a damaged file is refused at once; what is left
+   * is a well-checksummed file whose structure is wrong, which only a faulty
+   * writer makes.
+   */
+  deferStructure?: boolean;
+}
+
 /** Reads and checks a saved index; `dataHash` is the hash of data/ as it is now. */
-export async function loadSavedIndex(stateDir: string, dataHash: string): Promise<LoadSavedResult> {
+export async function loadSavedIndex(stateDir: string, dataHash: string, opts: LoadOptions = {}): Promise<LoadSavedResult> {
   const file = indexPath(stateDir);
   // The header first: a stale or other-version file is refused without reading its body.
-  let fh: FileHandle;
+  let fd: number;
   try {
-    fh = await open(file, 'r');
+    fd = openSync(file, 'r');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { ok: false, reason: 'missing', detail: `${file} does not exist` };
     return { ok: false, reason: 'corrupt', detail: `cannot read ${file}: ${errorMessage(err)}` };
   }
   let bytes: Uint8Array;
   try {
-    const size = (await fh.stat()).size;
-    const head = await readAt(fh, 0, Math.min(size, HEAD_BYTES));
+    const size = fstatSync(fd).size;
+    const head = readHead(fd, Math.min(size, HEAD_BYTES));
     const first = splitSaved(head);
     if (!('error' in first)) {
       const early = checkHeader(first.header, file, dataHash);
       if (early !== null) return early;
     }
-    // The whole file in one read into fresh (so 8-aligned) memory: the typed arrays are views of it.
-    bytes = head.byteLength === size ? head : await readAt(fh, 0, size);
+    // The whole file, mapped (mapped.ts) or read into fresh (so 8-aligned) memory: the typed arrays are views of it.
+    bytes = fileBytes(fd, size).bytes;
   } catch (err) {
     return { ok: false, reason: 'corrupt', detail: `cannot read ${file}: ${errorMessage(err)}` };
   } finally {
-    await fh.close();
+    // A mapping outlives the descriptor.
+    closeSync(fd);
   }
   const split = splitSaved(bytes);
   if ('error' in split) return { ok: false, reason: 'corrupt', detail: `${file}: ${split.error}` };
@@ -221,23 +261,33 @@ export async function loadSavedIndex(stateDir: string, dataHash: string): Promis
   if (!isObject(json) || typeof json['dataHash'] !== 'string' || typeof json['builtAt'] !== 'string') {
     return { ok: false, reason: 'corrupt', detail: `${file} lacks dataHash or builtAt` };
   }
-  const compact = compactFromBody(json, split.body);
+  const deferred = opts.deferStructure === true;
+  const compact = compactFromBody(json, split.body, !deferred);
   if (!compact.ok) return { ok: false, reason: 'corrupt', detail: `${file}: ${compact.detail}` };
   const unitId = typeof json['unitId'] === 'string' ? json['unitId'] : '';
-  return { ok: true, compact: compact.compact, dataHash: json['dataHash'], builtAt: json['builtAt'], unitId, bytes: bytes.byteLength };
+  return {
+    ok: true,
+    compact: compact.compact,
+    layout: compact.layout,
+    dataHash: json['dataHash'],
+    builtAt: json['builtAt'],
+    unitId,
+    bytes: bytes.byteLength,
+    structureChecked: !deferred,
+  };
 }
 
 /** Enough for any header (it is a few hundred bytes of JSON). */
 const HEAD_BYTES = 64 * 1024;
 
-/** `length` bytes from `position`, into memory of their own. */
-async function readAt(fh: FileHandle, position: number, length: number): Promise<Uint8Array> {
-  const buf = new Uint8Array(new ArrayBuffer(length));
+/** The first `length` bytes of the file. */
+function readHead(fd: number, length: number): Uint8Array {
+  const buf = new Uint8Array(length);
   let done = 0;
   while (done < length) {
-    const { bytesRead } = await fh.read(buf, done, length - done, position + done);
-    if (bytesRead === 0) break;
-    done += bytesRead;
+    const n = readSync(fd, buf, done, length - done, done);
+    if (n === 0) break;
+    done += n;
   }
   return done === length ? buf : buf.subarray(0, done);
 }
@@ -267,7 +317,11 @@ function checkHeader(json: unknown, file: string, dataHash: string): Extract<Loa
   return null;
 }
 
-function compactFromBody(h: { [k: string]: unknown }, body: Uint8Array): { ok: true; compact: CompactIndex } | { ok: false; detail: string } {
+function compactFromBody(
+  h: { [k: string]: unknown },
+  body: Uint8Array,
+  structure: boolean,
+): { ok: true; compact: CompactIndex; layout: PreparedLayout } | { ok: false; detail: string } {
   const { docCount, termCount, refsHash, bodyBytes, sections } = h;
   if (!isCount(docCount) || !isCount(termCount) || typeof refsHash !== 'string' || !isCount(bodyBytes) || !isObject(sections)) {
     return { ok: false, detail: 'header lacks the index layout' };
@@ -283,14 +337,28 @@ function compactFromBody(h: { [k: string]: unknown }, body: Uint8Array): { ok: t
     views[name] = body.subarray(s['offset'], s['offset'] + s['bytes']);
   }
   const u32 = (v: Uint8Array): Uint32Array | null => (v.byteLength % 4 === 0 ? new Uint32Array(v.buffer, v.byteOffset, v.byteLength / 4) : null);
+  const i32 = (v: Uint8Array): Int32Array | null => (v.byteLength % 4 === 0 ? new Int32Array(v.buffer, v.byteOffset, v.byteLength / 4) : null);
   const counts = u32(views.counts);
   const offsets = u32(views.offsets);
   const refRank = u32(views.refRank);
   const dateRank = u32(views.dateRank);
   const postings = views.postings;
+  const docRec = i32(views.docRec);
+  const docPassage = i32(views.docPassage);
+  const dateOrder = i32(views.dateOrder);
+  const recordsByDate = i32(views.recordsByDate);
+  const recordDoc = i32(views.recordDoc);
   if (counts === null || offsets === null || refRank === null || dateRank === null) {
     return { ok: false, detail: 'a section is not whole 4-byte numbers' };
   }
+  if (docRec === null || docPassage === null || dateOrder === null || recordsByDate === null || recordDoc === null) {
+    return { ok: false, detail: 'a layout section is not whole 4-byte numbers' };
+  }
+  const layout: PreparedLayout = { docRec, docPassage, kindCode: views.kindCode, dateOrder, recordsByDate, recordDoc, refsHash };
+  if (docRec.length !== docCount || docPassage.length !== docCount || layout.kindCode.length !== docCount || dateOrder.length !== docCount) {
+    return { ok: false, detail: 'the document layout does not have one entry per document' };
+  }
+  if (recordsByDate.length !== recordDoc.length || recordDoc.length > docCount) return { ok: false, detail: 'the document layout disagrees on the number of records' };
   let terms: string[];
   try {
     terms = decodeTerms(views.terms, termCount);
@@ -299,7 +367,8 @@ function compactFromBody(h: { [k: string]: unknown }, body: Uint8Array): { ok: t
   }
   if (terms.length !== termCount) return { ok: false, detail: `${terms.length} terms, header says ${termCount}` };
   const compact: CompactIndex = { docCount, terms, counts, offsets, postings, refRank, dateRank, refsHash };
-  const valid = validateCompact(compact);
+  // The shape (lengths, ends of the offsets) always; every posting and rank unless deferred.
+  const valid = structure ? validateCompact(compact) : checkCompactShape(compact);
   if (!valid.ok) return { ok: false, detail: valid.detail };
-  return { ok: true, compact };
+  return { ok: true, compact, layout };
 }

@@ -30,12 +30,13 @@ import type { Problem } from '../records/load.ts';
 import { SCHEMA_VERSION } from '../records/schema.ts';
 import { arrayType, columnsFromParts, columnsToParts, type RecordColumns } from './columns.ts';
 import type { IdTable } from './ids.ts';
+import { fileBytes, mappingAvailable } from './mapped.ts';
 import type { Searchable } from './types.ts';
 
 export const STORE_FILE = 'records.bin';
 const FORMAT = 'archivist-store';
 /** Bump when the layout, the columns or what they are derived from change. */
-export const STORE_FORMAT_VERSION = 2;
+export const STORE_FORMAT_VERSION = 3;
 const MAGIC = Buffer.from('ARCHIVIST-STORE\n', 'latin1');
 const TRAILER_MAGIC = 0x45524f54; // "TORE"
 const TRAILER = 16;
@@ -114,15 +115,30 @@ export class StoreWriter {
   private recordsCrc = 0;
   private buf = Buffer.allocUnsafe(4 << 20);
   private used = 0;
+  /**
+   * 'shared': some records' fingerprints are made elsewhere (the index worker
+   * parses every record too) and given to finish(); add() says which are made here.
+   */
+  private readonly shared: boolean;
+  /** Shared: 1 for each record fingerprinted here. */
+  private here: Uint8Array = new Uint8Array(1024);
 
-  constructor(readonly file: string) {
+  constructor(
+    readonly file: string,
+    opts: { fingerprints?: 'compute' | 'shared' } = {},
+  ) {
+    this.shared = opts.fingerprints === 'shared';
     this.tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
     this.fd = openSync(this.tmp, 'w');
     writeSync(this.fd, MAGIC, 0, MAGIC.length, 0);
   }
 
-  /** Appends a record; `json` is its JSON.stringify when the caller has it already. */
-  add(record: Searchable, json: string = JSON.stringify(record)): void {
+  /**
+   * Appends a record; `json` is its JSON.stringify when the caller has it
+   * already; `fingerprint` false (a shared writer only) leaves its fingerprint
+   * to be given at finish().
+   */
+  add(record: Searchable, json: string = JSON.stringify(record), fingerprint = true): void {
     const len = Buffer.byteLength(json, 'utf8');
     if (this.used + len > this.buf.length) this.flush();
     let bytes: Buffer;
@@ -143,9 +159,17 @@ export class StoreWriter {
       const fps = new Uint8Array(this.n * 2 * 32);
       fps.set(this.fps);
       this.fps = fps;
+      if (this.shared) {
+        const here = new Uint8Array(this.n * 2);
+        here.set(this.here);
+        this.here = here;
+      }
     }
     this.crcs[this.n] = c;
-    createHash('sha256').update(canonicalJson(record)).digest().copy(this.fps, this.n * 32);
+    if (fingerprint || !this.shared) {
+      createHash('sha256').update(canonicalJson(record)).digest().copy(this.fps, this.n * 32);
+      if (this.shared) this.here[this.n] = 1;
+    }
     this.n++;
     this.pos += len;
     this.offsets.push(this.offsets[this.offsets.length - 1]! + len);
@@ -162,9 +186,19 @@ export class StoreWriter {
    * until commit(). Asynchronous, checksumming and writing in pieces with the
    * event loop let in between: the main thread is serving meanwhile.
    */
-  async finish(columns: RecordColumns, meta: { dataHash: string; unitId: string; problems?: readonly Problem[] }): Promise<WrittenStore> {
+  async finish(
+    columns: RecordColumns,
+    meta: { dataHash: string; unitId: string; problems?: readonly Problem[]; fingerprints?: Uint8Array },
+  ): Promise<WrittenStore> {
     this.flush();
     if (columns.count !== this.n) throw new Error(`columns have ${columns.count} records, the store ${this.n}`);
+    if (this.shared) {
+      const given = meta.fingerprints;
+      if (given === undefined || given.byteLength !== this.n * 32) {
+        throw new Error(`fingerprints for ${this.n} records were to be given, got ${given === undefined ? 'none' : `${given.byteLength / 32}`}`);
+      }
+      for (let r = 0; r < this.n; r++) if (this.here[r] === 0) this.fps.set(given.subarray(r * 32, r * 32 + 32), r * 32);
+    }
     const { json, arrays } = columnsToParts(columns);
     const parts: Array<[string, Uint8Array]> = [['columns', Buffer.from(JSON.stringify(json), 'utf8')]];
     for (const [name, a] of Object.entries(arrays)) parts.push([`col.${name}`, new Uint8Array(a.buffer, a.byteOffset, a.byteLength)]);
@@ -328,7 +362,9 @@ export function openStore(stateDir: string, expect: { dataHash: string; unitId: 
     if (h.sectionsStart % 8 !== 0 || h.sectionsStart < MAGIC.length + h.recordsBytes || h.sectionsStart + h.sectionsBytes !== headAt) {
       return fail('corrupt', 'sections are not where the header says');
     }
-    const region = readExactly(fd, h.sectionsBytes, h.sectionsStart);
+    // The whole file mapped (or, without the addon, the sections read): the records themselves are read one by one.
+    const whole = mappingAvailable() ? fileBytes(fd, size) : null;
+    const region = whole !== null && whole.mapped ? whole.bytes.subarray(h.sectionsStart, h.sectionsStart + h.sectionsBytes) : readExactly(fd, h.sectionsBytes, h.sectionsStart);
     if (crc32(region) !== h.sectionsCrc) return fail('corrupt', 'checksum of the columns does not match: the file is damaged');
     const section = (name: string): Uint8Array => {
       const s = h.sections[name];
@@ -446,7 +482,7 @@ export class FileStore implements RecordStore {
   }
 
   /** Reads the whole record area in chunks (yielding between them) and checks its CRC-32. */
-  async verifyRecords(chunkBytes = 8 << 20): Promise<{ ok: true } | { ok: false; detail: string }> {
+  async verifyRecords(chunkBytes = 4 << 20): Promise<{ ok: true } | { ok: false; detail: string }> {
     let crc = 0;
     const total = this.header.recordsBytes;
     const buf = Buffer.allocUnsafe(Math.min(chunkBytes, Math.max(1, total)));

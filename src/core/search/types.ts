@@ -1,5 +1,6 @@
 // Contracts between the query language, the index and the commands. Kept in one
 // small file so each side can be built and tested on its own.
+import type { IdList } from './id-list.ts';
 import type { CountKey, CountResult } from '../counts.ts';
 import type { Incident, Publication, SourceDocument } from '../records/schema.ts';
 import type { CasualtySums } from '../views.ts';
@@ -135,6 +136,21 @@ export interface Selection {
   total: number;
   mode: SearchResult['mode'];
   notes: string[];
+  /**
+   * The same records as a set by record number, when the archive has it at
+   * hand (the engine, for a query without words): then `records` and
+   * `imprecise` are made only when first read, and /count works from the set.
+   */
+  set?: RecordSet;
+}
+
+/** Records as a bitset by record number: record r is bit (r & 31) of word r >>> 5. Read-only. */
+export interface RecordSet {
+  bits: Uint32Array;
+  /** The records that matched the date filters only imprecisely; null when none could. */
+  imprecise: Uint32Array | null;
+  /** The first k records in date order of `within` (a subset of `bits`; all of them when absent). */
+  firstByDate(k: number, within?: Uint32Array): Int32Array;
 }
 
 /** What commands need from the index. Implemented by the search engine. */
@@ -162,7 +178,15 @@ export interface Archive {
   countBy(ordinals: ArrayLike<number>, by: CountKey): CountResult;
   /** sumCasualties (counts.ts) over the incidents numbered `ordinals`, from the columns. */
   sumCasualties(ordinals: ArrayLike<number>): CasualtySums;
+  /** For a Selection with a `set`: the records of these kinds as a set (read-only), and countBy / sumCasualties over a set. */
+  kindSet?(kinds: readonly RecordKindFilter[]): Uint32Array;
+  countSet?(bits: Uint32Array, by: CountKey): CountResult;
+  sumCasualtiesSet?(bits: Uint32Array): CasualtySums;
   stats(): ArchiveStats;
-  /** Distinct values for autocomplete and for spelling-tolerant matching. */
-  vocabulary(): { places: string[]; countries: string[]; outlets: string[]; media: string[]; types: string[]; ids: string[] };
+  /** Distinct values for autocomplete and for spelling-tolerant matching; the record ids as an IdList (id-list.ts: never a million strings). */
+  vocabulary(): { places: string[]; countries: string[]; outlets: string[]; media: string[]; types: string[]; ids: IdList };
+  /** Ids of the incidents and publications citing any of these sources, in date order (no record is read). */
+  citing(sourceIds: readonly string[]): string[];
+  /** Ids of the sources whose URL `accepts` takes, each distinct URL asked once (no record is read). */
+  sourcesWithUrl(accepts: (url: string) => boolean): string[];
 }

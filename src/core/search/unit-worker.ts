@@ -1,15 +1,15 @@
 // The record side of a unit build, in a worker thread of its own (started by
-// unit.ts next to the index worker of rebuild.ts): the main thread sends each
-// record's JSON in batches; this thread writes the record store (store.ts),
-// builds the columns (columns.ts) and, once the index is built, the document
-// layout the archive needs (engine.ts prepareLayout), and sends all of it back
-// as transferred typed arrays. The main thread keeps serving meanwhile: a
-// million records' columns, fingerprints and sections never touch its heap.
-import { parentPort, type MessagePort } from 'node:worker_threads';
+// unit.ts next to the index worker of rebuild.ts): the main thread sends the
+// records' JSON, one string per batch (the same string the index worker is
+// sent); this thread writes the record store (store.ts), builds the columns
+// (columns.ts) and, once the index is built, the document layout the archive
+// needs (engine.ts prepareLayout), and sends all of it back as transferred
+// typed arrays. Each batch is acknowledged once taken in (the main thread
+// keeps only a few unacknowledged). The main thread keeps serving meanwhile:
+// a million records' columns, fingerprints and sections never touch its heap.
+import { parentPort } from 'node:worker_threads';
 import { columnDefs, columnsToParts, ColumnsBuilder } from './columns.ts';
-import { documentsOfRecord, FIELDS } from './documents.ts';
 import { prepareLayout } from './engine.ts';
-import type { BuildBatch } from './rebuild.ts';
 import { FILTER_COLUMNS } from './filter-index.ts';
 import { StoreWriter } from './store.ts';
 import type { Problem } from '../records/load.ts';
@@ -23,9 +23,6 @@ let writer: StoreWriter | undefined;
 let columns: ColumnsBuilder | undefined;
 /** The first failure to write: reported at finish (the build goes on; the unit is then not saved). */
 let writeError: string | undefined;
-/** The index worker's port (rebuild.ts relay): this thread sends it the records' documents. */
-let relayPort: MessagePort | undefined;
-let relayed = false;
 
 function reply(message: UnitWorkerReply, transfer: ArrayBuffer[] = []): void {
   port!.postMessage(message, transfer);
@@ -38,24 +35,14 @@ port.on('message', (m: UnitWorkerRequest) => {
 });
 
 async function handle(m: UnitWorkerRequest): Promise<void> {
-  if (m.type === 'relay') {
-    relayPort = m.port;
-    return;
-  }
-  if (m.type === 'end') {
-    relayPort?.postMessage({ type: 'end' });
-    reply({ type: 'ended' });
-    return;
-  }
   if (m.type === 'begin') {
-    relayed = m.relayed && relayPort !== undefined;
     writer?.abort();
     writeError = m.dirError;
     columns = new ColumnsBuilder(columnDefs(FILTER_COLUMNS));
     writer = undefined;
     if (writeError === undefined) {
       try {
-        writer = new StoreWriter(m.file);
+        writer = new StoreWriter(m.file, { fingerprints: m.shared ? 'shared' : 'compute' });
       } catch (err) {
         writeError = message(err);
       }
@@ -63,29 +50,25 @@ async function handle(m: UnitWorkerRequest): Promise<void> {
     return;
   }
   if (m.type === 'records') {
-    const batch: BuildBatch = { type: 'docs', fieldsPerDoc: FIELDS.length, fields: [], refs: [], recordIds: [], passages: [], days: [] };
-    for (const json of m.json) {
+    const all = m.json;
+    for (let at = 0; at <= all.length; ) {
+      let end = all.indexOf('\n', at);
+      if (end < 0) end = all.length;
+      const json = all.slice(at, end);
+      at = end + 1;
+      if (json.length === 0) continue;
       const record = JSON.parse(json) as Searchable;
-      if (relayed) {
-        documentsOfRecord(record, (fields, meta) => {
-          for (const f of fields) batch.fields.push(f);
-          batch.refs.push(meta.ref);
-          batch.recordIds.push(meta.recordId);
-          batch.passages.push(meta.passage);
-          batch.days.push(meta.day);
-        });
-      }
       columns!.add(record);
       if (writer === undefined) continue;
       try {
-        writer.add(record, json);
+        writer.add(record, json, m.fingerprint);
       } catch (err) {
         writeError = message(err);
         writer.abort();
         writer = undefined;
       }
     }
-    if (batch.refs.length > 0) relayPort!.postMessage(batch);
+    reply({ type: 'ack' });
     return;
   }
   if (m.type === 'finish') {
@@ -97,7 +80,12 @@ async function handle(m: UnitWorkerRequest): Promise<void> {
       return reply({ type: 'finished', ok: false, error: 'the index and the records disagree on the number of documents' });
     }
     cols.adoptIdOrder(m.refRank);
-    const written = await writer.finish(cols, { dataHash: m.dataHash, unitId: m.unitId, problems: m.problems as Problem[] });
+    const written = await writer.finish(cols, {
+      dataHash: m.dataHash,
+      unitId: m.unitId,
+      problems: m.problems as Problem[],
+      ...(m.fingerprints !== undefined ? { fingerprints: m.fingerprints } : {}),
+    });
     const prepared = prepareLayout(cols, m.dateRank);
     if (prepared === null) {
       writer.abort();

@@ -6,33 +6,62 @@
 // reason is reported.
 import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
-import { Worker, type MessagePort } from 'node:worker_threads';
-import { archiveFromUnit, type MatchFilters, type PreparedLayout, type SearchArchive } from './engine.ts';
+import { Worker } from 'node:worker_threads';
+import { archiveFromUnit, checkLayout, prepareLayout, type MatchFilters, type PreparedLayout, type SearchArchive } from './engine.ts';
 import { columnDefs, ColumnsBuilder, columnsFromParts, type RecordColumns } from './columns.ts';
-import type { CompactIndex } from './compact.ts';
+import { validateCompactAsync, type CompactIndex } from './compact.ts';
 import { FILTER_COLUMNS } from './filter-index.ts';
-import { buildCompactIndex, workerSource, type BuildOptions, type RecordFeed } from './rebuild.ts';
-import { loadSavedIndex, saveIndex } from './saved.ts';
+import { buildCompactIndex, DEFAULT_IN_FLIGHT, Window, workerSource, type BuildOptions, type RecordFeed } from './rebuild.ts';
+import { indexPath, loadSavedIndex, saveIndex } from './saved.ts';
 import { openStore, openWrittenStore, storePath, StoreWriter, type WrittenStore } from './store.ts';
 import type { Problem } from '../records/load.ts';
 import type { Searchable } from './types.ts';
 
+export type UnitCheck = { ok: true } | { ok: false; detail: string };
+
 export type LoadUnitResult =
-  | { ok: true; archive: SearchArchive; bytes: { index: number }; problems: Problem[] }
+  | {
+      ok: true;
+      archive: SearchArchive;
+      bytes: { index: number };
+      problems: Problem[];
+      /**
+       * The checks left for after loading (see LoadOptions.deferStructure):
+       * every posting and rank of the index, the saved document layout against
+       * the records, and the CRC-32 of the whole record area. The caller runs
+       * it while serving and rebuilds the unit when it fails (holder.ts);
+       * `stop()` ends it early once the archive is no longer served.
+       */
+      check(stop?: () => boolean): Promise<UnitCheck>;
+    }
   | { ok: false; reason: 'missing' | 'corrupt' | 'version' | 'stale'; detail: string };
 
-/** The archive served from the saved unit in `stateDir`, when it is there, whole and built from data/ as it is now. */
+/**
+ * The archive served from the saved unit in `stateDir`, when it is there,
+ * whole and built from data/ as it is now. Before it is returned, both files'
+ * versions, data hash, unit id and checksums (index body, store sections) are
+ * checked; the walks over every posting and every document are left to
+ * check(), which the caller must run.
+ */
 export async function loadUnit(stateDir: string, dataHash: string, matchFilters: MatchFilters): Promise<LoadUnitResult> {
-  const saved = await loadSavedIndex(stateDir, dataHash);
+  const saved = await loadSavedIndex(stateDir, dataHash, { deferStructure: true });
   if (!saved.ok) return saved;
   const opened = openStore(stateDir, { dataHash, unitId: saved.unitId });
   if (!opened.ok) return opened;
-  const from = archiveFromUnit(opened.columns, opened.store, saved, { matchFilters });
+  const from = archiveFromUnit(opened.columns, opened.store, saved, { matchFilters, prepared: saved.layout });
   if (!from.ok) {
     opened.store.close();
     return from;
   }
-  return { ok: true, archive: from.archive, bytes: { index: saved.bytes }, problems: opened.header.problems ?? [] };
+  const { columns, store } = opened;
+  const check = async (stop?: () => boolean): Promise<UnitCheck> => {
+    const index = await validateCompactAsync(saved.compact, stop !== undefined ? { stop } : {});
+    if (!index.ok) return { ok: false, detail: `${indexPath(stateDir)}: ${index.detail}` };
+    const layout = await checkLayout(columns, saved.compact, saved.layout, stop !== undefined ? { stop } : {});
+    if (!layout.ok) return { ok: false, detail: `${indexPath(stateDir)}: ${layout.detail}` };
+    return store.verifyRecords();
+  };
+  return { ok: true, archive: from.archive, bytes: { index: saved.bytes }, problems: opened.header.problems ?? [], check };
 }
 
 export interface BuildUnitOptions {
@@ -66,42 +95,57 @@ type Typed = Uint8Array | Uint32Array | Int32Array | Float64Array;
 
 /** Messages to the record side's worker (unit-worker.ts). */
 export type UnitWorkerRequest =
-  | { type: 'begin'; file: string; dirError?: string; relayed: boolean }
-  | { type: 'relay'; port: MessagePort }
-  | { type: 'end' }
-  | { type: 'records'; json: string[] }
-  | { type: 'finish'; docCount: number; refRank: Uint32Array; dateRank: Uint32Array; dataHash: string; unitId: string; problems: readonly Problem[] }
+  /** `shared`: the fingerprints are shared with the index worker (RecordFeed.fingerprints); its are given at finish. */
+  | { type: 'begin'; file: string; dirError?: string; shared: boolean }
+  /** Records' JSON, '\n' between them (JSON.stringify never writes a raw newline): one string per batch is one cheap copy. */
+  | { type: 'records'; json: string; fingerprint: boolean }
+  | {
+      type: 'finish';
+      docCount: number;
+      refRank: Uint32Array;
+      dateRank: Uint32Array;
+      fingerprints?: Uint8Array;
+      dataHash: string;
+      unitId: string;
+      problems: readonly Problem[];
+    }
   | { type: 'commit' }
   | { type: 'abort' };
 
 export type UnitWorkerReply =
   | { type: 'ready' }
+  /** A records batch taken in (flow control: see RecordsWorker.backlog). */
+  | { type: 'ack' }
   | { type: 'failed'; error: string }
   | { type: 'finished'; ok: true; parts: { json: unknown; arrays: Record<string, Typed> }; written: WrittenStore; prepared: PreparedLayout; tmp: string }
   | { type: 'finished'; ok: false; error: string }
   | { type: 'committed'; ok: boolean; error?: string }
-  | { type: 'ended' }
   | { type: 'aborted' };
 
 const RECORDS_WORKER_URL = new URL('./unit-worker.ts', import.meta.url);
-/** Records per message to the record side's worker. */
-const RECORDS_BATCH = 256;
+/** Records per message to the record side's worker when they come one at a time (the index built in this thread). */
+const RECORDS_BATCH = 512;
 
 /** The record side's worker, asked one thing at a time. */
 class RecordsWorker {
   private readonly worker: Worker;
   private waiting: { type: UnitWorkerReply['type']; resolve: (m: UnitWorkerReply) => void; reject: (e: Error) => void } | undefined;
   private dead: Error | undefined;
+  /** Batches of records sent and not yet acknowledged. */
+  readonly window: Window;
 
-  private constructor(url: URL) {
+  private constructor(url: URL, inFlight: number) {
+    this.window = new Window(inFlight);
     this.worker = new Worker(workerSource(url), { eval: true });
     const die = (err: Error): void => {
       this.dead ??= err;
+      this.window.release();
       const w = this.waiting;
       this.waiting = undefined;
       w?.reject(err);
     };
     this.worker.on('message', (m: UnitWorkerReply) => {
+      if (m.type === 'ack') return this.window.ack();
       if (m.type === 'failed') return die(new Error(`record store worker failed: ${m.error}`));
       const w = this.waiting;
       if (w !== undefined && w.type === m.type) {
@@ -113,8 +157,8 @@ class RecordsWorker {
     this.worker.on('exit', (code) => die(new Error(`record store worker exited (code ${code})`)));
   }
 
-  static async start(url: URL): Promise<RecordsWorker> {
-    const w = new RecordsWorker(url);
+  static async start(url: URL, inFlight: number): Promise<RecordsWorker> {
+    const w = new RecordsWorker(url, inFlight);
     await w.next('ready');
     return w;
   }
@@ -123,8 +167,20 @@ class RecordsWorker {
     return this.dead;
   }
 
-  post(m: UnitWorkerRequest, transfer: MessagePort[] = []): void {
+  post(m: UnitWorkerRequest, transfer: ArrayBuffer[] = []): void {
     if (this.dead === undefined) this.worker.postMessage(m, transfer);
+  }
+
+  /** Sends a batch of records, counted in the window; `fingerprint`: the worker fingerprints them. */
+  postRecords(json: string, fingerprint: boolean): void {
+    if (this.dead !== undefined) return;
+    this.window.send();
+    this.worker.postMessage({ type: 'records', json, fingerprint } satisfies UnitWorkerRequest);
+  }
+
+  /** Undefined when there is room for another batch, else resolved when there is (or the worker died). */
+  backlog(): Promise<void> | undefined {
+    return this.dead === undefined ? this.window.room() : undefined;
   }
 
   next<T extends UnitWorkerReply['type']>(type: T): Promise<Extract<UnitWorkerReply, { type: T }>> {
@@ -134,9 +190,9 @@ class RecordsWorker {
     });
   }
 
-  async ask<T extends UnitWorkerReply['type']>(m: UnitWorkerRequest, type: T): Promise<Extract<UnitWorkerReply, { type: T }>> {
+  async ask<T extends UnitWorkerReply['type']>(m: UnitWorkerRequest, type: T, transfer: ArrayBuffer[] = []): Promise<Extract<UnitWorkerReply, { type: T }>> {
     const reply = this.next(type);
-    this.post(m);
+    this.post(m, transfer);
     return reply;
   }
 
@@ -147,12 +203,18 @@ class RecordsWorker {
 
 /** The record side in this thread: the columns and the store writer, fed record by record. */
 interface RecordSide {
-  begin(relayed: boolean): void;
-  /** Present when the side can send the index worker its documents itself (see RecordFeed.relay). */
-  relay?: RecordFeed['relay'];
+  /** True when the side shares the fingerprints with the index worker (RecordFeed.fingerprints). */
+  readonly sharesFingerprints: boolean;
+  begin(shared: boolean): void;
   add(record: Searchable): void;
+  /** A batch of records as JSON lines (RecordFeed.onBatch), when the side takes them so; `fingerprint`: made here. */
+  addBatch?(json: string, fingerprint: boolean): void;
+  /** Batches sent and not yet acknowledged. */
+  pending?(): number;
+  /** Sends what is pending; undefined when the side can take more, else resolved once it can (RecordFeed.backlog). */
+  backlog?(): Promise<void> | undefined;
   /** Columns, written store and layout, or the reason the unit cannot be written. */
-  finish(compact: CompactIndex, meta: { dataHash: string; unitId: string; problems: readonly Problem[] }): Promise<
+  finish(compact: CompactIndex, meta: { dataHash: string; unitId: string; problems: readonly Problem[]; fingerprints?: Uint8Array }): Promise<
     { ok: true; columns: RecordColumns; written: WrittenStore; prepared?: PreparedLayout } | { ok: false; error: string }
   >;
   commit(): Promise<void>;
@@ -165,6 +227,8 @@ function localSide(file: string, dirError: string | undefined): RecordSide {
   let columns: ColumnsBuilder | undefined;
   let writeError: string | undefined;
   return {
+    // In this thread: records come one at a time, so it fingerprints them itself.
+    sharesFingerprints: false,
     begin() {
       writer?.abort();
       writeError = undefined;
@@ -214,33 +278,50 @@ function workerSide(remote: RecordsWorker, file: string, dirError: string | unde
   let pending: string[] = [];
   const flush = (): void => {
     if (pending.length === 0) return;
-    remote.post({ type: 'records', json: pending });
+    remote.postRecords(pending.join('\n'), true);
     pending = [];
   };
   return {
-    begin(relayed) {
+    sharesFingerprints: true,
+    begin(shared) {
       pending = [];
-      remote.post({ type: 'begin', file, relayed, ...(dirError !== undefined ? { dirError } : {}) });
-    },
-    relay: {
-      connect(port) {
-        remote.post({ type: 'relay', port }, [port]);
-      },
-      async end() {
-        flush();
-        await remote.ask({ type: 'end' }, 'ended');
-      },
+      remote.post({ type: 'begin', file, shared, ...(dirError !== undefined ? { dirError } : {}) });
     },
     add(record) {
       pending.push(JSON.stringify(record));
       if (pending.length >= RECORDS_BATCH) flush();
     },
+    addBatch(json, fingerprint) {
+      flush();
+      remote.postRecords(json, fingerprint);
+    },
+    pending: () => remote.window.pending,
+    backlog() {
+      flush();
+      return remote.backlog();
+    },
     async finish(compact, meta) {
       flush();
       try {
+        // Transferred, not cloned: cloning 55 MB of typed arrays at 1M records blocked this thread for seconds
+        // (measured); the ranks are copied first with one memcpy each, as this thread keeps serving from its own.
+        const refRank = compact.refRank.slice();
+        const dateRank = compact.dateRank.slice();
+        const transfer: ArrayBuffer[] = [refRank.buffer, dateRank.buffer];
+        if (meta.fingerprints !== undefined) transfer.push(meta.fingerprints.buffer as ArrayBuffer);
         const m = await remote.ask(
-          { type: 'finish', docCount: compact.docCount, refRank: compact.refRank, dateRank: compact.dateRank, dataHash: meta.dataHash, unitId: meta.unitId, problems: meta.problems },
+          {
+            type: 'finish',
+            docCount: compact.docCount,
+            refRank,
+            dateRank,
+            ...(meta.fingerprints !== undefined ? { fingerprints: meta.fingerprints } : {}),
+            dataHash: meta.dataHash,
+            unitId: meta.unitId,
+            problems: meta.problems,
+          },
           'finished',
+          transfer,
         );
         if (!m.ok) return { ok: false, error: m.error };
         // Built by the worker from the records just sent: their checks were made there.
@@ -271,8 +352,9 @@ function workerSide(remote: RecordsWorker, file: string, dirError: string | unde
  * unit is on disk and loadUnit serves it; on failure to write, `compact` is
  * still the index of the records (the caller can serve them from memory).
  * When the index is built in a worker, the store and columns are built in a
- * second one (unit-worker.ts): this thread only turns records into JSON and
- * field texts between its other work.
+ * second one (unit-worker.ts): this thread only turns records into JSON, one
+ * string per batch sent to both workers, between its other work, and keeps
+ * at most BuildOptions.inFlight batches unacknowledged by either.
  */
 export async function buildUnit(records: () => Iterable<Searchable>, opts: BuildUnitOptions & { documents?: number }): Promise<BuildUnitResult> {
   // A state folder that cannot be made (a file in the way, permissions) only means nothing is saved: the build goes on.
@@ -288,7 +370,7 @@ export async function buildUnit(records: () => Iterable<Searchable>, opts: Build
   let recordsThread: 'worker' | 'main' = 'main';
   // The record worker starts while the index worker does (the feed's prepare() waits for it).
   const starting = offMain
-    ? RecordsWorker.start(opts.recordsWorkerUrl ?? RECORDS_WORKER_URL).then(
+    ? RecordsWorker.start(opts.recordsWorkerUrl ?? RECORDS_WORKER_URL, build.inFlight ?? DEFAULT_IN_FLIGHT).then(
         (w) => {
           recordsThread = 'worker';
           return workerSide(w, file, dirError);
@@ -307,22 +389,24 @@ export async function buildUnit(records: () => Iterable<Searchable>, opts: Build
     if (side === undefined) throw new Error('the record side was used before it was ready');
     return side;
   };
-  // Relayed documents only when the record worker is up; the feed asks through these.
-  const relay: RecordFeed['relay'] = {
-    connect: (port) => sideNow().relay!.connect(port),
-    end: () => sideNow().relay!.end(),
-  };
   try {
     const feed: RecordFeed = {
       records,
       ...(opts.documents !== undefined ? { documents: opts.documents } : {}),
       async prepare() {
         side ??= await starting;
-        if (side.relay === undefined) delete feed.relay;
+        feed.fingerprints = side.sharesFingerprints;
       },
-      begin: (relayed) => sideNow().begin(relayed),
+      pending: () => sideNow().pending?.() ?? 0,
+      begin: (shared) => sideNow().begin(shared),
       onRecord: (record) => sideNow().add(record),
-      relay,
+      // In a worker build: the record worker is sent the very string the index worker is sent.
+      onBatch: (json, batch, fingerprintedThere) => {
+        const s = sideNow();
+        if (s.addBatch !== undefined) s.addBatch(json, !fingerprintedThere);
+        else for (const r of batch) s.add(r);
+      },
+      backlog: () => sideNow().backlog?.(),
     };
     const built = await buildCompactIndex(feed, build);
     const ready = (side ??= await starting);
@@ -331,27 +415,34 @@ export async function buildUnit(records: () => Iterable<Searchable>, opts: Build
       await ready.abort();
       return { ok: false, compact: built.compact, ms: built.ms, thread: built.thread, error };
     };
-    const finished = await ready.finish(built.compact, { dataHash: opts.dataHash, unitId, problems: opts.problems ?? [] });
+    build.onPhase?.('store');
+    const finished = await ready.finish(built.compact, {
+      dataHash: opts.dataHash,
+      unitId,
+      problems: opts.problems ?? [],
+      ...(built.fingerprints !== undefined ? { fingerprints: built.fingerprints } : {}),
+    });
     if (!finished.ok) return await fail(finished.error);
     const { columns: cols, written, prepared } = finished;
     try {
+      build.onPhase?.('commit');
       await ready.commit();
     } catch (err) {
       return await fail(err instanceof Error ? err.message : String(err));
     }
     // The store first, the index second: a crash between the two leaves files whose unit ids differ, which is rebuilt.
-    const saved = await saveIndex(opts.stateDir, { compact: built.compact, dataHash: opts.dataHash, builtAt, unitId });
+    // With the document layout, so that loading takes views of it (computed here when the records were not built in the worker).
+    build.onPhase?.('save');
+    const layout = prepared ?? prepareLayout(cols, built.compact.dateRank);
+    if (layout === null) return await fail('the index date order does not fit the records');
+    const saved = await saveIndex(opts.stateDir, { compact: built.compact, dataHash: opts.dataHash, builtAt, unitId, layout });
     if (!saved.ok) return await fail(saved.error);
     const done = { ok: true as const, compact: built.compact, ms: built.ms, thread: built.thread, recordsThread, unitId, builtAt, indexBytes: saved.bytes };
     if (opts.matchFilters === undefined) return done;
     // Served from what was just written, without reading the unit back (the next start reads and checks it).
+    build.onPhase?.('archive');
     const store = openWrittenStore(file, cols.ids, written);
-    const from = archiveFromUnit(
-      cols,
-      store,
-      { compact: built.compact, dataHash: opts.dataHash, builtAt, unitId },
-      { matchFilters: opts.matchFilters, ...(prepared !== undefined ? { prepared } : {}) },
-    );
+    const from = archiveFromUnit(cols, store, { compact: built.compact, dataHash: opts.dataHash, builtAt, unitId }, { matchFilters: opts.matchFilters, prepared: layout });
     if (!from.ok) {
       store.close();
       return { ok: false, compact: built.compact, ms: built.ms, thread: built.thread, error: from.detail };
