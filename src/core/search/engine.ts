@@ -22,7 +22,7 @@ import { FIELDS, forEachDocument, incidentDoc, passageRef, publicationDoc, sourc
 import { expandToken, type Expansion } from './expand.ts';
 import { DenseCache, type DenseTerm, type DenseWeights } from './dense.ts';
 import { tableIdList } from './id-list.ts';
-import { bandCeiling, decodeInto, TopK, wordPostings } from './postings.ts';
+import { bandCeiling, decodeInto, Matches, TopK, wordPostings } from './postings.ts';
 import { popcount, popcount32 } from './bits.ts';
 import { FILTER_COLUMNS, FilterIndex, IMPRECISE, IN, kindSetOf, OUT, type FilterBits } from './filter-index.ts';
 import { CITES_COLUMN, columnDefs, ColumnsBuilder, KIND_CODE, SOURCE_URL_COLUMN, type RecordColumns } from './columns.ts';
@@ -1181,9 +1181,9 @@ class LunrArchive implements SearchArchive {
     if (!q.byDate && q.limit !== Infinity && q.offset + q.limit <= TOP_K_MAX) {
       const top = new TopK(q.offset + q.limit, this.compact.refRank);
       for (let j = 0; j < n; j++) top.offer(cand[j]!, sum[j]!);
-      return this.pageOf(top, [], [], n, q);
+      return this.pageOf({ top, kept: [], keptScore: [], total: n }, q);
     }
-    return this.pageOf(null, cand.subarray(0, n), sum.subarray(0, n), n, q);
+    return this.pageOf({ top: null, kept: cand.subarray(0, n), keptScore: sum.subarray(0, n), total: n }, q);
   }
 
   /**
@@ -1239,10 +1239,7 @@ class LunrArchive implements SearchArchive {
       const docs = ranked.docs.subarray(from);
       return { docs, scores: ranked.scores.subarray(from).map((v) => Math.round(v * 1000) / 1000), imprecise: new Uint8Array(docs.length), total, mode: 'all' };
     }
-    const top = byScore ? new TopK(q.offset + q.limit, this.compact.refRank) : null;
-    const kept: number[] = [];
-    const keptScore: number[] = [];
-    let total = 0;
+    const found = new Matches(byScore ? new TopK(q.offset + q.limit, this.compact.refRank) : null);
     for (let k = 0; k < slots; k++) {
       let x = all[k]!;
       while (x !== 0) {
@@ -1250,21 +1247,11 @@ class LunrArchive implements SearchArchive {
         x ^= low;
         const d = (k << 5) + 31 - Math.clz32(low);
         if (verdictOf(d) === OUT) continue;
-        total++;
-        if (q.byDate) {
-          kept.push(d);
-          continue;
-        }
-        const sum = scoreOf(d);
-        if (top !== null) top.offer(d, sum);
-        else {
-          kept.push(d);
-          keptScore.push(sum);
-        }
+        // In date order nothing is scored.
+        found.add(d, q.byDate ? 0 : scoreOf(d));
       }
     }
-    if (total === 0) return null;
-    return this.pageOf(top, kept, keptScore, total, q);
+    return found.total === 0 ? null : this.pageOf(found, q);
   }
 
   /**
@@ -1291,12 +1278,8 @@ class LunrArchive implements SearchArchive {
     const scoreOf = denseScorer(words.map((w) => w.map((x) => ({ term: dense.get(x.t)!, factor: x.weight }))));
     const { recordDoc, kindCode, count: docCount } = this.layout;
     const records = this.columns.count;
-    const verdictOf = q.verdictOf;
     const byScore = !q.byDate && q.limit !== Infinity && q.offset + q.limit <= TOP_K_MAX;
-    const top = byScore ? new TopK(q.offset + q.limit, this.compact.refRank) : null;
-    const kept: number[] = [];
-    const keptScore: number[] = [];
-    let total = 0;
+    const found = new Matches(byScore ? new TopK(q.offset + q.limit, this.compact.refRank) : null);
     for (let k = 0; k < pass.length; k++) {
       let x = pass[k]!;
       while (x !== 0) {
@@ -1307,18 +1290,11 @@ class LunrArchive implements SearchArchive {
         for (let d = recordDoc[r]!; d < end; d++) {
           if ((kindCode[d]! & q.kindMask) === 0) continue;
           const sum = scoreOf(d);
-          if (sum < 0) continue;
-          total++;
-          if (top !== null) top.offer(d, sum);
-          else {
-            kept.push(d);
-            keptScore.push(sum);
-          }
+          if (sum >= 0) found.add(d, sum);
         }
       }
     }
-    if (total === 0) return null;
-    return this.pageOf(top, kept, keptScore, total, q);
+    return found.total === 0 ? null : this.pageOf(found, q);
   }
 
   /**
@@ -1327,12 +1303,10 @@ class LunrArchive implements SearchArchive {
    * for a heap), with rounded scores and imprecision marks.
    */
   private pageOf(
-    top: TopK | null,
-    kept: ArrayLike<number>,
-    keptScore: ArrayLike<number>,
-    total: number,
+    found: { top: TopK | null; kept: ArrayLike<number>; keptScore: ArrayLike<number>; total: number },
     q: { limit: number; offset: number; byDate: boolean; verdictOf: (d: number) => number },
   ): Omit<Run, 'notes'> {
+    const { top, kept, keptScore, total } = found;
     let docs: Int32Array;
     let scores: Float64Array;
     if (top !== null) {

@@ -195,3 +195,25 @@ export class TopK {
 export function bandCeiling(k: number, maxBound: number, bands: number): number {
   return (k / bands) * maxBound * (1 + 1e-9);
 }
+
+/**
+ * The matches of a query as they are found: offered to a bounded heap when a
+ * page by relevance is wanted, else kept with their scores (date order, or a
+ * page too deep for a heap), and counted.
+ */
+export class Matches {
+  readonly kept: number[] = [];
+  readonly keptScore: number[] = [];
+  total = 0;
+
+  constructor(readonly top: TopK | null) {}
+
+  add(d: number, score: number): void {
+    this.total++;
+    if (this.top !== null) this.top.offer(d, score);
+    else {
+      this.kept.push(d);
+      this.keptScore.push(score);
+    }
+  }
+}
