@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { matchFilters } from '../../src/core/query/filter.ts';
 import { parseQuery } from '../../src/core/query/parse.ts';
-import { columnsToParts, packColumnValues, unpackColumnValues } from '../../src/core/search/columns.ts';
+import { columnsToParts } from '../../src/core/search/columns.ts';
 import { storePath } from '../../src/core/search/store.ts';
 import { syntheticRecords } from '../../src/core/search/synthetic.ts';
 import { buildUnit, loadUnit } from '../../src/core/search/unit.ts';
@@ -103,26 +103,5 @@ describe('the record side in its own worker', () => {
     expect(built.recordsThread).toBe('worker');
     expect(answers(built.archive)).toEqual(answers(main.archive));
     built.archive.store.close();
-  });
-});
-
-describe('column values sent as one string', () => {
-  it('come back as they were, in every column, whatever they hold', () => {
-    const json = {
-      columns: [
-        { name: 'a', values: ['', 'x', 'https://example.org/a?b=1#c', 'кабул', '😀 emoji', '\u0000nul', 'tab\tand\nnewline'], multi: false },
-        { name: 'empty', values: [] as string[], multi: true },
-        { name: 'b', values: ['src-1', 'src-2'], multi: true },
-      ],
-    };
-    const expected = JSON.parse(JSON.stringify(json)) as typeof json;
-    const packed = packColumnValues(json);
-    expect(json.columns.every((c) => c.values.length === 0)).toBe(true);
-    expect(packed.counts).toEqual([7, 0, 2]);
-    unpackColumnValues(json, packed);
-    expect(json).toEqual(expected);
-    // A pack that does not fit the columns is refused, not half-applied silently.
-    const again = packColumnValues(json);
-    expect(() => unpackColumnValues({ columns: [{ name: 'a', values: [], multi: false }] }, again)).toThrow(/do not fit/);
   });
 });

@@ -384,60 +384,6 @@ export class ColumnsBuilder {
 type Typed = Uint8Array | Uint32Array | Int32Array | Float64Array;
 
 /** The columns as one JSON part (ids, value tables, meta) and named typed arrays. */
-/** The value lists of columnsToParts' JSON as one string and each value's length: what a worker sends instead of the lists. */
-export interface PackedValues {
-  joined: string;
-  /** Each value's length, all columns in order. */
-  lengths: Uint32Array;
-  /** How many values each column has. */
-  counts: number[];
-}
-
-/**
- * Takes the value lists out of columnsToParts' JSON (leaving them empty) as
- * one string. Structured-cloning hundreds of thousands of small strings (the
- * sources' URLs, the cited source ids) into the main thread blocked it for
- * about 300 ms at a million records; one string and a typed array of lengths
- * cost almost nothing to send.
- */
-export function packColumnValues(json: unknown): PackedValues {
-  const cols = (json as { columns: Array<{ values: string[] }> }).columns;
-  let count = 0;
-  for (const col of cols) count += col.values.length;
-  const lengths = new Uint32Array(count);
-  const parts: string[] = [];
-  const counts: number[] = [];
-  let k = 0;
-  for (const col of cols) {
-    counts.push(col.values.length);
-    for (const v of col.values) {
-      lengths[k++] = v.length;
-      parts.push(v);
-    }
-    col.values = [];
-  }
-  return { joined: parts.join(''), lengths, counts };
-}
-
-/** Puts back the value lists packColumnValues took out, in the same order. */
-export function unpackColumnValues(json: unknown, packed: PackedValues): void {
-  const cols = (json as { columns: Array<{ values: string[] }> }).columns;
-  const counts = packed.counts;
-  if (cols.length !== counts.length) throw new Error('packed column values do not fit the columns');
-  let at = 0;
-  let k = 0;
-  cols.forEach((col, i) => {
-    const values = new Array<string>(counts[i]!);
-    for (let j = 0; j < values.length; j++) {
-      const len = packed.lengths[k++]!;
-      values[j] = packed.joined.slice(at, at + len);
-      at += len;
-    }
-    col.values = values;
-  });
-  if (k !== packed.lengths.length || at !== packed.joined.length) throw new Error('packed column values do not fit the columns');
-}
-
 export function columnsToParts(c: RecordColumns): { json: unknown; arrays: Record<string, Typed> } {
   const arrays: Record<string, Typed> = {
     kind: c.kind,

@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { Worker } from 'node:worker_threads';
 import { archiveFromUnit, checkLayout, prepareLayout, type MatchFilters, type PreparedLayout, type SearchArchive } from './engine.ts';
-import { columnDefs, ColumnsBuilder, columnsFromParts, unpackColumnValues, type PackedValues, type RecordColumns } from './columns.ts';
+import { columnDefs, ColumnsBuilder, columnsFromParts, type RecordColumns } from './columns.ts';
 import { validateCompactAsync, type CompactIndex } from './compact.ts';
 import { FILTER_COLUMNS } from './filter-index.ts';
 import { buildCompactIndex, DEFAULT_IN_FLIGHT, Window, workerSource, type BuildOptions, type RecordFeed } from './rebuild.ts';
@@ -117,7 +117,7 @@ export type UnitWorkerReply =
   /** A records batch taken in (flow control: see RecordsWorker.backlog). */
   | { type: 'ack' }
   | { type: 'failed'; error: string }
-  | { type: 'finished'; ok: true; parts: { json: unknown; arrays: Record<string, Typed> }; values: PackedValues; written: WrittenStore; prepared: PreparedLayout; tmp: string }
+  | { type: 'finished'; ok: true; parts: { json: unknown; arrays: Record<string, Typed> }; written: WrittenStore; prepared: PreparedLayout; tmp: string }
   | { type: 'finished'; ok: false; error: string }
   | { type: 'committed'; ok: boolean; error?: string }
   | { type: 'aborted' };
@@ -325,7 +325,6 @@ function workerSide(remote: RecordsWorker, file: string, dirError: string | unde
         );
         if (!m.ok) return { ok: false, error: m.error };
         // Built by the worker from the records just sent: their checks were made there.
-        unpackColumnValues(m.parts.json, m.values);
         const columns = columnsFromParts(m.parts.json, m.parts.arrays, { trusted: true });
         return { ok: true, columns, written: m.written, prepared: m.prepared };
       } catch (err) {
