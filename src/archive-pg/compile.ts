@@ -25,6 +25,7 @@ import { filterIntervals } from '../core/query/filter.ts';
 import { dayNumber, KIND_CODE } from '../core/search/columns.ts';
 import { EXPANSION } from '../core/search/expand.ts';
 import { FILTER_COLUMNS } from '../core/search/filter-index.ts';
+import { hasFilters, wholeOr } from '../core/search/engine.ts';
 import type { Filters, ParsedQuery, RecordKindFilter, SearchOptions } from '../core/search/types.ts';
 import type { ExpandedQuery, ExpandedWord } from './expand.ts';
 import { quoteLexeme } from './rows.ts';
@@ -76,16 +77,6 @@ export class Params {
   }
 }
 
-/** The engine's hasFilters: any filter besides kind given. */
-export function hasFilters(filters: Filters): boolean {
-  for (const [key, value] of Object.entries(filters)) {
-    if (key === 'kind' || value === undefined) continue;
-    if (Array.isArray(value) && value.length === 0) continue;
-    return true;
-  }
-  return false;
-}
-
 /** The record-level conditions of the filters (on alias r), and the expression saying a passing record matched only imprecisely. */
 export function compileFilters(filters: Filters, values: ValueSource, p: Params): { where: string[]; imprecise: () => string } {
   const where: string[] = [];
@@ -123,11 +114,6 @@ export function compileFilters(filters: Filters, values: ValueSource, p: Params)
 function wordQuery(w: ExpandedWord): string | null {
   const all = [...w.exact, ...w.prefix, ...w.fuzzy];
   return all.length === 0 ? null : all.map(quoteLexeme).join(' | ');
-}
-
-/** A non-negative whole number, or the default for anything else (NaN, negative, missing). */
-function wholeOr(v: number | undefined, fallback: number): number {
-  return v !== undefined && Number.isFinite(v) && v >= 0 ? Math.floor(v) : fallback;
 }
 
 export function compileSearch(query: ParsedQuery, options: SearchOptions, expanded: ExpandedQuery, values: ValueSource): SearchPlan {
