@@ -7,14 +7,13 @@ import { BroadcastChannel, parentPort } from 'node:worker_threads';
 const progress = new BroadcastChannel('archivist-slow-build-worker');
 const DELAY_MS = Number(process.env['SLOW_BUILD_WORKER_MS'] ?? 4);
 
-function slow(m: { type: string; json?: string }): void {
+function slow(m: { type: string; count?: number }): void {
   if (m.type !== 'records') return;
   const until = Date.now() + DELAY_MS;
   while (Date.now() < until) {
     // Busy: this thread is the bottleneck on purpose.
   }
-  // One record a line.
-  progress.postMessage({ records: m.json!.split('\n').length });
+  progress.postMessage({ records: m.count! });
 }
 
 // Registered before build-worker.ts registers its own listener, so this runs first for every message.

@@ -107,6 +107,35 @@ describe('records and fingerprints from a build in the workers', () => {
     loaded.archive.store.close();
   }, 60_000);
 
+  it('come through the shared batches whole: text in any script, and a record bigger than a batch slot', async () => {
+    // A source whose passages are 3 MB of UTF-8 (more than a slot holds: it ends the batch before it and goes alone
+    // in a slot grown for it), and titles in Arabic script and astral-plane characters among the records before it.
+    const big = structuredClone(seed.sources[0]!);
+    big.id = `${big.id}-big`;
+    const line = 'د ننګرهار ولایت کې چاودنه — explosion in Nangarhar 😀 zarghunbigsource ';
+    big.passages = Array.from({ length: 40 }, (_, i) => ({ ...big.passages[0]!, text: `${i} ${line.repeat(1000)}` }));
+    const data: ArchiveData = {
+      incidents: seed.incidents.map((r, i) => (i % 3 === 0 ? { ...r, title: `${r.title} — بريد 😀 ${i}` } : r)),
+      publications: seed.publications,
+      sources: [...seed.sources, big],
+    };
+    expect(Buffer.byteLength(JSON.stringify(big))).toBeGreaterThan(3 << 20);
+    const stateDir = join(root, 'state');
+    const built = await buildUnit(() => recordsInOrder(data), { stateDir, dataHash: 'h', build: { thread: 'worker', batchRecords: 7 } });
+    if (!built.ok) throw new Error(built.error);
+    expect([built.thread, built.recordsThread]).toEqual(['worker', 'worker']);
+    const loaded = await loadUnit(stateDir, 'h', matchFilters);
+    if (!loaded.ok) throw new Error(`${loaded.reason}: ${loaded.detail}`);
+    recordsInOrder(data).forEach((r, i) => {
+      expect(loaded.archive.record(i)).toEqual(r);
+      expect(loaded.archive.fingerprint(i)).toBe(fingerprint(r));
+    });
+    // The index worker read the same bytes: the big source's words are found in it.
+    const hits = loaded.archive.search(q(['zarghunbigsource'])).hits.map((h) => h.record.id);
+    expect(hits).toContain(big.id);
+    loaded.archive.store.close();
+  }, 60_000);
+
   it('a writer sharing the fingerprints takes the ones it did not make from those given, and refuses to finish without them', async () => {
     const records = recordsInOrder(seed);
     const make = () => {

@@ -1,5 +1,6 @@
 // The index build, in a worker thread (started by rebuild.ts). The main thread
-// streams the records as JSON, one string per batch; this thread parses them,
+// streams the records as JSON, a batch at a time in shared memory
+// (shared-batches.ts); this thread parses them,
 // makes their documents (documents.ts), tokenises, weighs and compiles them
 // (build.ts), fingerprints the batches it is asked to (for the record store:
 // the main thread shares that work out between this worker and the record
@@ -12,7 +13,8 @@ import { canonicalJson } from '../digest/fingerprint.ts';
 import { CompactBuilder } from './build.ts';
 import { encodeTerms } from './compact.ts';
 import { documentsOfRecord } from './documents.ts';
-import type { IndexWorkerMessage, RecordsBatch, WorkerReply } from './rebuild.ts';
+import type { IndexWorkerMessage, WorkerReply } from './rebuild.ts';
+import { forEachRecord, type RecordsBatch } from './shared-batches.ts';
 import type { Searchable } from './types.ts';
 
 const port = parentPort;
@@ -30,12 +32,8 @@ let fps: Uint8Array | undefined;
 let recordCount = 0;
 
 function addBatch(m: RecordsBatch): void {
-  const all = m.json;
-  for (let at = 0; at < all.length; ) {
-    let end = all.indexOf('\n', at);
-    if (end < 0) end = all.length;
-    const record = JSON.parse(all.slice(at, end)) as Searchable;
-    at = end + 1;
+  forEachRecord(m, (json) => {
+    const record = JSON.parse(json) as Searchable;
     documentsOfRecord(record, (fields, meta) => builder.add(fields, meta));
     if (fps !== undefined) {
       if ((recordCount + 1) * 32 > fps.length) {
@@ -46,7 +44,7 @@ function addBatch(m: RecordsBatch): void {
       if (m.fingerprint === true) createHash('sha256').update(canonicalJson(record)).digest().copy(fps, recordCount * 32);
     }
     recordCount++;
-  }
+  });
 }
 
 function finish(): void {

@@ -1,7 +1,8 @@
 // Building the compact index without stalling the bot: the work runs in a
 // worker thread (build-worker.ts) while the main thread keeps answering from
-// the archive it serves. The main thread only turns records into JSON, one
-// string per small batch with a yield to the event loop between them (the
+// the archive it serves. The main thread only turns records into JSON, written
+// a small batch at a time into shared memory the workers read in place
+// (shared-batches.ts), with a yield to the event loop between batches (the
 // worker parses them and makes the documents' field texts), keeps at most a
 // few batches unacknowledged (flow control), and receives the finished typed
 // arrays as transferred buffers. If the worker cannot start
@@ -18,20 +19,10 @@ import { CompactBuilder, type DocMeta } from './build.ts';
 import { decodeTerms, type CompactIndex } from './compact.ts';
 import { documentsOfRecord } from './documents.ts';
 import { recordsInOrder, type ArchiveData } from './engine.ts';
+import { BatchSlots, Readers, type RecordsBatch, type Slot } from './shared-batches.ts';
 import type { Searchable } from './types.ts';
 
-/**
- * A batch of records sent to the index worker: their JSON, '\n' between them
- * (JSON.stringify never writes a raw newline). One string is one cheap copy
- * where an array of field texts was millions of small strings to clone, and
- * the same string goes to the unit's record worker (RecordFeed.onBatch).
- */
-export interface RecordsBatch {
-  type: 'records';
-  json: string;
-  /** The index worker fingerprints these records (a build asked for fingerprints: see RecordFeed.fingerprints). */
-  fingerprint?: boolean;
-}
+export type { RecordsBatch } from './shared-batches.ts';
 
 export type WorkerReply =
   | { type: 'ready' }
@@ -121,8 +112,14 @@ export interface RecordFeed {
   /** `shared`: this pass's fingerprints are shared out as above (a worker build that was asked for them). */
   begin?(shared: boolean): void;
   onRecord?(record: Searchable): void;
-  /** A batch as sent to the index worker: its JSON lines (RecordsBatch), its records, and whether the index worker fingerprints it. */
-  onBatch?(json: string, records: readonly Searchable[], fingerprintedThere: boolean): void;
+  /**
+   * A batch as sent to the index worker: its slot of shared memory (the JSON
+   * lines: RecordsBatch), its records, and whether the index worker
+   * fingerprints it. The slot is not written again until every worker it is
+   * sent to has acknowledged it: a feed that sends it to a worker of its own
+   * counts that worker as a reader (Readers.sent, then acked on each ack).
+   */
+  onBatch?(slot: Slot, records: readonly Searchable[], fingerprintedThere: boolean): void;
   /**
    * The feed's own backpressure (the record worker's unacknowledged batches):
    * resolves once it can take more; undefined when it can already.
@@ -225,6 +222,8 @@ export async function buildInWorker(
 ): Promise<{ compact: CompactIndex; fingerprints?: Uint8Array }> {
   const feed = feedOf(data);
   const window = new Window(inFlight);
+  const slots = new BatchSlots();
+  const reading = new Readers();
   const worker = new Worker(workerSource(workerUrl), { eval: true });
   let settle: { resolve: (c: { compact: CompactIndex; fingerprints?: Uint8Array }) => void; reject: (e: Error) => void } | undefined;
   let ready: () => void = () => undefined;
@@ -236,8 +235,10 @@ export async function buildInWorker(
   });
   // Both promises settle through `settle`; readiness just unblocks the sender.
   worker.on('message', (m: WorkerReply) => {
-    if (m.type === 'ack') window.ack();
-    else if (m.type === 'ready') ready();
+    if (m.type === 'ack') {
+      reading.acked();
+      window.ack();
+    } else if (m.type === 'ready') ready();
     else if (m.type === 'failed') settle!.reject(new Error(`index build failed in the worker: ${m.error}`));
     else if (m.type === 'done') {
       try {
@@ -263,6 +264,7 @@ export async function buildInWorker(
   let failed = false;
   result.catch(() => {
     failed = true;
+    reading.releaseAll();
     window.release();
   });
   try {
@@ -274,24 +276,33 @@ export async function buildInWorker(
     worker.postMessage({ type: 'start', fingerprints } satisfies IndexWorkerMessage);
     feed.begin?.(fingerprints);
     const it = feed.records()[Symbol.iterator]();
+    /** A record taken from the records that did not fit in the last batch. */
+    let carried: { record: Searchable; json: string } | undefined;
     for (let done = false; !done && !failed; ) {
-      const lines: string[] = [];
+      const slot = slots.take();
       const batch: Searchable[] = [];
       const started = performance.now();
-      // A batch is `batchRecords` records, or less when they take long to prepare: requests wait for no more than a few ms.
+      // A batch is `batchRecords` records, or less when they take long to prepare (requests wait for no more than
+      // a few ms) or fill the slot.
       for (let i = 0; i < batchRecords && performance.now() - started < 20; i++) {
-        const next = it.next();
-        if (next.done === true) {
-          done = true;
+        let next = carried;
+        carried = undefined;
+        if (next === undefined) {
+          const n = it.next();
+          if (n.done === true) {
+            done = true;
+            break;
+          }
+          next = { record: n.value, json: JSON.stringify(n.value) };
+        }
+        if (!slot.append(next.json)) {
+          carried = next;
           break;
         }
-        const record = next.value;
-        lines.push(JSON.stringify(record));
-        if (feed.onBatch !== undefined) batch.push(record);
-        else feed.onRecord?.(record);
+        if (feed.onBatch !== undefined) batch.push(next.record);
+        else feed.onRecord?.(next.record);
       }
-      if (lines.length > 0) {
-        const json = lines.join('\n');
+      if (slot.count > 0) {
         // The fingerprints go to whichever worker has less waiting (alternating when even): the two keep busy alike.
         let there = false;
         if (fingerprints) {
@@ -299,8 +310,9 @@ export async function buildInWorker(
           there = window.pending < theirs || (window.pending === theirs && (alternate = !alternate));
         }
         window.send();
-        worker.postMessage({ type: 'records', json, fingerprint: there } satisfies IndexWorkerMessage);
-        feed.onBatch?.(json, batch, there);
+        reading.sent(slot);
+        worker.postMessage(slot.message(there) satisfies IndexWorkerMessage);
+        feed.onBatch?.(slot, batch, there);
       }
       // Let requests run between batches: the main thread is serving.
       await yieldToLoop();

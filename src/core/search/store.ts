@@ -141,15 +141,32 @@ export class StoreWriter {
   add(record: Searchable, json: string = JSON.stringify(record), fingerprint = true): void {
     const len = Buffer.byteLength(json, 'utf8');
     if (this.used + len > this.buf.length) this.flush();
-    let bytes: Buffer;
     if (len > this.buf.length) {
-      bytes = Buffer.from(json, 'utf8');
+      const bytes = Buffer.from(json, 'utf8');
       writeSync(this.fd, bytes, 0, len, this.pos);
+      this.added(record, bytes, fingerprint);
     } else {
       this.buf.write(json, this.used, 'utf8');
-      bytes = this.buf.subarray(this.used, this.used + len);
+      this.used += len;
+      this.added(record, this.buf.subarray(this.used - len, this.used), fingerprint);
+    }
+  }
+
+  /** Appends a record given with its JSON already as UTF-8 bytes (a worker reading shared memory: shared-batches.ts). */
+  addBytes(record: Searchable, bytes: Uint8Array, fingerprint = true): void {
+    const len = bytes.length;
+    if (this.used + len > this.buf.length) this.flush();
+    if (len > this.buf.length) writeSync(this.fd, bytes, 0, len, this.pos);
+    else {
+      this.buf.set(bytes, this.used);
       this.used += len;
     }
+    this.added(record, bytes, fingerprint);
+  }
+
+  /** The record's bytes are written (or in the write buffer): its CRC, fingerprint and offset. */
+  private added(record: Searchable, bytes: Uint8Array, fingerprint: boolean): void {
+    const len = bytes.length;
     const c = crc32(bytes);
     this.recordsCrc = crc32(bytes, this.recordsCrc);
     if (this.n === this.crcs.length) {

@@ -1,7 +1,7 @@
 // The record side of a unit build, in a worker thread of its own (started by
 // unit.ts next to the index worker of rebuild.ts): the main thread sends the
-// records' JSON, one string per batch (the same string the index worker is
-// sent); this thread writes the record store (store.ts), builds the columns
+// records' JSON, a batch at a time in shared memory (shared-batches.ts: the
+// very bytes the index worker reads); this thread writes the record store (store.ts), builds the columns
 // (columns.ts) and, once the index is built, the document layout the archive
 // needs (engine.ts prepareLayout), and sends all of it back as transferred
 // typed arrays. Each batch is acknowledged once taken in (the main thread
@@ -11,6 +11,7 @@ import { parentPort } from 'node:worker_threads';
 import { columnDefs, columnsToParts, ColumnsBuilder } from './columns.ts';
 import { prepareLayout } from './engine.ts';
 import { FILTER_COLUMNS } from './filter-index.ts';
+import { forEachRecord } from './shared-batches.ts';
 import { StoreWriter } from './store.ts';
 import type { Problem } from '../records/load.ts';
 import type { Searchable } from './types.ts';
@@ -50,24 +51,18 @@ async function handle(m: UnitWorkerRequest): Promise<void> {
     return;
   }
   if (m.type === 'records') {
-    const all = m.json;
-    for (let at = 0; at <= all.length; ) {
-      let end = all.indexOf('\n', at);
-      if (end < 0) end = all.length;
-      const json = all.slice(at, end);
-      at = end + 1;
-      if (json.length === 0) continue;
+    forEachRecord(m, (json, bytes) => {
       const record = JSON.parse(json) as Searchable;
       columns!.add(record);
-      if (writer === undefined) continue;
+      if (writer === undefined) return;
       try {
-        writer.add(record, json, m.fingerprint);
+        writer.addBytes(record, bytes, m.fingerprint === true);
       } catch (err) {
         writeError = message(err);
         writer.abort();
         writer = undefined;
       }
-    }
+    });
     reply({ type: 'ack' });
     return;
   }

@@ -14,6 +14,7 @@ import { validateCompactAsync, type CompactIndex } from './compact.ts';
 import { FILTER_COLUMNS } from './filter-index.ts';
 import { buildCompactIndex, DEFAULT_IN_FLIGHT, Window, workerSource, type BuildOptions, type RecordFeed } from './rebuild.ts';
 import { indexPath, loadSavedIndex, saveIndex } from './saved.ts';
+import { BatchSlots, Readers, type RecordsBatch, type Slot } from './shared-batches.ts';
 import { openStore, openWrittenStore, storePath, StoreWriter, type WrittenStore } from './store.ts';
 import type { Problem } from '../records/load.ts';
 import type { Searchable } from './types.ts';
@@ -98,8 +99,8 @@ type Typed = Uint8Array | Uint32Array | Int32Array | Float64Array;
 export type UnitWorkerRequest =
   /** `shared`: the fingerprints are shared with the index worker (RecordFeed.fingerprints); its are given at finish. */
   | { type: 'begin'; file: string; dirError?: string; shared: boolean }
-  /** Records' JSON, '\n' between them (JSON.stringify never writes a raw newline): one string per batch is one cheap copy. */
-  | { type: 'records'; json: string; fingerprint: boolean }
+  /** A batch of records' JSON in shared memory (shared-batches.ts): the very slot the index worker reads. */
+  | RecordsBatch
   | {
       type: 'finish';
       docCount: number;
@@ -134,19 +135,25 @@ class RecordsWorker {
   private dead: Error | undefined;
   /** Batches of records sent and not yet acknowledged. */
   readonly window: Window;
+  /** Their slots, released as they are acknowledged. */
+  private readonly reading = new Readers();
 
   private constructor(url: URL, inFlight: number) {
     this.window = new Window(inFlight);
     this.worker = new Worker(workerSource(url), { eval: true });
     const die = (err: Error): void => {
       this.dead ??= err;
+      this.reading.releaseAll();
       this.window.release();
       const w = this.waiting;
       this.waiting = undefined;
       w?.reject(err);
     };
     this.worker.on('message', (m: UnitWorkerReply) => {
-      if (m.type === 'ack') return this.window.ack();
+      if (m.type === 'ack') {
+        this.reading.acked();
+        return this.window.ack();
+      }
       if (m.type === 'failed') return die(new Error(`record store worker failed: ${m.error}`));
       const w = this.waiting;
       if (w !== undefined && w.type === m.type) {
@@ -172,11 +179,12 @@ class RecordsWorker {
     if (this.dead === undefined) this.worker.postMessage(m, transfer);
   }
 
-  /** Sends a batch of records, counted in the window; `fingerprint`: the worker fingerprints them. */
-  postRecords(json: string, fingerprint: boolean): void {
+  /** Sends a batch of records, counted in the window, its slot held until acknowledged; `fingerprint`: the worker fingerprints them. */
+  postRecords(slot: Slot, fingerprint: boolean): void {
     if (this.dead !== undefined) return;
     this.window.send();
-    this.worker.postMessage({ type: 'records', json, fingerprint } satisfies UnitWorkerRequest);
+    this.reading.sent(slot);
+    this.worker.postMessage(slot.message(fingerprint) satisfies UnitWorkerRequest);
   }
 
   /** Undefined when there is room for another batch, else resolved when there is (or the worker died). */
@@ -224,8 +232,8 @@ interface RecordSide {
   readonly sharesFingerprints: boolean;
   begin(shared: boolean): void;
   add(record: Searchable): void;
-  /** A batch of records as JSON lines (RecordFeed.onBatch), when the side takes them so; `fingerprint`: made here. */
-  addBatch?(json: string, fingerprint: boolean): void;
+  /** A batch of records as the index worker was sent it (RecordFeed.onBatch), when the side takes them so; `fingerprint`: made here. */
+  addBatch?(slot: Slot, fingerprint: boolean): void;
   /** Batches sent and not yet acknowledged. */
   pending?(): number;
   /** Sends what is pending; undefined when the side can take more, else resolved once it can (RecordFeed.backlog). */
@@ -292,25 +300,33 @@ function localSide(file: string, dirError: string | undefined): RecordSide {
 }
 
 function workerSide(remote: RecordsWorker, file: string, dirError: string | undefined): RecordSide {
-  let pending: string[] = [];
+  // Records given one at a time (the index built in this thread) are batched into slots of this side's own.
+  const slots = new BatchSlots();
+  let slot: Slot | undefined;
   const flush = (): void => {
-    if (pending.length === 0) return;
-    remote.postRecords(pending.join('\n'), true);
-    pending = [];
+    if (slot === undefined || slot.count === 0) return;
+    remote.postRecords(slot, true);
+    slot = undefined;
   };
   return {
     sharesFingerprints: true,
     begin(shared) {
-      pending = [];
+      slot = undefined;
       remote.post({ type: 'begin', file, shared, ...(dirError !== undefined ? { dirError } : {}) });
     },
     add(record) {
-      pending.push(JSON.stringify(record));
-      if (pending.length >= RECORDS_BATCH) flush();
+      const json = JSON.stringify(record);
+      slot ??= slots.take();
+      if (!slot.append(json)) {
+        flush();
+        slot = slots.take();
+        slot.append(json);
+      }
+      if (slot.count >= RECORDS_BATCH) flush();
     },
-    addBatch(json, fingerprint) {
+    addBatch(batch, fingerprint) {
       flush();
-      remote.postRecords(json, fingerprint);
+      remote.postRecords(batch, fingerprint);
     },
     pending: () => remote.window.pending,
     backlog() {
@@ -369,8 +385,8 @@ function workerSide(remote: RecordsWorker, file: string, dirError: string | unde
  * unit is on disk and loadUnit serves it; on failure to write, `compact` is
  * still the index of the records (the caller can serve them from memory).
  * When the index is built in a worker, the store and columns are built in a
- * second one (unit-worker.ts): this thread only turns records into JSON, one
- * string per batch sent to both workers, between its other work, and keeps
+ * second one (unit-worker.ts): this thread only turns records into JSON, a
+ * batch at a time in shared memory both workers read, between its other work, and keeps
  * at most BuildOptions.inFlight batches unacknowledged by either.
  */
 export async function buildUnit(records: () => Iterable<Searchable>, opts: BuildUnitOptions & { documents?: number }): Promise<BuildUnitResult> {
@@ -417,10 +433,10 @@ export async function buildUnit(records: () => Iterable<Searchable>, opts: Build
       pending: () => sideNow().pending?.() ?? 0,
       begin: (shared) => sideNow().begin(shared),
       onRecord: (record) => sideNow().add(record),
-      // In a worker build: the record worker is sent the very string the index worker is sent.
-      onBatch: (json, batch, fingerprintedThere) => {
+      // In a worker build: the record worker reads the very slot the index worker reads.
+      onBatch: (slot, batch, fingerprintedThere) => {
         const s = sideNow();
-        if (s.addBatch !== undefined) s.addBatch(json, !fingerprintedThere);
+        if (s.addBatch !== undefined) s.addBatch(slot, !fingerprintedThere);
         else for (const r of batch) s.add(r);
       },
       backlog: () => sideNow().backlog?.(),
