@@ -49,12 +49,14 @@ function addBatch(m: RecordsBatch): void {
 
 function finish(): void {
   const started = performance.now();
-  const c = builder.finish();
+  // The ranks in shared memory: the main thread serves from them and hands them on to the record worker as they are.
+  const c = builder.finish({ sharedRanks: true });
   builder = new CompactBuilder();
   const terms = encodeTerms(c.terms);
   const fingerprints = fps?.slice(0, recordCount * 32);
   fps = undefined;
-  const arrays = [terms, c.counts, c.offsets, c.postings, c.refRank, c.dateRank, ...(fingerprints !== undefined ? [fingerprints] : [])];
+  // Transferred (the shared ranks are shared by being sent).
+  const arrays = [terms, c.counts, c.offsets, c.postings, ...(fingerprints !== undefined ? [fingerprints] : [])];
   reply(
     {
       type: 'done',

@@ -300,8 +300,10 @@ export class CompactBuilder {
    * straight into a buffer of the exact size (no per-posting arrays, no
    * doubling writer), letting each chunk of pairs go once it is read. The
    * builder is used up: add() and finish() cannot be called again.
+   * `sharedRanks`: the ranks in shared memory (a worker's build: the main
+   * thread hands them on to the record worker without a copy, unit.ts).
    */
-  finish(): CompactIndex {
+  finish(opts: { sharedRanks?: boolean } = {}): CompactIndex {
     if (this.finished) throw new Error('CompactBuilder: finish() called twice');
     this.finished = true;
     const n = this.refs.length;
@@ -432,12 +434,17 @@ export class CompactBuilder {
     this.fieldEnd.chunks = [];
     this.fieldLen.chunks = [];
 
+    const ranks = (): Uint32Array => (opts.sharedRanks === true ? new Uint32Array(new SharedArrayBuffer(n * 4)) : new Uint32Array(n));
     const refs = this.refs;
-    const refRank = ranksOf(n, (a, b) => {
-      const x = refs[a]!;
-      const y = refs[b]!;
-      return x < y ? -1 : x > y ? 1 : 0;
-    });
+    const refRank = ranksOf(
+      n,
+      (a, b) => {
+        const x = refs[a]!;
+        const y = refs[b]!;
+        return x < y ? -1 : x > y ? 1 : 0;
+      },
+      ranks(),
+    );
     // Days numbered in sorted order, so comparing numbers compares the days' text.
     const dayList = [...this.days.keys()].sort();
     const dayRankOf = new Uint32Array(dayList.length);
@@ -451,15 +458,19 @@ export class CompactBuilder {
       dayKey[i] = no === NO_DAY ? NO_DAY : dayRankOf[no]!;
     }
     const recordIds = this.recordIds;
-    const dateRank = ranksOf(n, (a, b) => {
-      const x = dayKey[a]!;
-      const y = dayKey[b]!;
-      if (x !== y) return x < y ? -1 : 1;
-      const p = recordIds[a]!;
-      const q = recordIds[b]!;
-      if (p !== q) return p < q ? -1 : 1;
-      return passageOf[a]! - passageOf[b]!;
-    });
+    const dateRank = ranksOf(
+      n,
+      (a, b) => {
+        const x = dayKey[a]!;
+        const y = dayKey[b]!;
+        if (x !== y) return x < y ? -1 : 1;
+        const p = recordIds[a]!;
+        const q = recordIds[b]!;
+        if (p !== q) return p < q ? -1 : 1;
+        return passageOf[a]! - passageOf[b]!;
+      },
+      ranks(),
+    );
     return {
       docCount: n,
       terms,

@@ -197,9 +197,8 @@ export function refsFingerprint(count: number, idAt: (i: number) => string, pass
 }
 
 /** Positions of the items in sorted order: rank[i] = where item i lands. */
-export function ranksOf(count: number, compare: (a: number, b: number) => number): Uint32Array {
+export function ranksOf(count: number, compare: (a: number, b: number) => number, rank: Uint32Array = new Uint32Array(count)): Uint32Array {
   const order = Array.from({ length: count }, (_, i) => i).sort(compare);
-  const rank = new Uint32Array(count);
   for (let p = 0; p < count; p++) rank[order[p]!] = p;
   return rank;
 }

@@ -337,10 +337,17 @@ function workerSide(remote: RecordsWorker, file: string, dirError: string | unde
       flush();
       try {
         // Transferred, not cloned: cloning 55 MB of typed arrays at 1M records blocked this thread for seconds
-        // (measured); the ranks are copied first, as this thread keeps serving from its own, a slice at a time.
-        const refRank = await copyInSlices(compact.refRank);
-        const dateRank = await copyInSlices(compact.dateRank);
-        const transfer: ArrayBuffer[] = [refRank.buffer, dateRank.buffer];
+        // (measured). The ranks this thread keeps serving from: shared as they are when the index worker made them
+        // in shared memory, else copied first, a slice at a time.
+        const transfer: ArrayBuffer[] = [];
+        const handOn = async (a: Uint32Array): Promise<Uint32Array> => {
+          if (a.buffer instanceof SharedArrayBuffer) return a;
+          const copy = await copyInSlices(a);
+          transfer.push(copy.buffer);
+          return copy;
+        };
+        const refRank = await handOn(compact.refRank);
+        const dateRank = await handOn(compact.dateRank);
         if (meta.fingerprints !== undefined) transfer.push(meta.fingerprints.buffer as ArrayBuffer);
         const m = await remote.ask(
           {
