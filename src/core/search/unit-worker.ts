@@ -8,7 +8,7 @@
 // keeps only a few unacknowledged). The main thread keeps serving meanwhile:
 // a million records' columns, fingerprints and sections never touch its heap.
 import { parentPort } from 'node:worker_threads';
-import { columnDefs, columnsToParts, ColumnsBuilder } from './columns.ts';
+import { columnDefs, columnsToParts, ColumnsBuilder, packColumnValues } from './columns.ts';
 import { prepareLayout } from './engine.ts';
 import { FILTER_COLUMNS } from './filter-index.ts';
 import { forEachRecord } from './shared-batches.ts';
@@ -87,12 +87,14 @@ async function handle(m: UnitWorkerRequest): Promise<void> {
       return reply({ type: 'finished', ok: false, error: 'the index date order does not fit the records' });
     }
     const parts = columnsToParts(cols);
+    const packed = packColumnValues(parts.json);
     const buffers = new Set<ArrayBuffer>();
     const add = (a: { buffer: ArrayBufferLike }): void => void buffers.add(a.buffer as ArrayBuffer);
     for (const a of Object.values(parts.arrays)) add(a);
+    for (const p of Object.values(packed)) [p.bytes, p.ends].forEach(add);
     for (const a of [written.offsets, written.crcs, written.fingerprints]) add(a);
     for (const a of [prepared.docRec, prepared.docPassage, prepared.kindCode, prepared.dateOrder, prepared.recordsByDate, prepared.recordDoc]) add(a);
-    reply({ type: 'finished', ok: true, parts, written, prepared, tmp: writer.tmp }, [...buffers]);
+    reply({ type: 'finished', ok: true, parts, packed, written, prepared, tmp: writer.tmp }, [...buffers]);
     return;
   }
   if (m.type === 'commit') {

@@ -9,7 +9,7 @@ import { mkdir } from 'node:fs/promises';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
 import { archiveFromUnit, checkLayout, prepareLayout, type MatchFilters, type PreparedLayout, type SearchArchive } from './engine.ts';
-import { columnDefs, ColumnsBuilder, columnsFromParts, type RecordColumns } from './columns.ts';
+import { columnDefs, ColumnsBuilder, columnsFromParts, unpackColumnValues, type PackedValues, type RecordColumns } from './columns.ts';
 import { validateCompactAsync, type CompactIndex } from './compact.ts';
 import { FILTER_COLUMNS } from './filter-index.ts';
 import { buildCompactIndex, DEFAULT_IN_FLIGHT, Window, workerSource, type BuildOptions, type RecordFeed } from './rebuild.ts';
@@ -119,7 +119,16 @@ export type UnitWorkerReply =
   /** A records batch taken in (flow control: see RecordsWorker.backlog). */
   | { type: 'ack' }
   | { type: 'failed'; error: string }
-  | { type: 'finished'; ok: true; parts: { json: unknown; arrays: Record<string, Typed> }; written: WrittenStore; prepared: PreparedLayout; tmp: string }
+  | {
+      type: 'finished';
+      ok: true;
+      /** The columns' parts, their long value lists packed (columns.ts packColumnValues). */
+      parts: { json: unknown; arrays: Record<string, Typed> };
+      packed: PackedValues;
+      written: WrittenStore;
+      prepared: PreparedLayout;
+      tmp: string;
+    }
   | { type: 'finished'; ok: false; error: string }
   | { type: 'committed'; ok: boolean; error?: string }
   | { type: 'aborted' };
@@ -364,6 +373,7 @@ function workerSide(remote: RecordsWorker, file: string, dirError: string | unde
           transfer,
         );
         if (!m.ok) return { ok: false, error: m.error };
+        await unpackColumnValues(m.parts.json, m.packed);
         // Built by the worker from the records just sent: their checks were made there.
         const columns = columnsFromParts(m.parts.json, m.parts.arrays, { trusted: true });
         return { ok: true, columns, written: m.written, prepared: m.prepared };
