@@ -295,7 +295,7 @@ async function oursChild(args: ChildArgs): Promise<Record<string, unknown>> {
     // Then, as a reload does, the new archive is warmed before the swap (main thread).
     const t1 = performance.now();
     phase = 'warm';
-    built.archive.warm();
+    await built.archive.warm();
     const openMs = performance.now() - t1;
     const buildMs = performance.now() - t0;
     lag.disable();
@@ -325,7 +325,7 @@ async function oursChild(args: ChildArgs): Promise<Record<string, unknown>> {
   const loaded = await loadUnit(args.dir, 'bench', matchFilters);
   if (!loaded.ok) throw new Error(`${loaded.reason}: ${loaded.detail}`);
   const archive = loaded.archive;
-  archive.warm();
+  await archive.warm();
   const loadMs = performance.now() - t0;
   const after = settledMemory();
   const memory = {

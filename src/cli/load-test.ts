@@ -76,7 +76,7 @@ export async function loadTest(opts: LoadTestOptions): Promise<LoadTestResult> {
   const log = opts.log ?? (() => undefined);
   const data = syntheticCorpus({ records: opts.records, seed: opts.seed });
   let current: SearchArchive = createArchive(data, { dataHash: 'load-0', matchFilters });
-  current.warm();
+  await current.warm();
   log(`${opts.records} records ready; ${opts.concurrency} users for ${opts.seconds} s while rebuilding`);
 
   const deadline = performance.now() + opts.seconds * 1000;
@@ -97,7 +97,7 @@ export async function loadTest(opts: LoadTestOptions): Promise<LoadTestResult> {
         matchFilters,
       });
       if (!built.ok || built.archive === undefined) throw new Error(built.ok ? 'no archive' : built.error);
-      built.archive.warm();
+      await built.archive.warm();
       retired.push(current);
       current = built.archive;
       rebuilds.finished++;

@@ -13,6 +13,7 @@
 // filters, with any) and passing kind and filters kept; (4) only the page asked
 // for taken out of them with a bounded heap, or, in date order, by the date
 // ranks computed at build time, without scoring at all.
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import lunr from 'lunr';
 import { matchFilters as referenceMatchFilters, recordSpan } from '../query/filter.ts';
 import { SCHEMA_VERSION, type Incident, type Publication, type SourceDocument } from '../records/schema.ts';
@@ -85,8 +86,13 @@ export interface SearchArchive extends Archive {
   readonly unitId: string;
   search(query: ParsedQuery, options?: SearchOptions, tuning?: SearchTuning): SearchResult;
   select(query: ParsedQuery, options?: SearchOptions, tuning?: SearchTuning): Selection;
-  /** Builds what the first queries would otherwise build (work arrays, filter lists): call before swapping it in. */
-  warm(): void;
+  /**
+   * Builds what the first queries would otherwise build (work arrays, filter
+   * lists): await it before swapping the archive in. A step at a time with the
+   * event loop let in between (each can set off a collection on a thread that
+   * is serving).
+   */
+  warm(): Promise<void>;
 }
 
 const ALL_KINDS: readonly RecordKindFilter[] = ['incident', 'publication', 'source'];
@@ -527,9 +533,11 @@ class LunrArchive implements SearchArchive {
   }
 
   /** Builds what the first queries would otherwise build (work arrays, filter lists), e.g. right after a swap. */
-  warm(): void {
+  async warm(): Promise<void> {
     void this.scratch;
+    await yieldToLoop();
     void this.filterIndex;
+    await yieldToLoop();
     void this.columns.sortedIds;
   }
 

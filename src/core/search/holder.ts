@@ -239,7 +239,7 @@ async function obtain(
     archive = from.ok ? from.archive : createArchive(data, { dataHash: hash, matchFilters: opts.matchFilters });
     if (!from.ok) log.warn({ detail: from.detail }, 'built index does not match the records; built again in the main thread');
   }
-  archive.warm();
+  await archive.warm();
   log.info({ ms: built.ms, thread: built.thread, ...countsOf(archive) }, 'search index built');
   return { archive, index: 'built' };
 }
@@ -271,7 +271,7 @@ async function fromSavedUnit(
 ): Promise<{ archive: SearchArchive; problems: Problem[] } | null> {
   const loaded = await loadUnit(opts.stateDir, hash, opts.matchFilters);
   if (loaded.ok) {
-    loaded.archive.warm();
+    await loaded.archive.warm();
     deferredChecks.set(loaded.archive, loaded.check);
     return { archive: loaded.archive, problems: loaded.problems };
   }
