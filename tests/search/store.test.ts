@@ -121,15 +121,20 @@ describe('records and fingerprints from a build in the workers', () => {
     };
     expect(Buffer.byteLength(JSON.stringify(big))).toBeGreaterThan(3 << 20);
     const stateDir = join(root, 'state');
-    const built = await buildUnit(() => recordsInOrder(data), { stateDir, dataHash: 'h', build: { thread: 'worker', batchRecords: 7 } });
-    if (!built.ok) throw new Error(built.error);
+    const built = await buildUnit(() => recordsInOrder(data), { stateDir, dataHash: 'h', build: { thread: 'worker', batchRecords: 7 }, matchFilters });
+    if (!built.ok || built.archive === undefined) throw new Error(built.ok ? 'no archive' : built.error);
     expect([built.thread, built.recordsThread]).toEqual(['worker', 'worker']);
     const loaded = await loadUnit(stateDir, 'h', matchFilters);
     if (!loaded.ok) throw new Error(`${loaded.reason}: ${loaded.detail}`);
     recordsInOrder(data).forEach((r, i) => {
       expect(loaded.archive.record(i)).toEqual(r);
       expect(loaded.archive.fingerprint(i)).toBe(fingerprint(r));
+      // The id order the record worker sorted for itself finds every record, in the archive built and the one loaded.
+      expect(built.archive!.columns.ordinalOf(r.id)).toBe(i);
+      expect(loaded.archive.columns.ordinalOf(r.id)).toBe(i);
     });
+    expect(built.archive.columns.ordinalOf('no-such-record')).toBe(-1);
+    built.archive.store.close();
     // The index worker read the same bytes: the big source's words are found in it.
     const hits = loaded.archive.search(q(['zarghunbigsource'])).hits.map((h) => h.record.id);
     expect(hits).toContain(big.id);

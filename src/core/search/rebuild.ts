@@ -125,6 +125,8 @@ export interface RecordFeed {
    * resolves once it can take more; undefined when it can already.
    */
   backlog?(): Promise<void> | undefined;
+  /** Called once the last record of a pass was given, before the index is finished. */
+  end?(): void;
 }
 
 /** An acknowledgement window: at most `limit` items sent and not yet acknowledged. */
@@ -186,6 +188,7 @@ function buildHere(feed: RecordFeed): CompactIndex {
     feed.onRecord?.(r);
     documentsOfRecord(r, visit);
   }
+  feed.end?.();
   return builder.finish();
 }
 
@@ -323,6 +326,7 @@ export async function buildInWorker(
     if (failed) return await result;
     onPhase?.('index');
     worker.postMessage({ type: 'finish' });
+    feed.end?.();
     return await result;
   } finally {
     void worker.terminate();

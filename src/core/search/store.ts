@@ -198,54 +198,76 @@ export class StoreWriter {
     this.used = 0;
   }
 
+  /** The sections written so far (writeColumns), when the columns' sections are written ahead of finish(). */
+  private written: { sections: StoreHeader['sections']; rel: number; crc: number; offsets: Float64Array } | undefined;
+
   /**
-   * Writes the sections and the header; the file stays at its temporary name
-   * until commit(). Asynchronous, checksumming and writing in pieces with the
-   * event loop let in between: the main thread is serving meanwhile.
+   * Writes every section but the fingerprints (the columns, the records'
+   * offsets and CRCs), checksummed and written in pieces with the event loop
+   * let in between. A build in the workers calls it as soon as the records are
+   * all in, while the index worker is still finishing (the fingerprints it
+   * made come with the index); finish() calls it otherwise.
    */
-  async finish(
-    columns: RecordColumns,
-    meta: { dataHash: string; unitId: string; problems?: readonly Problem[]; fingerprints?: Uint8Array },
-  ): Promise<WrittenStore> {
+  async writeColumns(columns: RecordColumns): Promise<void> {
+    if (this.written !== undefined) throw new Error('the store columns are written already');
     this.flush();
     if (columns.count !== this.n) throw new Error(`columns have ${columns.count} records, the store ${this.n}`);
-    if (this.shared) {
-      const given = meta.fingerprints;
-      if (given === undefined || given.byteLength !== this.n * 32) {
-        throw new Error(`fingerprints for ${this.n} records were to be given, got ${given === undefined ? 'none' : `${given.byteLength / 32}`}`);
-      }
-      for (let r = 0; r < this.n; r++) if (this.here[r] === 0) this.fps.set(given.subarray(r * 32, r * 32 + 32), r * 32);
-    }
     const { json, arrays } = columnsToParts(columns);
     const parts: Array<[string, Uint8Array]> = [['columns', Buffer.from(JSON.stringify(json), 'utf8')]];
     for (const [name, a] of Object.entries(arrays)) parts.push([`col.${name}`, new Uint8Array(a.buffer, a.byteOffset, a.byteLength)]);
     const offsets = Float64Array.from(this.offsets);
     parts.push(['offsets', new Uint8Array(offsets.buffer)]);
     parts.push(['crcs', new Uint8Array(this.crcs.buffer, 0, this.n * 4)]);
-    parts.push(['fingerprints', this.fps.subarray(0, this.n * 32)]);
-    const recordsBytes = this.pos - MAGIC.length;
+    this.written = { sections: {}, rel: 0, crc: 0, offsets };
+    for (const [name, bytes] of parts) await this.section(name, bytes);
+  }
+
+  /** Appends one section after the records (8-byte aligned), its bytes in the running CRC. */
+  private async section(name: string, bytes: Uint8Array): Promise<void> {
+    const w = this.written!;
     const sectionsStart = align8(this.pos);
-    const sections: StoreHeader['sections'] = {};
-    let rel = 0;
-    let crc = 0;
-    const zeros = new Uint8Array(8);
-    const chunks: Uint8Array[] = [];
     const PIECE = 4 << 20;
-    for (const [name, bytes] of parts) {
-      sections[name] = { offset: rel, bytes: bytes.byteLength };
-      chunks.push(bytes);
-      for (let at = 0; at < bytes.byteLength; at += PIECE) {
-        crc = crc32(bytes.subarray(at, Math.min(bytes.byteLength, at + PIECE)), crc);
-        await yieldToLoop();
-      }
-      rel += bytes.byteLength;
-      const pad = align8(rel) - rel;
-      if (pad > 0) {
-        chunks.push(zeros.subarray(0, pad));
-        crc = crc32(zeros.subarray(0, pad), crc);
-        rel += pad;
+    w.sections[name] = { offset: w.rel, bytes: bytes.byteLength };
+    for (let at = 0; at < bytes.byteLength; at += PIECE) {
+      const piece = bytes.subarray(at, Math.min(bytes.byteLength, at + PIECE));
+      w.crc = crc32(piece, w.crc);
+      await new Promise<void>((resolve, reject) => write(this.fd, piece, 0, piece.byteLength, sectionsStart + w.rel + at, (err) => (err ? reject(err) : resolve())));
+    }
+    w.rel += bytes.byteLength;
+    const pad = align8(w.rel) - w.rel;
+    if (pad > 0) {
+      const zeros = new Uint8Array(pad);
+      w.crc = crc32(zeros, w.crc);
+      writeSync(this.fd, zeros, 0, pad, sectionsStart + w.rel);
+      w.rel += pad;
+    }
+  }
+
+  /**
+   * Writes the sections (those writeColumns has not written yet, then the
+   * fingerprints) and the header; the file stays at its temporary name until
+   * commit(). Asynchronous, checksumming and writing in pieces with the event
+   * loop let in between: the main thread may be serving meanwhile.
+   */
+  async finish(
+    columns: RecordColumns,
+    meta: { dataHash: string; unitId: string; problems?: readonly Problem[]; fingerprints?: Uint8Array },
+  ): Promise<WrittenStore> {
+    if (this.shared) {
+      const given = meta.fingerprints;
+      if (given === undefined || given.byteLength !== this.n * 32) {
+        throw new Error(`fingerprints for ${this.n} records were to be given, got ${given === undefined ? 'none' : `${given.byteLength / 32}`}`);
       }
     }
+    if (this.written === undefined) await this.writeColumns(columns);
+    else if (columns.count !== this.n) throw new Error(`columns have ${columns.count} records, the store ${this.n}`);
+    if (this.shared) {
+      const given = meta.fingerprints!;
+      for (let r = 0; r < this.n; r++) if (this.here[r] === 0) this.fps.set(given.subarray(r * 32, r * 32 + 32), r * 32);
+    }
+    await this.section('fingerprints', this.fps.subarray(0, this.n * 32));
+    const w = this.written!;
+    const sectionsStart = align8(this.pos);
     const header: StoreHeader = {
       format: FORMAT,
       formatVersion: STORE_FORMAT_VERSION,
@@ -253,22 +275,15 @@ export class StoreWriter {
       dataHash: meta.dataHash,
       unitId: meta.unitId,
       records: this.n,
-      recordsBytes,
+      recordsBytes: this.pos - MAGIC.length,
       recordsCrc: this.recordsCrc,
       sectionsStart,
-      sectionsBytes: rel,
-      sectionsCrc: crc,
-      sections,
+      sectionsBytes: w.rel,
+      sectionsCrc: w.crc,
+      sections: w.sections,
       problems: [...(meta.problems ?? [])],
     };
-    let at = sectionsStart;
-    for (const c of chunks) {
-      for (let k = 0; k < c.byteLength; k += PIECE) {
-        const len = Math.min(PIECE, c.byteLength - k);
-        await new Promise<void>((resolve, reject) => write(this.fd, c, k, len, at + k, (err) => (err ? reject(err) : resolve())));
-      }
-      at += c.byteLength;
-    }
+    const at = sectionsStart + w.rel;
     const head = Buffer.from(JSON.stringify(header), 'utf8');
     writeSync(this.fd, head, 0, head.byteLength, at);
     const trailer = Buffer.alloc(TRAILER);
@@ -279,7 +294,7 @@ export class StoreWriter {
     writeSync(this.fd, trailer, 0, TRAILER, at + head.byteLength);
     closeSync(this.fd);
     this.closed = true;
-    return { offsets, crcs: this.crcs.slice(0, this.n), fingerprints: this.fps.slice(0, this.n * 32), header };
+    return { offsets: w.offsets, crcs: this.crcs.slice(0, this.n), fingerprints: this.fps.slice(0, this.n * 32), header };
   }
 
   private closed = false;

@@ -8,7 +8,7 @@
 // keeps only a few unacknowledged). The main thread keeps serving meanwhile:
 // a million records' columns, fingerprints and sections never touch its heap.
 import { parentPort } from 'node:worker_threads';
-import { columnDefs, columnsToParts, ColumnsBuilder, packColumnValues } from './columns.ts';
+import { columnDefs, columnsToParts, ColumnsBuilder, packColumnValues, type RecordColumns } from './columns.ts';
 import { prepareLayout } from './engine.ts';
 import { FILTER_COLUMNS } from './filter-index.ts';
 import { forEachRecord } from './shared-batches.ts';
@@ -31,15 +31,40 @@ function reply(message: UnitWorkerReply, transfer: ArrayBuffer[] = []): void {
 
 const message = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
+// One message at a time, in order: 'finish' waits for the sections 'records-done' is still writing.
+let queue: Promise<void> = Promise.resolve();
 port.on('message', (m: UnitWorkerRequest) => {
-  void handle(m).catch((err: unknown) => reply({ type: 'failed', error: message(err) }));
+  queue = queue.then(() => handle(m)).catch((err: unknown) => reply({ type: 'failed', error: message(err) }));
 });
+
+/** The columns, made once every record is in; the store's sections but the fingerprints written then too (see StoreWriter.writeColumns). */
+let finished: RecordColumns | undefined;
+
+async function recordsDone(): Promise<RecordColumns> {
+  if (finished !== undefined) return finished;
+  const cols = columns!.finish();
+  columns = undefined;
+  finished = cols;
+  // The id order, sorted here: the index worker's ref order would give it too, but only once the index is finished.
+  void cols.sortedIds;
+  if (writer !== undefined) {
+    try {
+      await writer.writeColumns(cols);
+    } catch (err) {
+      writeError = message(err);
+      writer.abort();
+      writer = undefined;
+    }
+  }
+  return cols;
+}
 
 async function handle(m: UnitWorkerRequest): Promise<void> {
   if (m.type === 'begin') {
     writer?.abort();
     writeError = m.dirError;
     columns = new ColumnsBuilder(columnDefs(FILTER_COLUMNS));
+    finished = undefined;
     writer = undefined;
     if (writeError === undefined) {
       try {
@@ -66,15 +91,18 @@ async function handle(m: UnitWorkerRequest): Promise<void> {
     reply({ type: 'ack' });
     return;
   }
+  if (m.type === 'records-done') {
+    await recordsDone();
+    return;
+  }
   if (m.type === 'finish') {
-    const cols = columns!.finish();
-    columns = undefined;
+    const cols = await recordsDone();
+    finished = undefined;
     if (writer === undefined) return reply({ type: 'finished', ok: false, error: writeError ?? 'the record store was not written' });
     if (cols.passStart[cols.count]! + cols.count !== m.docCount) {
       writer.abort();
       return reply({ type: 'finished', ok: false, error: 'the index and the records disagree on the number of documents' });
     }
-    cols.adoptIdOrder(m.refRank);
     const written = await writer.finish(cols, {
       dataHash: m.dataHash,
       unitId: m.unitId,

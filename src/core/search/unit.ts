@@ -101,10 +101,11 @@ export type UnitWorkerRequest =
   | { type: 'begin'; file: string; dirError?: string; shared: boolean }
   /** A batch of records' JSON in shared memory (shared-batches.ts): the very slot the index worker reads. */
   | RecordsBatch
+  /** Every record was sent: the worker makes the columns and writes the store's sections meanwhile (StoreWriter.writeColumns). */
+  | { type: 'records-done' }
   | {
       type: 'finish';
       docCount: number;
-      refRank: Uint32Array;
       dateRank: Uint32Array;
       fingerprints?: Uint8Array;
       dataHash: string;
@@ -247,6 +248,8 @@ interface RecordSide {
   pending?(): number;
   /** Sends what is pending; undefined when the side can take more, else resolved once it can (RecordFeed.backlog). */
   backlog?(): Promise<void> | undefined;
+  /** Every record was given (RecordFeed.end): a worker side starts on its columns and sections while the index is finished. */
+  end?(): void;
   /** Columns, written store and layout, or the reason the unit cannot be written. */
   finish(compact: CompactIndex, meta: { dataHash: string; unitId: string; problems: readonly Problem[]; fingerprints?: Uint8Array }): Promise<
     { ok: true; columns: RecordColumns; written: WrittenStore; prepared?: PreparedLayout } | { ok: false; error: string }
@@ -342,12 +345,17 @@ function workerSide(remote: RecordsWorker, file: string, dirError: string | unde
       flush();
       return remote.backlog();
     },
+    end() {
+      flush();
+      remote.post({ type: 'records-done' });
+    },
     async finish(compact, meta) {
       flush();
       try {
         // Transferred, not cloned: cloning 55 MB of typed arrays at 1M records blocked this thread for seconds
         // (measured). The ranks this thread keeps serving from: shared as they are when the index worker made them
         // in shared memory, else copied first, a slice at a time.
+        // (The record worker sorts the ids itself, while the index is finished: it needs no ref order.)
         const transfer: ArrayBuffer[] = [];
         const handOn = async (a: Uint32Array): Promise<Uint32Array> => {
           if (a.buffer instanceof SharedArrayBuffer) return a;
@@ -355,14 +363,12 @@ function workerSide(remote: RecordsWorker, file: string, dirError: string | unde
           transfer.push(copy.buffer);
           return copy;
         };
-        const refRank = await handOn(compact.refRank);
         const dateRank = await handOn(compact.dateRank);
         if (meta.fingerprints !== undefined) transfer.push(meta.fingerprints.buffer as ArrayBuffer);
         const m = await remote.ask(
           {
             type: 'finish',
             docCount: compact.docCount,
-            refRank,
             dateRank,
             ...(meta.fingerprints !== undefined ? { fingerprints: meta.fingerprints } : {}),
             dataHash: meta.dataHash,
@@ -457,6 +463,7 @@ export async function buildUnit(records: () => Iterable<Searchable>, opts: Build
         else for (const r of batch) s.add(r);
       },
       backlog: () => sideNow().backlog?.(),
+      end: () => sideNow().end?.(),
     };
     const built = await buildCompactIndex(feed, build);
     const ready = (side ??= await starting);
