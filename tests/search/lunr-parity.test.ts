@@ -14,7 +14,7 @@
 // our score is lunr's times sqrt(terms); that is checked too.
 import lunr from 'lunr';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { compactFromLunr } from '../../src/core/search/compact.ts';
+import { compactFromLunr, forEachPosting } from '../../src/core/search/compact.ts';
 import { forEachDocument } from '../../src/core/search/documents.ts';
 import { buildCompact, buildIndex, createArchive, type SearchArchive } from '../../src/core/search/engine.ts';
 import { fuzzyTerms } from '../../src/core/search/expand.ts';
@@ -55,6 +55,34 @@ describe('the index build.ts makes', () => {
     expect(Buffer.from(ours.offsets.buffer).equals(Buffer.from(theirs.offsets.buffer))).toBe(true);
     expect(Buffer.from(ours.postings).equals(Buffer.from(theirs.postings))).toBe(true);
     expect(ours.refsHash).toBe(theirs.refsHash);
+  });
+
+  it("is lunr's too for weights at the extremes (a word alone in a title, a word thousands of times, long fields)", () => {
+    // build.ts writes each term's list in room sized by the largest weight it can have: these documents give
+    // the largest and smallest weights there are (a rare word alone in a short title; a word 5,000 times in a title; a
+    // common word once in a very long body), around the one-, two- and three-byte limits of the weights' varints.
+    const small = syntheticCorpus({ records: 300, seed: 5 });
+    small.incidents[0]!.title = 'zyxwvutsrare';
+    small.incidents[1]!.title = Array.from({ length: 5000 }, () => 'drumbeat').join(' ');
+    small.incidents[2]!.summary = `${'filler words here '.repeat(4000)} attack`;
+    small.publications[0]!.title = 'attack';
+    const refs: string[] = [];
+    forEachDocument(small, (_f, meta) => refs.push(meta.ref));
+    const ours = buildCompact(small);
+    const theirs = compactFromLunr(buildIndex(small), refs, { refRank: ours.refRank, dateRank: ours.dateRank });
+    expect(ours.terms).toEqual(theirs.terms);
+    expect(Buffer.from(ours.offsets.buffer).equals(Buffer.from(theirs.offsets.buffer))).toBe(true);
+    expect(Buffer.from(ours.postings).equals(Buffer.from(theirs.postings))).toBe(true);
+    // Weights of one, two and three bytes are all there.
+    const sizes = new Set<number>();
+    const size = (weight: number): number => {
+      const milli = Math.round(weight * 1000);
+      return milli < 128 ? 1 : milli < 16384 ? 2 : 3;
+    };
+    for (const prefix of ['zyxwvuts', 'drumbeat', 'attack']) {
+      forEachPosting(ours, ours.terms.findIndex((t) => t.startsWith(prefix)), (_doc, weight) => sizes.add(size(weight)));
+    }
+    expect([...sizes].sort()).toEqual([1, 2, 3]);
   });
 });
 

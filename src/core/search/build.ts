@@ -37,6 +37,10 @@ const SEPARATOR: Uint8Array = (() => {
 const B = 0.75;
 const FIELD_COUNT = FIELDS.length;
 const BOOSTS = FIELDS.map((f) => f.boost);
+/** Sets of fields, a bit per field. */
+const FIELD_SETS = 1 << FIELD_COUNT;
+/** The boosts' sum of each set of fields. */
+const SET_BOOST = Array.from({ length: FIELD_SETS }, (_, set) => BOOSTS.reduce((sum, b, f) => (set & (1 << f) ? sum + b : sum), 0));
 
 /** What ranks a document needs besides its text. */
 export interface DocMeta {
@@ -106,6 +110,14 @@ export class CompactBuilder {
   private docDf = new Uint32Array(1024);
   private lastDoc = new Int32Array(1024).fill(-1);
   private tf = new Uint32Array(1024);
+  /** Per term: bytes of its posting list's document deltas (known as documents come: see finish). */
+  private deltaBytes = new Float64Array(1024);
+  /** Per term and set of fields (a bit per field): in how many documents the term is in exactly those fields. */
+  private fieldSets = new Uint32Array(1024 * FIELD_SETS);
+  /** Per term: the fields it is in within the current document. */
+  private docFields = new Uint8Array(1024);
+  /** Terms of the current document. */
+  private docTerms = new Uint32Array(1024);
   /** (term, tf) of every field of every document, fields in order. */
   private readonly fieldTerms = new Chunked();
   private readonly fieldTfs = new Chunked();
@@ -165,6 +177,16 @@ export class CompactBuilder {
     this.docDf = grow32(this.docDf);
     this.tf = grow32(this.tf);
     this.touched = grow32(this.touched);
+    this.docTerms = grow32(this.docTerms);
+    const deltaBytes = new Float64Array(n);
+    deltaBytes.set(this.deltaBytes);
+    this.deltaBytes = deltaBytes;
+    const fieldSets = new Uint32Array(n * FIELD_SETS);
+    fieldSets.set(this.fieldSets);
+    this.fieldSets = fieldSets;
+    const docFields = new Uint8Array(n);
+    docFields.set(this.docFields);
+    this.docFields = docFields;
     const last = new Int32Array(n).fill(-1);
     last.set(this.lastDoc);
     this.lastDoc = last;
@@ -245,6 +267,7 @@ export class CompactBuilder {
       }
       this.dayNo.push(no);
     }
+    let nDocTerms = 0;
     for (let f = 0; f < FIELD_COUNT; f++) {
       const text = fields[f] ?? '';
       let len = 0;
@@ -284,22 +307,31 @@ export class CompactBuilder {
         this.tf[t] = 0;
         this.fieldDf[t]!++;
         if (this.lastDoc[t] !== doc) {
+          this.deltaBytes[t]! += varintSize(doc - this.lastDoc[t]!);
           this.lastDoc[t] = doc;
           this.docDf[t]!++;
-        }
+          this.docTerms[nDocTerms++] = t;
+          this.docFields[t] = 1 << f;
+        } else this.docFields[t]! |= 1 << f;
       }
       this.fieldEnd.push(this.fieldTerms.length);
       this.fieldLen.push(len);
       this.totalLen[f]! += len;
     }
+    for (let i = 0; i < nDocTerms; i++) {
+      const t = this.docTerms[i]!;
+      this.fieldSets[t * FIELD_SETS + this.docFields[t]!]!++;
+    }
   }
 
   /**
-   * The index. Postings are written in two passes over the stored (term, tf)
-   * pairs: the first sizes every term's list, the second writes the varints
-   * straight into a buffer of the exact size (no per-posting arrays, no
-   * doubling writer), letting each chunk of pairs go once it is read. The
-   * builder is used up: add() and finish() cannot be called again.
+   * The index. Postings are written in one pass over the stored (term, tf)
+   * pairs, the varints straight into one buffer where each term has room for
+   * as many bytes as its list can take (no per-posting arrays, no doubling
+   * writer), letting each chunk of pairs go once it is read; then the lists
+   * are moved together. (Sizing every list exactly took a pass of its own:
+   * 3.3 s of the 12 s this took at 1M records.) The builder is used up: add()
+   * and finish() cannot be called again.
    * `sharedRanks`: the ranks in shared memory (a worker's build: the main
    * thread hands them on to the record worker without a copy, unit.ts).
    */
@@ -332,103 +364,110 @@ export class CompactBuilder {
 
     const counts = new Uint32Array(nTerms);
     for (let pos = 0; pos < nTerms; pos++) counts[pos] = this.docDf[order[pos]!]!;
-    /** Per sorted term: bytes of its list (pass 1), then where its next posting goes (pass 2). */
-    const cursor = new Float64Array(nTerms);
-    const lastDoc = new Int32Array(nTerms);
+    // Each term's list gets room for exactly its documents' deltas (counted as they came) and for its weights as
+    // large as they can be: a weight (below) is a sum over the fields the term is in of at most
+    // idf * (K1 + 1) * boost each, plus roundings; the documents are counted by the set of fields the term is in.
+    // One pass over the (term, tf) pairs then writes every list in its room, and the lists are moved together.
+    const room = new Float64Array(nTerms + 1);
+    for (let pos = 0; pos < nTerms; pos++) {
+      const t = order[pos]!;
+      let bytes = this.deltaBytes[t]!;
+      for (let set = 1; set < FIELD_SETS; set++) {
+        const docs = this.fieldSets[t * FIELD_SETS + set]!;
+        if (docs > 0) bytes += docs * varintSize(Math.floor(1000 * idf[t]! * (K1 + 1) * SET_BOOST[set]!) + FIELD_COUNT + 2);
+      }
+      room[pos + 1] = room[pos]! + bytes;
+    }
+    if (room[nTerms]! >= 2 ** 32) throw new Error(`the postings take up to ${room[nTerms]} bytes: more than the index format's 4 GB offsets`);
+    /** Per sorted term: where its next posting goes. */
+    const cursor = room.slice(0, nTerms);
+    const lastDoc = new Int32Array(nTerms).fill(-1);
     const acc = new Float64Array(nTerms);
-    const seen = new Int32Array(nTerms);
+    const seen = new Int32Array(nTerms).fill(-1);
     const touched = new Uint32Array(nTerms);
-    let postings = new Uint8Array(0);
+    let postings = new Uint8Array(room[nTerms]!);
 
     const fieldTerms = this.fieldTerms.chunks;
     const fieldTfs = this.fieldTfs.chunks;
     const fieldEnd = this.fieldEnd;
     const fieldLen = this.fieldLen;
-    for (let pass = 1; pass <= 2; pass++) {
-      lastDoc.fill(-1);
-      seen.fill(-1);
-      let ci = 0;
-      let cj = 0;
-      let termChunk = fieldTerms[0];
-      let tfChunk = fieldTfs[0];
-      let start = 0;
-      for (let d = 0; d < n; d++) {
-        let nTouched = 0;
-        for (let f = 0; f < FIELD_COUNT; f++) {
-          const slot = d * FIELD_COUNT + f;
-          const end = fieldEnd.get(slot);
-          const fieldLength = fieldLen.get(slot);
-          const boost = BOOSTS[f]!;
-          for (let k = start; k < end; k++) {
-            const t = termChunk![cj]!;
-            const tf = tfChunk![cj]!;
-            if (++cj === CHUNK) {
-              if (pass === 2) {
-                // Read for the last time: let it go.
-                fieldTerms[ci] = undefined;
-                fieldTfs[ci] = undefined;
-              }
-              ci++;
-              cj = 0;
-              termChunk = fieldTerms[ci];
-              tfChunk = fieldTfs[ci];
-            }
-            // Exactly lunr.Builder#createFieldVectors, operation for operation (the rounding must agree).
-            let score = (idf[t]! * ((K1 + 1) * tf)) / (K1 * (1 - B + B * (fieldLength / avg[f]!)) + tf);
-            score *= boost;
-            const rounded = Math.round(score * 1000) / 1000;
-            if (seen[t] !== d) {
-              seen[t] = d;
-              acc[t] = 0;
-              touched[nTouched++] = t;
-            }
-            acc[t] = acc[t]! + rounded;
+    let ci = 0;
+    let cj = 0;
+    let termChunk = fieldTerms[0];
+    let tfChunk = fieldTfs[0];
+    let start = 0;
+    for (let d = 0; d < n; d++) {
+      let nTouched = 0;
+      for (let f = 0; f < FIELD_COUNT; f++) {
+        const slot = d * FIELD_COUNT + f;
+        const end = fieldEnd.get(slot);
+        const fieldLength = fieldLen.get(slot);
+        const boost = BOOSTS[f]!;
+        for (let k = start; k < end; k++) {
+          const t = termChunk![cj]!;
+          const tf = tfChunk![cj]!;
+          if (++cj === CHUNK) {
+            // Read for the last time: let it go.
+            fieldTerms[ci] = undefined;
+            fieldTfs[ci] = undefined;
+            ci++;
+            cj = 0;
+            termChunk = fieldTerms[ci];
+            tfChunk = fieldTfs[ci];
           }
-          start = end;
-        }
-        for (let i = 0; i < nTouched; i++) {
-          const t = touched[i]!;
-          const pos = sortedNo[t]!;
-          // Weights in thousandths: lunr's per-field weights have 3 decimals, so their sum is whole thousandths.
-          const milli = Math.round(acc[t]! * 1000) >>> 0;
-          const delta = d - lastDoc[pos]!;
-          lastDoc[pos] = d;
-          if (pass === 1) cursor[pos] = cursor[pos]! + varintSize(delta) + varintSize(milli);
-          else {
-            let at = cursor[pos]!;
-            for (let v = delta; ; ) {
-              if (v < 128) {
-                postings[at++] = v;
-                break;
-              }
-              postings[at++] = (v & 127) | 128;
-              v >>>= 7;
-            }
-            for (let v = milli; ; ) {
-              if (v < 128) {
-                postings[at++] = v;
-                break;
-              }
-              postings[at++] = (v & 127) | 128;
-              v >>>= 7;
-            }
-            cursor[pos] = at;
+          // Exactly lunr.Builder#createFieldVectors, operation for operation (the rounding must agree).
+          let score = (idf[t]! * ((K1 + 1) * tf)) / (K1 * (1 - B + B * (fieldLength / avg[f]!)) + tf);
+          score *= boost;
+          const rounded = Math.round(score * 1000) / 1000;
+          if (seen[t] !== d) {
+            seen[t] = d;
+            acc[t] = 0;
+            touched[nTouched++] = t;
           }
+          acc[t] = acc[t]! + rounded;
         }
+        start = end;
       }
-      if (pass === 1) {
-        let total = 0;
-        for (let pos = 0; pos < nTerms; pos++) {
-          const bytes = cursor[pos]!;
-          cursor[pos] = total;
-          total += bytes;
+      for (let i = 0; i < nTouched; i++) {
+        const t = touched[i]!;
+        const pos = sortedNo[t]!;
+        // Weights in thousandths: lunr's per-field weights have 3 decimals, so their sum is whole thousandths.
+        const milli = Math.round(acc[t]! * 1000) >>> 0;
+        const delta = d - lastDoc[pos]!;
+        lastDoc[pos] = d;
+        let at = cursor[pos]!;
+        for (let v = delta; ; ) {
+          if (v < 128) {
+            postings[at++] = v;
+            break;
+          }
+          postings[at++] = (v & 127) | 128;
+          v >>>= 7;
         }
-        if (total >= 2 ** 32) throw new Error(`the postings take ${total} bytes: more than the index format's 4 GB offsets`);
-        postings = new Uint8Array(total);
+        for (let v = milli; ; ) {
+          if (v < 128) {
+            postings[at++] = v;
+            break;
+          }
+          postings[at++] = (v & 127) | 128;
+          v >>>= 7;
+        }
+        cursor[pos] = at;
       }
     }
+    // The lists, moved together in term order (each only ever moves down). A list past its room would have
+    // written into the next one's: checked, though the room is an upper bound by construction.
     const offsets = new Uint32Array(nTerms + 1);
-    for (let pos = 0; pos < nTerms; pos++) offsets[pos + 1] = cursor[pos]!;
+    let packed = 0;
+    for (let pos = 0; pos < nTerms; pos++) {
+      if (cursor[pos]! > room[pos + 1]!) throw new Error(`the postings of term ${terms[pos]} outgrew the room made for them`);
+      const from = room[pos]!;
+      const bytes = cursor[pos]! - from;
+      if (from !== packed) postings.copyWithin(packed, from, from + bytes);
+      packed += bytes;
+      offsets[pos + 1] = packed;
+    }
+    postings = postings.subarray(0, packed);
     this.fieldTerms.chunks = [];
     this.fieldTfs.chunks = [];
     this.fieldEnd.chunks = [];
