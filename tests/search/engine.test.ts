@@ -370,3 +370,39 @@ describe('pages of a larger corpus', () => {
     }
   });
 });
+
+describe('warming up', () => {
+  /** Counts turns of the event loop (up to 100) from now on. */
+  const turnCounter = (): { turns: number } => {
+    const c = { turns: 0 };
+    const tick = (): void => {
+      c.turns++;
+      if (c.turns < 100) setImmediate(tick);
+    };
+    setImmediate(tick);
+    return c;
+  };
+
+  it('lets the event loop run between its steps: the work arrays one per turn, then the filter lists', async () => {
+    const archive = createArchive(syntheticCorpus({ records: 600, seed: 4 }), { dataHash: 'warm', matchFilters: simpleFilters });
+    const counter = turnCounter();
+    const warming = archive.warm();
+    expect(counter.turns).toBe(0);
+    await warming;
+    // Seven steps: a run in one piece would let no turn through.
+    expect(counter.turns).toBeGreaterThanOrEqual(6);
+  });
+
+  it('answers the same before, while and after it warms', async () => {
+    const archive = createArchive(syntheticCorpus({ records: 600, seed: 4 }), { dataHash: 'warm', matchFilters: simpleFilters });
+    const query = q(['attack']);
+    const cold = archive.search(query);
+    expect(cold.total).toBeGreaterThan(0);
+    const counter = turnCounter();
+    const warming = archive.warm();
+    expect(archive.search(query)).toEqual(cold);
+    await warming;
+    expect(counter.turns).toBeGreaterThanOrEqual(2);
+    expect(archive.search(query)).toEqual(cold);
+  });
+});
