@@ -584,7 +584,12 @@ function renderAbout(view: AboutView): DiscordMessage[] {
     { name: 'Data sha256', value: view.dataHash === '' ? 'none' : `\`${view.dataHash}\`` },
   ];
   const embeds = fieldEmbeds(base, fields);
-  if (view.sources.length > 0) embeds.push(...textEmbeds('Sources', view.sources.map((s) => sourceLine(s)), COLOR.info));
+  if (view.sources.length > 0) {
+    const more = c.sources - view.sources.length;
+    const lines = view.sources.map((s) => sourceLine(s));
+    if (more > 0) lines.push(`…and ${more} more: \`/search query:kind:source order:newest\` lists them all.`);
+    embeds.push(...textEmbeds(more > 0 ? `Sources, newest ${view.sources.length} of ${c.sources}` : 'Sources', lines, COLOR.info));
+  }
   return pack('', embeds);
 }
 

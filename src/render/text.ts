@@ -279,6 +279,10 @@ function renderAbout(view: AboutView): string[] {
   lines.push(...wrap(`${view.indexVersion}, built ${view.builtAt}`, { first: 'Index: ', rest: '  ' }));
   lines.push(...wrap(view.dataHash === '' ? 'none' : view.dataHash, { first: 'Data sha256: ', rest: '  ' }));
   lines.push(...sourceLines(view.sources));
+  const more = c.sources - view.sources.length;
+  if (view.sources.length > 0 && more > 0) {
+    lines.push(...wrap(`…and ${more} more (newest ${view.sources.length} shown): /search kind:source order:newest lists them all.`));
+  }
   return lines;
 }
 
