@@ -6,7 +6,7 @@ import { COUNT_KEYS, countNotes, defaultKindsFor, DISCLAIMER, KEY_KINDS, KEY_NOU
 import { countChart } from '../src/core/charts.ts';
 import { SourceNumbering } from '../src/core/citations.ts';
 import { buildEntry } from '../src/core/timeline.ts';
-import { hasPeriod, periodSplit, possibleTest } from '../src/core/period.ts';
+import { hasPeriod, periodSplit, possibleByNumber } from '../src/core/period.ts';
 import type { CountKey, CountResult } from '../src/core/counts.ts';
 import { forEachBit, hasBit, popcount32 } from '../src/core/search/bits.ts';
 import type { Archive, ParsedQuery, RecordSet, Selection } from '../src/core/search/types.ts';
@@ -159,15 +159,16 @@ function tallySet(archive: SetArchive, set: RecordSet, total: number, by: CountK
     tally.listed = set.firstByDate(MAX_COUNT_ENTRIES, counted);
     return tally;
   }
-  // Certain before possible (as tallyList): only records marked imprecise can be possible, so only those are read.
-  const only = possibleTest(parsed.filters);
+  // Certain before possible (as tallyList): only records marked imprecise can be possible, and only those are
+  // tested, from the columns.
+  const only = possibleByNumber(archive, parsed.filters);
   const possible = new Uint32Array(words);
   let nPossible = 0;
   if (imprecise !== null) {
     const candidates = new Uint32Array(words);
     for (let i = 0; i < words; i++) candidates[i] = counted[i]! & imprecise[i]!;
     forEachBit(candidates, (r) => {
-      if (!only(archive.record(r), true)) return;
+      if (!only(r, true)) return;
       possible[r >>> 5] = possible[r >>> 5]! | (1 << (r & 31));
       nPossible++;
     });
@@ -231,7 +232,7 @@ function tallyList(archive: Archive, result: Selection, by: CountKey, parsed: Pa
   // Counted from the columns (search/column-counts.ts): no record is read.
   const counts = archive.countBy(counted, by);
   // Certain before possible: with a period named, rows count the records certainly inside it, possibleRows the rest.
-  // Only records the engine marked imprecise can be possible, so only those are read.
+  // Only records the engine marked imprecise can be possible, so only those are tested (from the columns).
   let rows = counts.rows;
   let split: CountView['split'];
   let possibleRows: CountView['possibleRows'];
@@ -239,9 +240,9 @@ function tallyList(archive: Archive, result: Selection, by: CountKey, parsed: Pa
   const impreciseOf = new Map<number, boolean>();
   for (let i = 0; i < counted.length; i++) if (countedImprecise[i] === 1) impreciseOf.set(counted[i]!, true);
   if (hasPeriod(parsed.filters)) {
-    const only = possibleTest(parsed.filters);
+    const only = possibleByNumber(archive, parsed.filters);
     const possibleSet = new Set<number>();
-    for (const r of impreciseOf.keys()) if (only(archive.record(r), true)) possibleSet.add(r);
+    for (const r of impreciseOf.keys()) if (only(r, true)) possibleSet.add(r);
     // Both kept in the counted (date) order.
     const possible = Array.from(counted.filter((r) => possibleSet.has(r)));
     const certain = counted.filter((r) => !possibleSet.has(r));

@@ -3,7 +3,7 @@
 // (period.ts). Without a period and in the engine's own orders (relevance,
 // oldest first) the engine pages by itself; otherwise every match is taken,
 // ordered here, and the page cut from that.
-import { hasPeriod, periodSplit, possibleTest, type PeriodSplit } from './period.ts';
+import { hasPeriod, periodSplit, possibleByNumber, possibleTest, type PeriodSplit } from './period.ts';
 import { isoStart } from './timeline.ts';
 import type { Archive, Hit, ParsedQuery, QueryOrder, RecordKindFilter, SearchResult } from './search/types.ts';
 
@@ -36,6 +36,32 @@ export function newestFirst(hits: readonly Hit[], archive?: Archive): Hit[] {
     archive !== undefined && hit.ordinal !== undefined ? archive.span(hit.ordinal) === undefined : isoStart(hit.record) === null;
   for (const hit of hits) (isUndated(hit) ? undated : dated).push(hit);
   return [...dated.reverse(), ...undated];
+}
+
+/**
+ * A page of a query naming a period, in the engine's own order, when no
+ * match only may fall inside the period (the usual case): then certain
+ * before possible is the engine's order, and the engine pages it. Which
+ * matches only may be inside is worked out from the selection (record
+ * numbers, the engine's imprecise marks) and the columns, without a Hit per
+ * match or a record read: at 1M records, `place:kabul year:2022` has 21,578
+ * matches, 5,830 of them marked imprecise. Undefined when some match only may
+ * be inside: the caller orders every match instead.
+ */
+function pageWithoutPossible(
+  archive: Archive,
+  parsed: ParsedQuery,
+  opts: ListOptions,
+  base: { defaultKinds?: RecordKindFilter[] },
+  order: 'relevance' | 'date',
+): ListedHits | undefined {
+  const selected = archive.select(parsed, { ...base, limit: Infinity, order });
+  const only = possibleByNumber(archive, parsed.filters);
+  for (let i = 0; i < selected.records.length; i++) if (selected.imprecise[i] === 1 && only(selected.records[i]!, true)) return undefined;
+  const page = archive.search(parsed, { ...base, limit: opts.limit, offset: opts.offset, order });
+  // A source matching through several passages is one record in the split, as the selection lists it.
+  const split = periodSplit(parsed.filters, selected.records.length, []);
+  return { hits: page.hits, total: page.total, mode: page.mode, notes: page.notes, split };
 }
 
 /**
@@ -79,15 +105,20 @@ export function listHits(archive: Archive, parsed: ParsedQuery, opts: ListOption
     const page = newestPage(archive, parsed, opts, base);
     if (page !== undefined) return page;
   }
+  if (period && opts.order !== 'newest') {
+    const page = pageWithoutPossible(archive, parsed, opts, base, engineOrder);
+    if (page !== undefined) return page;
+  }
   const all = archive.search(parsed, { ...base, limit: Infinity, order: engineOrder });
   let ordered = opts.order === 'newest' ? newestFirst(all.hits, archive) : all.hits;
   let split: PeriodSplit | undefined;
   if (period) {
     const certain: Hit[] = [];
     const possible: Hit[] = [];
-    const only = possibleTest(filters);
+    const only = possibleByNumber(archive, filters);
+    const possibleOf = possibleTest(filters);
     // Only a hit the engine marked imprecise can be possible: only those records are read.
-    for (const hit of ordered) (hit.imprecise && only(hit.record, true) ? possible : certain).push(hit);
+    for (const hit of ordered) (hit.imprecise && (hit.ordinal !== undefined ? only(hit.ordinal, true) : possibleOf(hit.record, true)) ? possible : certain).push(hit);
     ordered = [...certain, ...possible];
     // A source matching through several passages is one record in the counts.
     const records = (hits: readonly Hit[]): Hit['record'][] => [...new Map(hits.map((h) => [h.record.id, h.record])).values()];

@@ -157,6 +157,66 @@ describe('possibleTest', () => {
   });
 });
 
+describe('possibleByNumber', () => {
+  it('GIVEN any record and period THEN it agrees with possibleTest, from the columns', async () => {
+    const { possibleByNumber, possibleTest } = await import('../../src/core/period.ts');
+    const { parseQuery } = await import('../../src/core/query/parse.ts');
+    const { syntheticCorpus } = await import('../../src/core/search/synthetic.ts');
+    const archive = createArchive(syntheticCorpus({ records: 2000, seed: 3 }), { dataHash: 'synthetic', matchFilters });
+    for (const a of [archive, deps.archive]) {
+      for (const q of ['year:2022', 'during:ramadan', 'during:muharram 1444', 'from:2022-03 to:2022-08', 'from:2022-08', 'to:2022-04', 'during:ramadan year:2022', 'year:2019']) {
+        const filters = parseQuery(q).filters;
+        const byRecord = possibleTest(filters);
+        const byNumber = possibleByNumber(a, filters);
+        let possible = 0;
+        for (let r = 0; r < a.count; r++) {
+          for (const flag of [true, false]) {
+            const want = byRecord(a.record(r), flag);
+            expect(byNumber(r, flag), `${q} ${a.recordId(r)} ${flag}`).toBe(want);
+            if (want && flag) possible++;
+          }
+        }
+        if (a === archive && q === 'year:2022') expect(possible).toBeGreaterThan(0);
+      }
+    }
+  });
+});
+
+describe('a period, page by page', () => {
+  it('GIVEN queries naming a period THEN every page and split equal those of all matches, certain before possible', async () => {
+    const { listHits } = await import('../../src/core/listing.ts');
+    const { periodSplit, possibleTest } = await import('../../src/core/period.ts');
+    const { parseQuery } = await import('../../src/core/query/parse.ts');
+    const { syntheticCorpus } = await import('../../src/core/search/synthetic.ts');
+    const archive = createArchive(syntheticCorpus({ records: 3000, seed: 7 }), { dataHash: 'synthetic', matchFilters });
+    let withoutPossible = 0;
+    for (const a of [archive, deps.archive]) {
+      for (const q of ['year:2022', 'kabul year:2022', 'place:kabul year:2021', 'during:ramadan', 'attack from:2022-03 to:2022-08', 'kind:source year:2022', 'year:2022 zzzz']) {
+        const parsed = parseQuery(q);
+        for (const order of ['oldest', 'relevance'] as const) {
+          // The reference: every match, those that only may be inside after the others.
+          const all = a.search(parsed, { limit: Infinity, order: order === 'relevance' ? 'relevance' : 'date' }).hits;
+          const only = possibleTest(parsed.filters);
+          const possible = all.filter((h) => h.imprecise && only(h.record, true));
+          const certain = all.filter((h) => !possible.includes(h));
+          const ordered = [...certain, ...possible].map((h) => h.ref);
+          if (possible.length === 0) withoutPossible++;
+          const records = (hits: typeof all) => [...new Map(hits.map((h) => [h.record.id, h.record])).values()];
+          const split = periodSplit(parsed.filters, new Set(certain.map((h) => h.record.id)).size, records(possible));
+          for (const offset of [0, 10, Math.max(0, ordered.length - 5)]) {
+            const page = listHits(a, parsed, { order, limit: 10, offset });
+            expect(page.hits.map((h) => h.ref), `${q} ${order} @${offset}`).toEqual(ordered.slice(offset, offset + 10));
+            expect(page.split, `${q} ${order}`).toEqual(split);
+          }
+        }
+      }
+    }
+    // Both ways were taken: pages the engine cut, and pages of every match ordered.
+    expect(withoutPossible).toBeGreaterThan(0);
+    expect(withoutPossible).toBeLessThan(28);
+  });
+});
+
 describe('newest first, page by page', () => {
   it('GIVEN queries on a synthetic corpus THEN every page equals the same page of all matches sorted newest first', async () => {
     const { listHits, newestFirst } = await import('../../src/core/listing.ts');
