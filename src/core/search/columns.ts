@@ -52,6 +52,23 @@ export class ValueColumn {
     return this.codesOf(r).map((c) => this.values[c - 1]!);
   }
 
+  /** Whether record r has a value whose code `accept` takes (accepting()). */
+  takes(r: number, accept: Uint8Array): boolean {
+    if (this.codes !== null) return accept[this.codes[r]!] === 1;
+    const start = this.start!;
+    const vals = this.vals!;
+    for (let k = start[r]!; k < start[r + 1]!; k++) if (accept[vals[k]!] === 1) return true;
+    return false;
+  }
+
+  /** The records (numbers, ascending) with a value `accept` takes. */
+  recordsTaking(accept: Uint8Array): number[] {
+    const out: number[] = [];
+    const n = this.codes !== null ? this.codes.length : this.start!.length - 1;
+    for (let r = 0; r < n; r++) if (this.takes(r, accept)) out.push(r);
+    return out;
+  }
+
   /** accept[c] = 1 for the codes `pred` accepts (accept[0], no value, stays 0). */
   accepting(pred: (value: string) => boolean): Uint8Array {
     const accept = new Uint8Array(this.values.length + 1);

@@ -674,24 +674,7 @@ class LunrArchive implements SearchArchive {
   citing(sourceIds: readonly string[]): string[] {
     const wanted = new Set(sourceIds);
     const col = this.columns.column(CITES_COLUMN);
-    const taken = col.accepting((id) => wanted.has(id));
-    const found: number[] = [];
-    const n = this.columns.count;
-    if (col.codes !== null) {
-      const codes = col.codes;
-      for (let r = 0; r < n; r++) if (taken[codes[r]!] === 1) found.push(r);
-    } else {
-      const start = col.start!;
-      const vals = col.vals!;
-      for (let r = 0; r < n; r++) {
-        for (let k = start[r]!; k < start[r + 1]!; k++) {
-          if (taken[vals[k]!] === 1) {
-            found.push(r);
-            break;
-          }
-        }
-      }
-    }
+    const found = col.recordsTaking(col.accepting((id) => wanted.has(id)));
     // In date order: the records' own documents' date ranks.
     const rank = this.compact.dateRank;
     const doc = this.layout.recordDoc;
@@ -701,26 +684,7 @@ class LunrArchive implements SearchArchive {
 
   sourcesWithUrl(accepts: (url: string) => boolean): string[] {
     const col = this.columns.column(SOURCE_URL_COLUMN);
-    // accepting(): per value code (1-based, 0 = none), 1 where the value is taken.
-    const taken = col.accepting(accepts);
-    const out: string[] = [];
-    const n = this.columns.count;
-    if (col.codes !== null) {
-      const codes = col.codes;
-      for (let r = 0; r < n; r++) if (taken[codes[r]!] === 1) out.push(this.columns.ids.get(r));
-    } else {
-      const start = col.start!;
-      const vals = col.vals!;
-      for (let r = 0; r < n; r++) {
-        for (let k = start[r]!; k < start[r + 1]!; k++) {
-          if (taken[vals[k]!] === 1) {
-            out.push(this.columns.ids.get(r));
-            break;
-          }
-        }
-      }
-    }
-    return out;
+    return col.recordsTaking(col.accepting(accepts)).map((r) => this.columns.ids.get(r));
   }
 
   /**

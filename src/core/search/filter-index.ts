@@ -460,7 +460,6 @@ export class FilterIndex {
 
   /** Clears the records of `pass` none of whose values `accept` takes; the records left. */
   private scanColumn(pass: Uint32Array, count: number, col: ValueColumn, accept: Uint8Array): number {
-    const { codes, start, vals } = col;
     for (let w = 0; w < pass.length; w++) {
       let x = pass[w]!;
       if (x === 0) continue;
@@ -468,11 +467,7 @@ export class FilterIndex {
       while (x !== 0) {
         const low = x & -x;
         x ^= low;
-        const r = (w << 5) | (31 - Math.clz32(low));
-        let any = false;
-        if (codes !== null) any = accept[codes[r]!] === 1;
-        else for (let k = start![r]!; k < start![r + 1]! && !any; k++) if (accept[vals![k]!] === 1) any = true;
-        if (!any) {
+        if (!col.takes((w << 5) | (31 - Math.clz32(low)), accept)) {
           keep ^= low;
           count--;
         }
