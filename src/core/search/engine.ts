@@ -399,6 +399,19 @@ export async function checkLayout(
   return { ok: true };
 }
 
+type ScratchArrays = Pick<Scratch, 'count' | 'seenBy' | 'best' | 'score' | 'alive' | 'touched' | 'wordTouched'>;
+
+/** Scratch's per-document arrays and how each is made. */
+const SCRATCH_ARRAYS: ReadonlyArray<[keyof ScratchArrays, (n: number) => ScratchArrays[keyof ScratchArrays]]> = [
+  ['count', (n) => new Uint16Array(n)],
+  ['seenBy', (n) => new Int32Array(n)],
+  ['best', (n) => new Float64Array(n)],
+  ['score', (n) => new Float64Array(n)],
+  ['alive', (n) => new Uint8Array(n)],
+  ['touched', (n) => new Int32Array(n)],
+  ['wordTouched', (n) => new Int32Array(n)],
+];
+
 /**
  * Work arrays for one query, one slot per document, kept between queries:
  * allocating and zeroing several arrays of ~300k slots per query would cost
@@ -419,7 +432,7 @@ class Scratch {
   readonly wordTouched: Int32Array;
   private wordStamp = 0;
 
-  constructor(arrays: Pick<Scratch, 'count' | 'seenBy' | 'best' | 'score' | 'alive' | 'touched' | 'wordTouched'>) {
+  constructor(arrays: ScratchArrays) {
     this.count = arrays.count;
     this.seenBy = arrays.seenBy;
     this.best = arrays.best;
@@ -430,15 +443,9 @@ class Scratch {
   }
 
   static of(n: number): Scratch {
-    return new Scratch({
-      count: new Uint16Array(n),
-      seenBy: new Int32Array(n),
-      best: new Float64Array(n),
-      score: new Float64Array(n),
-      alive: new Uint8Array(n),
-      touched: new Int32Array(n),
-      wordTouched: new Int32Array(n),
-    });
+    const arrays: Partial<Record<keyof ScratchArrays, unknown>> = {};
+    for (const [name, make] of SCRATCH_ARRAYS) arrays[name] = make(n);
+    return new Scratch(arrays as ScratchArrays);
   }
 
   /**
@@ -448,19 +455,12 @@ class Scratch {
    * warming a rebuilt archive; an array at a time lets it collect as it goes.
    */
   static async ofInTurns(n: number): Promise<Scratch> {
-    const count = new Uint16Array(n);
-    await yieldToLoop();
-    const seenBy = new Int32Array(n);
-    await yieldToLoop();
-    const best = new Float64Array(n);
-    await yieldToLoop();
-    const score = new Float64Array(n);
-    await yieldToLoop();
-    const alive = new Uint8Array(n);
-    const touched = new Int32Array(n);
-    await yieldToLoop();
-    const wordTouched = new Int32Array(n);
-    return new Scratch({ count, seenBy, best, score, alive, touched, wordTouched });
+    const arrays: Partial<Record<keyof ScratchArrays, unknown>> = {};
+    for (const [name, make] of SCRATCH_ARRAYS) {
+      arrays[name] = make(n);
+      await yieldToLoop();
+    }
+    return new Scratch(arrays as ScratchArrays);
   }
 
   /**
