@@ -17,7 +17,7 @@
 // tests/search/build.test.ts checks that the result equals compactFromLunr of
 // lunr.Builder's index, term for term and weight for weight.
 import lunr from 'lunr';
-import { ranksOf, refsFingerprint, type CompactIndex } from './compact.ts';
+import { putVarint, ranksOf, refsFingerprint, type CompactIndex } from './compact.ts';
 import { FIELDS } from './documents.ts';
 import { analyseToken } from './pipeline.ts';
 
@@ -435,24 +435,7 @@ export class CompactBuilder {
         const milli = Math.round(acc[t]! * 1000) >>> 0;
         const delta = d - lastDoc[pos]!;
         lastDoc[pos] = d;
-        let at = cursor[pos]!;
-        for (let v = delta; ; ) {
-          if (v < 128) {
-            postings[at++] = v;
-            break;
-          }
-          postings[at++] = (v & 127) | 128;
-          v >>>= 7;
-        }
-        for (let v = milli; ; ) {
-          if (v < 128) {
-            postings[at++] = v;
-            break;
-          }
-          postings[at++] = (v & 127) | 128;
-          v >>>= 7;
-        }
-        cursor[pos] = at;
+        cursor[pos] = putVarint(postings, putVarint(postings, cursor[pos]!, delta), milli);
       }
     }
     // The lists, moved together in term order (each only ever moves down). A list past its room would have

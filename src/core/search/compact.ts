@@ -43,6 +43,16 @@ export interface CompactIndex {
   refsHash: string;
 }
 
+/** Writes v as a LEB128 varint at bytes[at]; returns where the next byte goes. */
+export function putVarint(bytes: Uint8Array, at: number, v: number): number {
+  while (v >= 128) {
+    bytes[at++] = (v & 127) | 128;
+    v >>>= 7;
+  }
+  bytes[at++] = v;
+  return at;
+}
+
 /** Appends LEB128 varints to a growing byte buffer. */
 export class VarintWriter {
   bytes = new Uint8Array(1 << 16);
@@ -54,11 +64,7 @@ export class VarintWriter {
       next.set(this.bytes.subarray(0, this.length));
       this.bytes = next;
     }
-    while (v >= 128) {
-      this.bytes[this.length++] = (v & 127) | 128;
-      v >>>= 7;
-    }
-    this.bytes[this.length++] = v;
+    this.length = putVarint(this.bytes, this.length, v);
   }
 
   /** The bytes written, trimmed to their length (a copy, so the spare capacity is freed). */
